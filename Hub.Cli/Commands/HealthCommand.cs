@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Grpc.Core;
+using Grpc.Health.V1;
+
+namespace Hub.Cli.Commands;
+
+/// <summary><c>hubctl health</c>: the overall status and that of each dependency. Exit code 0 only when SERVING.</summary>
+internal static class HealthCommand
+{
+    public static Command Create(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var command = new Command("health", "Show whether the hub and its dependencies are serving");
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            using var channel = connection.OpenChannel(parsed, environment);
+            var client = new Health.HealthClient(channel);
+            try
+            {
+                var overall = await client.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken);
+                environment.Out.WriteLine($"hub: {overall.Status.ToString().ToUpperInvariant()}");
+                foreach (var dependency in (string[])["postgres", "redis"])
+                {
+                    environment.Out.WriteLine($"  {dependency}: {await DependencyStatusAsync(client, dependency, cancellationToken)}");
+                }
+
+                return overall.Status == HealthCheckResponse.Types.ServingStatus.Serving ? 0 : 1;
+            }
+            catch (RpcException e)
+            {
+                return ErrorReport.Print(e, environment.Error);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<string> DependencyStatusAsync(Health.HealthClient client, string service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.CheckAsync(new HealthCheckRequest { Service = service }, cancellationToken: cancellationToken);
+            return response.Status.ToString().ToUpperInvariant();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return "not configured";
+        }
+    }
+}

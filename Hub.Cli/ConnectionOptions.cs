@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Hub.Cli;
+
+/// <summary>
+/// Where the hub is and how to authenticate: <c>--url</c> (or HUB_URL), <c>--api-key</c> (or HUB_API_KEY),
+/// <c>--api-key-file</c>, and by default the embedded hub's <c>.hub/admin-api-key</c> in the current folder.
+/// </summary>
+internal sealed class ConnectionOptions
+{
+    public const string DefaultKeyFile = ".hub/admin-api-key";
+
+    public Option<string> Url { get; } = new("--url")
+    {
+        Description = "The hub's gRPC address (env HUB_URL)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HUB_URL") ?? "http://127.0.0.1:5000",
+        Recursive = true,
+    };
+
+    public Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = "API key (env HUB_API_KEY); prefer the environment variable so the key stays out of shell history",
+        Recursive = true,
+    };
+
+    public Option<FileInfo?> ApiKeyFile { get; } = new("--api-key-file")
+    {
+        Description = $"File holding the API key (default: {DefaultKeyFile} when it exists)",
+        Recursive = true,
+    };
+
+    public Option<FileInfo?> CaFile { get; } = new("--ca-file")
+    {
+        Description = "PEM certificate to trust for an https:// URL (e.g. the embedded hub's .hub/tls/cert.pem)",
+        Recursive = true,
+    };
+
+    public void AddTo(RootCommand root)
+    {
+        root.Options.Add(Url);
+        root.Options.Add(ApiKey);
+        root.Options.Add(ApiKeyFile);
+        root.Options.Add(CaFile);
+    }
+
+    public GrpcChannel OpenChannel(ParseResult parsed, CliEnvironment environment)
+    {
+        var url = parsed.GetValue(Url)!;
+        var handler = environment.Handler ?? CreateHandler(parsed.GetValue(CaFile));
+        var apiKey = ResolveApiKey(parsed);
+        var credentials = apiKey is null
+            ? null
+            : CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("authorization", "Bearer " + apiKey);
+                return Task.CompletedTask;
+            });
+        return GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = environment.Handler is null,
+            Credentials = credentials is null ? null : ChannelCredentials.Create(url.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+    }
+
+    private string? ResolveApiKey(ParseResult parsed)
+    {
+        var key = parsed.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("HUB_API_KEY");
+        if (!string.IsNullOrWhiteSpace(key))
+        {
+            return key.Trim();
+        }
+
+        var file = parsed.GetValue(ApiKeyFile)?.FullName ?? (File.Exists(DefaultKeyFile) ? DefaultKeyFile : null);
+        return file is null ? null : File.ReadAllText(file).Trim();
+    }
+
+    private static SocketsHttpHandler CreateHandler(FileInfo? caFile)
+    {
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (caFile is not null)
+        {
+            var trusted = X509CertificateLoader.LoadCertificateFromFile(caFile.FullName);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None
+                || (certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString());
+        }
+
+        return handler;
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Hub.Cli.Commands;
+
+namespace Hub.Cli;
+
+/// <summary>The <c>hubctl</c> command tree.</summary>
+internal static class HubCtl
+{
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment)
+    {
+        var connection = new ConnectionOptions();
+        var root = new RootCommand("hubctl: administer and query the Hub (e-license and data-sharing exchange).");
+        connection.AddTo(root);
+        root.Subcommands.Add(HealthCommand.Create(connection, environment));
+        root.Subcommands.Add(CallersCommand.Create(connection, environment));
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error });
+    }
+}

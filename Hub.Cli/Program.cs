@@ -1,0 +1,3 @@
+using Hub.Cli;
+
+return await HubCtl.RunAsync(args, new CliEnvironment(Console.Out, Console.Error, null));

@@ -1,0 +1,44 @@
+using Hub.Core.Callers;
+
+namespace Hub.Server.Callers;
+
+/// <summary>Resolves a presented credential to a caller. Looked up on every call, so a disabled caller is refused at once.</summary>
+public sealed class CallerAuthenticator(PostgresCallerStore store)
+{
+    // A well-formed key is "hub_" + 43 base64url characters; anything far off is refused without a database query.
+    private const int MaxKeyLength = 128;
+
+    public async Task<CallerCredentialCheck> ByApiKeyAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        if (apiKey.Length is 0 or > MaxKeyLength)
+        {
+            return CallerCredentialCheck.Unknown;
+        }
+
+        return CallerCredentialCheck.From(await store.FindByApiKeyHashAsync(ApiKeys.Hash(apiKey), cancellationToken));
+    }
+
+    public async Task<CallerCredentialCheck> ByCertificateAsync(string thumbprint, CancellationToken cancellationToken) =>
+        CallerCredentialCheck.From(await store.FindByCertificateAsync(thumbprint, cancellationToken));
+}
+
+/// <summary>What a credential turned out to be.</summary>
+public enum CallerCredentialStatus
+{
+    Unknown,
+    Disabled,
+    Active,
+}
+
+/// <summary>The result of checking a credential: its status and, when known, the caller.</summary>
+public sealed record CallerCredentialCheck(CallerCredentialStatus Status, Caller? Caller)
+{
+    public static CallerCredentialCheck Unknown { get; } = new(CallerCredentialStatus.Unknown, null);
+
+    public static CallerCredentialCheck From(CallerRecord? record) => record switch
+    {
+        null => Unknown,
+        { Disabled: true } => new(CallerCredentialStatus.Disabled, record.Caller),
+        _ => new(CallerCredentialStatus.Active, record.Caller),
+    };
+}

@@ -1,0 +1,14 @@
+using Hub.Core.Callers;
+
+namespace Hub.Server.Callers;
+
+/// <summary>A registered caller as stored: the <see cref="Caller"/> plus its certificates and lifecycle.</summary>
+public sealed record CallerRecord(
+    Caller Caller,
+    IReadOnlyList<string> CertificateThumbprints,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DisabledAt,
+    string? DisabledReason)
+{
+    public bool Disabled => DisabledAt is not null;
+}

@@ -1,0 +1,12 @@
+using Hub.Common.V1;
+
+namespace Hub.Server.Callers;
+
+/// <summary>A validated request to register a caller.</summary>
+public sealed record NewCaller(
+    string OrgCode,
+    string OrgName,
+    string SystemName,
+    IReadOnlySet<Role> Roles,
+    DataLevel Clearance,
+    IReadOnlyList<string> CertificateThumbprints);

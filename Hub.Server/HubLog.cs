@@ -1,0 +1,50 @@
+namespace Hub.Server;
+
+/// <summary>
+/// Every log line the server writes. Event ids: 1000s hosting, 1100s PostgreSQL, 1200s Redis, 2000s authentication,
+/// 3000s callers. Messages carry ids and names of operations, never personal data.
+/// </summary>
+internal static partial class HubLog
+{
+    [LoggerMessage(1001, LogLevel.Warning, "The TLS port is off: set Hub:Endpoints:CertificatePath and KeyPath to serve TLS outside the embedded default")]
+    public static partial void TlsDisabled(this ILogger logger);
+
+    [LoggerMessage(1101, LogLevel.Information, "Applied migration {Migration}")]
+    public static partial void MigrationApplied(this ILogger logger, string migration);
+
+    [LoggerMessage(1102, LogLevel.Debug, "Swept {Rows} expired nonce and idempotency rows")]
+    public static partial void ExpiredRowsSwept(this ILogger logger, int rows);
+
+    [LoggerMessage(1103, LogLevel.Warning, "Sweeping expired rows failed; will retry")]
+    public static partial void SweepFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(1201, LogLevel.Warning, "Redis did not answer ({Operation}, {Error}); using the fallback")]
+    public static partial void RedisUnavailable(this ILogger logger, string operation, string error);
+
+    [LoggerMessage(2001, LogLevel.Error, "{Method} declares no role; every call to it is refused")]
+    public static partial void NoRoleDeclared(this ILogger logger, string method);
+
+    [LoggerMessage(2002, LogLevel.Information, "Caller {CallerId} lacks the role for {Method}")]
+    public static partial void RoleMissing(this ILogger logger, Guid callerId, string method);
+
+    [LoggerMessage(2003, LogLevel.Information, "Caller {CallerId} is over its rate limit on {Method}")]
+    public static partial void RateLimited(this ILogger logger, Guid callerId, string method);
+
+    [LoggerMessage(2004, LogLevel.Information, "Unknown credentials presented for {Method}")]
+    public static partial void UnknownCredential(this ILogger logger, string method);
+
+    [LoggerMessage(2005, LogLevel.Information, "Disabled caller {CallerId} refused on {Method}")]
+    public static partial void DisabledCallerRefused(this ILogger logger, Guid callerId, string method);
+
+    [LoggerMessage(3001, LogLevel.Information, "Caller {CallerId} registered by {AdminId}")]
+    public static partial void CallerRegistered(this ILogger logger, Guid callerId, Guid adminId);
+
+    [LoggerMessage(3002, LogLevel.Information, "Caller {CallerId} disabled by {AdminId}")]
+    public static partial void CallerDisabled(this ILogger logger, Guid callerId, Guid adminId);
+
+    [LoggerMessage(3003, LogLevel.Information, "Bootstrap ADMIN caller {CallerId} created")]
+    public static partial void BootstrapAdminCreated(this ILogger logger, Guid callerId);
+
+    [LoggerMessage(3004, LogLevel.Warning, "An ADMIN caller exists but its key file {Path} is missing; the key cannot be shown again")]
+    public static partial void AdminKeyFileMissing(this ILogger logger, string path);
+}

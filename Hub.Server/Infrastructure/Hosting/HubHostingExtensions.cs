@@ -1,0 +1,180 @@
+using System.Net;
+using Grpc.AspNetCore.HealthChecks;
+using Hub.Core.Access;
+using Hub.Core.Callers;
+using Hub.Core.Ports;
+using Hub.Server.Callers;
+using Hub.Server.Infrastructure.Grpc;
+using Hub.Server.Infrastructure.InProcess;
+using Hub.Server.Infrastructure.Postgres;
+using Hub.Server.Infrastructure.Redis;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Hub.Server.Infrastructure.Hosting;
+
+/// <summary>Wires the whole hub: options, storage, Redis or its fallbacks, gRPC, health, Kestrel and the features.</summary>
+public static class HubHostingExtensions
+{
+    private const string CriticalTag = "critical";
+
+    public static WebApplicationBuilder AddHub(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        AddOptions<HubOptions>(services, HubOptions.SectionName);
+        AddOptions<EndpointOptions>(services, EndpointOptions.SectionName);
+        AddOptions<EmbeddedOptions>(services, EmbeddedOptions.SectionName);
+        AddOptions<BootstrapOptions>(services, BootstrapOptions.SectionName);
+        AddOptions<RateLimitOptions>(services, RateLimitOptions.SectionName);
+        AddOptions<RedisOptions>(services, RedisOptions.SectionName);
+        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
+        services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
+        services.AddSingleton<IValidateOptions<EmbeddedOptions>, EmbeddedOptionsValidator>();
+        services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        services.TryAddTimeProvider();
+
+        AddStorage(services);
+        AddRedisOrFallbacks(services, builder.Configuration);
+        AddGrpc(services);
+        AddFeatures(services);
+        ConfigureKestrel(builder);
+        return builder;
+    }
+
+    public static WebApplication MapHub(this WebApplication app)
+    {
+        app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
+        app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
+        return app;
+    }
+
+    private static void AddOptions<T>(IServiceCollection services, string section)
+        where T : class =>
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static void AddStorage(IServiceCollection services)
+    {
+        // Resolved on first use (the migration service at start-up), after every configuration source is in place;
+        // disposing the container disposes the data source and stops an embedded cluster.
+        services.AddSingleton(sp => HubDatabase.Open(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("Hub"),
+            sp.GetRequiredService<IOptions<HubOptions>>().Value,
+            sp.GetRequiredService<IOptions<EmbeddedOptions>>().Value));
+        services.AddSingleton<NpgsqlDataSource>(sp => sp.GetRequiredService<HubDatabase>().DataSource);
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<PostgresAccessLog>();
+        services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<PostgresAccessLog>());
+        services.AddSingleton<IdempotentRequests>();
+        services.AddHostedService<DatabaseMigrationService>();
+        services.AddHostedService<ExpiredRowSweeper>();
+    }
+
+    private static void AddRedisOrFallbacks(IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.AddSingleton<InProcessRateLimiter>();
+        var redis = configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>();
+        var health = services.AddGrpcHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: [CriticalTag]);
+        services.Configure<GrpcHealthChecksOptions>(o =>
+        {
+            o.Services.Clear();
+            // The overall status ("") follows only what the hub cannot serve without: Redis is an accelerator.
+            o.Services.Map(string.Empty, r => r.Tags.Contains(CriticalTag));
+            o.Services.Map("postgres", r => r.Name == "postgres");
+            o.UseHealthChecksCache = false;
+        });
+
+        if (redis?.Enabled == true)
+        {
+            services.AddSingleton<RedisConnection>();
+            services.AddSingleton<IHubCache, RedisHubCache>();
+            services.AddSingleton<IOneTimeNonceStore, RedisNonceStore>();
+            services.AddSingleton<IRateLimiter, RedisRateLimiter>();
+            health.AddCheck<RedisHealthCheck>("redis");
+            services.Configure<GrpcHealthChecksOptions>(o => o.Services.Map("redis", r => r.Name == "redis"));
+        }
+        else
+        {
+            services.AddSingleton<IHubCache, MemoryHubCache>();
+            services.AddSingleton<IOneTimeNonceStore, PostgresNonceStore>();
+            services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<InProcessRateLimiter>());
+        }
+    }
+
+    private static void AddGrpc(IServiceCollection services)
+    {
+        services.AddSingleton<CallerInterceptor>();
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<CallerInterceptor>();
+            o.EnableDetailedErrors = false;
+        });
+        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<HubOptions>>((o, hub) =>
+        {
+            o.MaxReceiveMessageSize = hub.Value.MaxMessageBytes;
+            o.MaxSendMessageSize = hub.Value.MaxMessageBytes;
+        });
+        services.AddGrpcReflection();
+    }
+
+    private static void AddFeatures(IServiceCollection services)
+    {
+        services.AddSingleton<PostgresCallerStore>();
+        services.AddSingleton<CallerAuthenticator>();
+        services.AddHostedService<BootstrapAdminService>();
+        services.AddHostedService<EmbeddedWelcome>();
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var endpoints = kestrel.ApplicationServices.GetRequiredService<IOptions<EndpointOptions>>().Value;
+            var hub = kestrel.ApplicationServices.GetRequiredService<IOptions<HubOptions>>().Value;
+            var address = IPAddress.Parse(endpoints.Address);
+            kestrel.Limits.MaxRequestBodySize = hub.MaxMessageBytes + 1024;
+            kestrel.Listen(address, endpoints.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            if (endpoints.TlsPort == 0)
+            {
+                return;
+            }
+
+            var embedded = string.IsNullOrWhiteSpace(context.Configuration.GetConnectionString("Hub"));
+            var certificate = !string.IsNullOrEmpty(endpoints.CertificatePath) && !string.IsNullOrEmpty(endpoints.KeyPath)
+                ? TlsCertificate.LoadConfigured(endpoints.CertificatePath, endpoints.KeyPath)
+                : embedded
+                    ? TlsCertificate.LoadOrCreateSelfSigned(hub.StatePath, kestrel.ApplicationServices.GetRequiredService<TimeProvider>())
+                    : null;
+            if (certificate is null)
+            {
+                kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubHostingExtensions)).TlsDisabled();
+                return;
+            }
+
+            kestrel.Listen(address, endpoints.TlsPort, o =>
+            {
+                o.Protocols = HttpProtocols.Http1AndHttp2;
+                o.UseHttps(certificate, https =>
+                {
+                    // Client certificates are optional (API keys are the other way in) and are trusted only when
+                    // their thumbprint is registered to a caller, so no chain validation is asked of them here.
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+            });
+        });
+    }
+}

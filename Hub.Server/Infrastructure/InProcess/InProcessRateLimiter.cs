@@ -1,0 +1,40 @@
+using System.Threading.RateLimiting;
+using Hub.Core.Ports;
+using Hub.Server.Infrastructure.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Infrastructure.InProcess;
+
+/// <summary>A token bucket per key in this replica's memory (and the fallback while Redis is down).</summary>
+public sealed class InProcessRateLimiter : IRateLimiter, IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter;
+
+    public InProcessRateLimiter(IOptions<RateLimitOptions> options)
+    {
+        var settings = options.Value;
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ =>
+            new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = settings.Burst,
+                TokensPerPeriod = Math.Max(1, settings.PermitsPerSecond / 10),
+                ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+    }
+
+    public ValueTask<RateLimitDecision> TryAcquireAsync(string key, CancellationToken cancellationToken)
+    {
+        using var lease = _limiter.AttemptAcquire(key);
+        if (lease.IsAcquired)
+        {
+            return ValueTask.FromResult(RateLimitDecision.Allow);
+        }
+
+        var retry = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMilliseconds(100);
+        return ValueTask.FromResult(new RateLimitDecision(false, retry));
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using Dapper;
+using Google.Protobuf;
+using Hub.Core.Errors;
+using Npgsql;
+
+namespace Hub.Server.Infrastructure.Postgres;
+
+/// <summary>
+/// Runs a mutating request at most once per (caller, request_id): the first successful response is stored in the
+/// same transaction as the change it reports, and a retry gets that response back without changing anything.
+/// A concurrent duplicate waits on the first one's row and then sees its result. A request_id reused with
+/// different content is refused.
+/// </summary>
+public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a transaction unless this request_id already completed. A failed outcome
+    /// rolls everything back, so a later retry runs again.
+    /// </summary>
+    public async Task<Outcome<TResponse>> RunOnceAsync<TResponse>(
+        Guid callerId,
+        string requestId,
+        string operation,
+        IMessage request,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<Outcome<TResponse>>> work,
+        CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse>, new()
+    {
+        var requestHash = SHA256.HashData(request.ToByteArray());
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        const string claim = """
+            INSERT INTO idempotency_keys (caller_id, request_id, operation, request_hash, created_at)
+            VALUES (@callerId, @requestId, @operation, @requestHash, @now)
+            ON CONFLICT (caller_id, request_id) DO NOTHING
+            """;
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            claim,
+            new { callerId, requestId, operation, requestHash, now = time.GetUtcNow() },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (claimed == 0)
+        {
+            return await ReplayAsync<TResponse>(connection, transaction, callerId, requestId, operation, requestHash, cancellationToken);
+        }
+
+        var outcome = await work(connection, transaction);
+        if (outcome.Failed)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return outcome;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE idempotency_keys SET response = @response WHERE caller_id = @callerId AND request_id = @requestId",
+            new { response = outcome.Value.ToByteArray(), callerId, requestId },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
+    }
+
+    private static async Task<Outcome<TResponse>> ReplayAsync<TResponse>(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        Guid callerId,
+        string requestId,
+        string operation,
+        byte[] requestHash,
+        CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse>, new()
+    {
+        const string sql = """
+            SELECT operation AS Operation, request_hash AS RequestHash, response AS Response
+            FROM idempotency_keys WHERE caller_id = @callerId AND request_id = @requestId
+            """;
+        var first = await connection.QuerySingleAsync<StoredRequest>(new CommandDefinition(
+            sql, new { callerId, requestId }, transaction, cancellationToken: cancellationToken));
+        await transaction.RollbackAsync(cancellationToken);
+        if (first.Operation != operation || !CryptographicOperations.FixedTimeEquals(first.RequestHash, requestHash))
+        {
+            return HubError.FailedPrecondition(
+                "REQUEST_ID_REUSED",
+                "request_id was already used for a different request; use a new request_id for a new request.");
+        }
+
+        var parser = new MessageParser<TResponse>(() => new TResponse());
+        return first.Response is null
+            ? HubError.FailedPrecondition("REQUEST_IN_PROGRESS", "a request with this request_id has not finished; retry shortly.")
+            : parser.ParseFrom(first.Response);
+    }
+
+    private sealed record StoredRequest(string Operation, byte[] RequestHash, byte[]? Response);
+}
