@@ -1,3 +1,7 @@
-using Hub.Cli;
+namespace Hub.Cli;
 
-return await HubCtl.RunAsync(args, new CliEnvironment(Console.Out, Console.Error, null));
+/// <summary>The hubctl process: the command tree on the console.</summary>
+internal static class EntryPoint
+{
+    public static Task<int> Main(string[] args) => HubCtl.RunAsync(args, new CliEnvironment(Console.Out, Console.Error, null));
+}

@@ -218,6 +218,7 @@ public sealed class EmbeddedPostgres : IDisposable
         // A hub that was killed leaves its cluster running; stop it so this start owns the port and the settings.
         if (IsRunning(bin, data))
         {
+            NpgsqlConnection.ClearAllPools();
             ProcessRunner.Run(Tool(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"], true, ToolTimeout);
         }
     }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a machine of this kind: installs what the tests need and is missing
+# (redis-server, xmlsec1 from Debian; the PostgreSQL server binaries are expected preinstalled, else installed too),
+# builds, runs every test against real PostgreSQL and Redis processes the tests start themselves, and prints
+# one plain line: "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
+command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing ${need[*]} ..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "Missing ${need[*]}: install them (sudo apt-get install ${need[*]}) and run again." >&2
+    exit 2
+  fi
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+dotnet build Hub.sln -c Release --nologo -clp:ErrorsOnly
+status=0
+dotnet test Hub.sln -c Release --no-build --nologo \
+  --logger "trx;LogFileName=hub.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" || status=$?
+
+trx=$(find "$results" -name '*.trx' | head -n 1)
+if [ -z "$trx" ]; then
+  echo "0 passed, 1 failed"
+  echo "no test results were written" >&2
+  exit 1
+fi
+passed=$(grep -o '<Counters [^>]*' "$trx" | grep -o 'passed="[0-9]*"' | grep -o '[0-9]*')
+failed=$(grep -o '<Counters [^>]*' "$trx" | grep -o 'failed="[0-9]*"' | grep -o '[0-9]*')
+echo "${passed} passed, ${failed} failed"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
