@@ -53,6 +53,22 @@ internal static class CallersCommand
                 request.Roles.Add(ParseRole(role));
             }
 
+            var unknown = (parsed.GetValue(roles) ?? []).Where(r => ParseRole(r) == Role.Unspecified).ToList();
+            if (unknown.Count > 0 || request.Clearance == DataLevel.Unspecified)
+            {
+                foreach (var role in unknown)
+                {
+                    environment.Error.WriteLine($"error: unknown role '{role}' (ADMIN, CATALOGUE, ISSUER, VERIFIER, CONSUMER, PROVIDER, AUDITOR, PORTAL, SUBSCRIBER)");
+                }
+
+                if (request.Clearance == DataLevel.Unspecified)
+                {
+                    environment.Error.WriteLine($"error: unknown clearance '{parsed.GetValue(clearance)}' (L1, L2, L3 or L4)");
+                }
+
+                return 2;
+            }
+
             return await CallAsync(connection, parsed, environment, async client =>
             {
                 var response = await client.RegisterCallerAsync(request, cancellationToken: cancellationToken);

@@ -5,9 +5,3 @@ public interface IRateLimiter
 {
     ValueTask<RateLimitDecision> TryAcquireAsync(string key, CancellationToken cancellationToken);
 }
-
-/// <summary>Whether a request may proceed, and if not, when to retry.</summary>
-public readonly record struct RateLimitDecision(bool Allowed, TimeSpan RetryAfter)
-{
-    public static RateLimitDecision Allow { get; } = new(true, TimeSpan.Zero);
-}

@@ -1,5 +1,3 @@
-using Hub.Core.Callers;
-
 namespace Hub.Server.Callers;
 
 /// <summary>Resolves a presented credential to a caller. Looked up on every call, so a disabled caller is refused at once.</summary>
@@ -20,25 +18,4 @@ public sealed class CallerAuthenticator(PostgresCallerStore store)
 
     public async Task<CallerCredentialCheck> ByCertificateAsync(string thumbprint, CancellationToken cancellationToken) =>
         CallerCredentialCheck.From(await store.FindByCertificateAsync(thumbprint, cancellationToken));
-}
-
-/// <summary>What a credential turned out to be.</summary>
-public enum CallerCredentialStatus
-{
-    Unknown,
-    Disabled,
-    Active,
-}
-
-/// <summary>The result of checking a credential: its status and, when known, the caller.</summary>
-public sealed record CallerCredentialCheck(CallerCredentialStatus Status, Caller? Caller)
-{
-    public static CallerCredentialCheck Unknown { get; } = new(CallerCredentialStatus.Unknown, null);
-
-    public static CallerCredentialCheck From(CallerRecord? record) => record switch
-    {
-        null => Unknown,
-        { Disabled: true } => new(CallerCredentialStatus.Disabled, record.Caller),
-        _ => new(CallerCredentialStatus.Active, record.Caller),
-    };
 }

@@ -53,6 +53,20 @@ public sealed class HubCtlTests(PostgresCluster postgres) : IDisposable
     }
 
     [Fact]
+    public async Task Callers_UnknownRoleOrClearance_IsRefusedBeforeCalling()
+    {
+        var (exit, _, error) = await RunAsync(
+            "callers", "add", "--api-key", HubFactory.AdminApiKey, "--org-code", "91350100M000100Y43", "--org-name", "x",
+            "--system-name", "y", "--role", "VERIFIER", "--role", "SUPERUSER", "--clearance", "L9");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown role 'SUPERUSER'", error, StringComparison.Ordinal);
+        Assert.Contains("unknown clearance 'L9'", error, StringComparison.Ordinal);
+        var (_, listOutput, _) = await RunAsync("callers", "list", "--api-key", HubFactory.AdminApiKey);
+        Assert.DoesNotContain("  y  ", listOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Callers_WithoutKey_SaysUnauthenticated()
     {
         var (exit, _, error) = await RunAsync("callers", "list", "--api-key-file", "/dev/null");

@@ -33,7 +33,24 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         };
     }
 
+    private HubFactory(Dictionary<string, string?> settings)
+    {
+        ConnectionString = string.Empty;
+        _settings = settings;
+    }
+
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// The hub on its embedded default: no connection string, its own PostgreSQL provisioned in
+    /// <paramref name="stateDirectory"/> (kept after dispose, so a second factory can start it again).
+    /// </summary>
+    public static HubFactory Embedded(string stateDirectory) => new(new Dictionary<string, string?>
+    {
+        ["Hub:StateDirectory"] = stateDirectory,
+        ["Hub:Embedded:PreferredPort"] = "0",
+        ["Logging:LogLevel:Default"] = "Warning",
+    });
 
     /// <summary>Extra services for one test (e.g. a fake clock), registered after the hub's own.</summary>
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }

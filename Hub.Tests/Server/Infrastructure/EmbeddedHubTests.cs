@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Dapper;
+using Grpc.Health.V1;
+using Hub.Admin.V1;
+using Hub.Common.V1;
+using Hub.Server.Infrastructure.Embedded;
+using Hub.Server.Infrastructure.Postgres;
+using Hub.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Hub.Tests.Server.Infrastructure;
+
+/// <summary>The whole hub on its embedded default, as `dotnet run --project Hub.Server` starts it.</summary>
+public sealed class EmbeddedHubTests : IDisposable
+{
+    private readonly string _state = Directory.CreateTempSubdirectory("hub-tests-embedded-hub-").FullName;
+
+    [Fact]
+    public async Task EmbeddedDefault_ProvisionsWritesTheAdminKeyStopsAndKeepsDataAcrossRestarts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string dataDirectory;
+        using (var first = HubFactory.Embedded(_state))
+        {
+            var health = new Health.HealthClient(first.Channel());
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: ct)).Status);
+
+            var keyFile = Path.Combine(_state, "admin-api-key");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+            var admin = new AdminService.AdminServiceClient(first.Channel((await File.ReadAllTextAsync(keyFile, ct)).Trim()));
+            await admin.RegisterCallerAsync(new RegisterCallerRequest
+            {
+                OrgCode = "91350100M000100Y43",
+                OrgName = "持久化检查",
+                SystemName = "kept-across-restarts",
+                Roles = { Role.Verifier },
+                Clearance = DataLevel.L1Public,
+            }, cancellationToken: ct);
+            dataDirectory = first.Services.GetRequiredService<HubDatabase>().Embedded!.DataDirectory;
+            Assert.True(EmbeddedPostgres.IsRunning(EmbeddedPostgres.FindBinDirectory(null), dataDirectory));
+        }
+
+        Assert.False(EmbeddedPostgres.IsRunning(EmbeddedPostgres.FindBinDirectory(null), dataDirectory));
+
+        using var second = HubFactory.Embedded(_state);
+        var again = new AdminService.AdminServiceClient(second.Channel((await File.ReadAllTextAsync(Path.Combine(_state, "admin-api-key"), ct)).Trim()));
+        var callers = await again.ListCallersAsync(new ListCallersRequest(), cancellationToken: ct);
+        Assert.Contains(callers.Callers, c => c.SystemName == "kept-across-restarts");
+        Assert.Single(callers.Callers, c => c.Roles.Contains(Role.Admin));
+        await using var connection = new NpgsqlConnection(second.Services.GetRequiredService<HubDatabase>().Embedded!.ConnectionString);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM schema_migrations WHERE version = 1"));
+    }
+
+    public void Dispose()
+    {
+        var record = Path.Combine(_state, "postgres.json");
+        if (File.Exists(record))
+        {
+            var root = JsonDocument.Parse(File.ReadAllText(record)).RootElement.GetProperty("ClusterRoot").GetString()!;
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+
+        Directory.Delete(_state, recursive: true);
+    }
+}
