@@ -47,4 +47,10 @@ internal static partial class HubLog
 
     [LoggerMessage(3004, LogLevel.Warning, "An ADMIN caller exists but its key file {Path} is missing; the key cannot be shown again")]
     public static partial void AdminKeyFileMissing(this ILogger logger, string path);
+
+    [LoggerMessage(3101, LogLevel.Warning, "Seal key {KeyId} is now active; {RetiredKeyId} retired")]
+    public static partial void SigningKeyRotated(this ILogger logger, string keyId, string retiredKeyId);
+
+    [LoggerMessage(3102, LogLevel.Warning, "Seal key {KeyId} revoked; active key is {ActiveKeyId}")]
+    public static partial void SigningKeyRevoked(this ILogger logger, string keyId, string activeKeyId);
 }

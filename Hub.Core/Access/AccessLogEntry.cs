@@ -1,4 +1,7 @@
 namespace Hub.Core.Access;
 
-/// <summary>An access record once it is in the log: its dense 0-based index and the time it was written.</summary>
-public sealed record AccessLogEntry(long LogIndex, DateTimeOffset OccurredAt, AccessRecord Record);
+/// <summary>
+/// An access record once it is in the log: its dense 0-based index, when it was written, its canonical entry JSON and
+/// leaf hash (SM3(0x00 ‖ entry_json)) — everything a receipt carries.
+/// </summary>
+public sealed record AccessLogEntry(long LogIndex, DateTimeOffset OccurredAt, AccessRecord Record, string EntryJson, byte[] LeafHash);

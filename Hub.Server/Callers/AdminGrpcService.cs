@@ -4,11 +4,12 @@ using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Validation;
+using Hub.Server.Keys;
 
 namespace Hub.Server.Callers;
 
 /// <summary>Adapts admin.proto's caller management to <see cref="PostgresCallerStore"/>: validate, call, map.</summary>
-public sealed class AdminGrpcService(PostgresCallerStore store, IAccessLog accessLog, ILogger<AdminGrpcService> logger)
+public sealed class AdminGrpcService(PostgresCallerStore store, SigningKeyRing keys, IAccessLog accessLog, ILogger<AdminGrpcService> logger)
     : AdminService.AdminServiceBase
 {
     [RequiresRole(Role.Admin)]
@@ -55,5 +56,27 @@ public sealed class AdminGrpcService(PostgresCallerStore store, IAccessLog acces
         var record = (await store.DisableAsync(callerId, reason, admin.Id, context.CancellationToken)).ValueOrThrow();
         logger.CallerDisabled(callerId, admin.Id);
         return new DisableCallerResponse { Caller = record.ToMessage() };
+    }
+
+    [RequiresRole(Role.Admin)]
+    public override async Task<RotateSigningKeyResponse> RotateSigningKey(RotateSigningKeyRequest request, ServerCallContext context)
+    {
+        var admin = context.GetCaller();
+        var (keyId, retired) = await keys.RotateAsync(admin.Id, context.CancellationToken);
+        logger.SigningKeyRotated(keyId, retired);
+        return new RotateSigningKeyResponse { KeyId = keyId, RetiredKeyId = retired };
+    }
+
+    [RequiresRole(Role.Admin)]
+    public override async Task<RevokeSigningKeyResponse> RevokeSigningKey(RevokeSigningKeyRequest request, ServerCallContext context)
+    {
+        var admin = context.GetCaller();
+        var violations = new Violations();
+        var keyId = violations.Text("key_id", request.KeyId, 16).ToLowerInvariant();
+        var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
+        violations.ThrowIfAny();
+        var (revoked, active) = (await keys.RevokeAsync(keyId, reason, admin.Id, context.CancellationToken)).ValueOrThrow();
+        logger.SigningKeyRevoked(revoked, active);
+        return new RevokeSigningKeyResponse { KeyId = revoked, ActiveKeyId = active };
     }
 }

@@ -29,6 +29,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Hub"] = connectionString,
             ["Hub:StateDirectory"] = _stateDirectory,
             ["Hub:Bootstrap:AdminApiKey"] = AdminApiKey,
+            ["Hub:Secrets:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Logging:LogLevel:Default"] = "Warning",
         };
     }

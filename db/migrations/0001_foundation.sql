@@ -50,7 +50,10 @@ CREATE TABLE access_log (
     case_number  varchar(64),
     -- Names of disclosed fields, never their values.
     fields       text[]       NOT NULL DEFAULT '{}',
-    outcome      varchar(64)  NOT NULL
+    outcome      varchar(64)  NOT NULL,
+    -- The entry as a Merkle leaf: canonical JSON (RFC 8785) of the columns above and SM3(0x00 || entry_json).
+    entry_json   text         NOT NULL,
+    leaf_hash    bytea        NOT NULL CHECK (length(leaf_hash) = 32)
 );
 CREATE INDEX access_log_caller ON access_log (caller_id, log_index DESC);
 CREATE INDEX access_log_holder ON access_log (holder_index, log_index DESC) WHERE holder_index IS NOT NULL;

@@ -79,17 +79,18 @@ public sealed class CallerInterceptor(CallerAuthenticator authenticator, IRateLi
             return;
         }
 
+        var anyCaller = metadata?.GetMetadata<AnyCallerAttribute>() is not null;
         var required = metadata?.GetMetadata<RequiresRoleAttribute>();
-        if (required is null || required.Roles.Count == 0)
+        if (!anyCaller && (required is null || required.Roles.Count == 0))
         {
             logger.NoRoleDeclared(context.Method);
             throw new HubException(HubError.PermissionDenied("NO_ROLE_DECLARED", $"{context.Method} declares no role and is refused to every caller."));
         }
 
         var caller = await AuthenticateAsync(context);
-        if (!required.Roles.Any(caller.Has))
+        if (!anyCaller && !required!.Roles.Any(caller.Has))
         {
-            var names = string.Join(" or ", required.Roles.Select(RoleNames.Name));
+            var names = string.Join(" or ", required!.Roles.Select(RoleNames.Name));
             logger.RoleMissing(caller.Id, context.Method);
             throw new HubException(HubError.PermissionDenied("ROLE_REQUIRED", $"{context.Method} needs the role {names}; this caller does not hold it.") with
             {

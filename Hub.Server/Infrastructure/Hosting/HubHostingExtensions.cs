@@ -4,6 +4,11 @@ using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Ports;
 using Hub.Server.Callers;
+using Hub.Server.Catalogue;
+using Hub.Server.Infrastructure.Secrets;
+using Hub.Server.Keys;
+using Hub.Server.Licenses;
+using Hub.Server.Verification;
 using Hub.Server.Infrastructure.Grpc;
 using Hub.Server.Infrastructure.InProcess;
 using Hub.Server.Infrastructure.Postgres;
@@ -29,12 +34,16 @@ public static class HubHostingExtensions
         AddOptions<BootstrapOptions>(services, BootstrapOptions.SectionName);
         AddOptions<RateLimitOptions>(services, RateLimitOptions.SectionName);
         AddOptions<RedisOptions>(services, RedisOptions.SectionName);
+        AddOptions<SecretsOptions>(services, SecretsOptions.SectionName);
+        AddOptions<LicenseOptions>(services, LicenseOptions.SectionName);
         services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
         services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
         services.AddSingleton<IValidateOptions<EmbeddedOptions>, EmbeddedOptionsValidator>();
         services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptionsValidator>();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
+        services.AddSingleton<IValidateOptions<LicenseOptions>, LicenseOptionsValidator>();
         services.TryAddTimeProvider();
 
         AddStorage(services);
@@ -48,6 +57,9 @@ public static class HubHostingExtensions
     public static WebApplication MapHub(this WebApplication app)
     {
         app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcService<CatalogueGrpcService>();
+        app.MapGrpcService<LicenseGrpcService>();
+        app.MapGrpcService<VerificationGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
         app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         return app;
@@ -79,6 +91,13 @@ public static class HubHostingExtensions
         services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<PostgresAccessLog>());
         services.AddSingleton<IdempotentRequests>();
         services.AddHostedService<DatabaseMigrationService>();
+        services.AddSingleton(sp => MasterKey.Resolve(
+            sp.GetRequiredService<IOptions<SecretsOptions>>().Value.MasterKey,
+            sp.GetRequiredService<IOptions<HubOptions>>().Value.StatePath,
+            sp.GetRequiredService<HubDatabase>().Embedded is not null));
+        services.AddSingleton<DataProtector>();
+        services.AddSingleton<SigningKeyRing>();
+        services.AddHostedService<KeyMaterialInitializer>();
         services.AddHostedService<ExpiredRowSweeper>();
     }
 
@@ -134,6 +153,11 @@ public static class HubHostingExtensions
     {
         services.AddSingleton<PostgresCallerStore>();
         services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton<PostgresLicenseTypeStore>();
+        services.AddSingleton<PostgresLicenseStore>();
+        services.AddSingleton<LicenseIssuer>();
+        services.AddSingleton<LicenseReader>();
+        services.AddSingleton<LicenseVerifier>();
         services.AddHostedService<BootstrapAdminService>();
         services.AddHostedService<EmbeddedWelcome>();
     }

@@ -26,23 +26,24 @@ public sealed class PostgresAccessLog(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<AccessLogEntry> AppendAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, CancellationToken cancellationToken)
     {
-        const string sql = """
-            WITH head AS (
-                UPDATE log_head SET size = size + 1 RETURNING size - 1 AS log_index
-            )
-            INSERT INTO access_log (log_index, occurred_at, caller_id, action, object_type, object_id, holder_index,
-                                    purpose, matter_code, case_number, fields, outcome)
-            SELECT head.log_index, @OccurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex,
-                   @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome
-            FROM head
-            RETURNING log_index
-            """;
-        var occurredAt = time.GetUtcNow();
+        // Taking the index first (and holding the head's row lock to commit) keeps indices dense and in commit order.
         var logIndex = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "UPDATE log_head SET size = size + 1 RETURNING size - 1", transaction: transaction, cancellationToken: cancellationToken));
+        var occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow());
+        var entryJson = AccessEntryFormat.EntryJson(logIndex, occurredAt, record);
+        var leafHash = AccessEntryFormat.LeafHash(entryJson);
+        const string sql = """
+            INSERT INTO access_log (log_index, occurred_at, caller_id, action, object_type, object_id, holder_index,
+                                    purpose, matter_code, case_number, fields, outcome, entry_json, leaf_hash)
+            VALUES (@logIndex, @occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex,
+                    @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome, @entryJson, @leafHash)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
             sql,
             new
             {
-                OccurredAt = occurredAt,
+                logIndex,
+                occurredAt,
                 record.CallerId,
                 record.Action,
                 record.ObjectType,
@@ -53,9 +54,11 @@ public sealed class PostgresAccessLog(NpgsqlDataSource dataSource, TimeProvider 
                 record.CaseNumber,
                 Fields = record.Fields.ToArray(),
                 record.Outcome,
+                entryJson,
+                leafHash,
             },
             transaction,
             cancellationToken: cancellationToken));
-        return new AccessLogEntry(logIndex, occurredAt, record);
+        return new AccessLogEntry(logIndex, occurredAt, record, entryJson, leafHash);
     }
 }

@@ -1,0 +1,73 @@
+using Hub.Common.V1;
+
+namespace Hub.Core.Disclosure;
+
+/// <summary>
+/// The one policy that decides, field by field, what leaves the hub: PLAIN, MASKED or WITHHELD. Every path that
+/// discloses data (license reads, verification, 免证办 answers, brokered queries) goes through it. The rules, in
+/// order, are written down in docs/disclosure-policy.md; <see cref="FieldDisclosure.Rule"/> names the one that decided.
+/// </summary>
+public static class DisclosurePolicy
+{
+    /// <summary>The holder's name as a field of every license: internal, masked as a name.</summary>
+    public static readonly FieldSpec HolderName = new() { Name = "holder.name", Label = "持证主体", Kind = FieldKind.String, Level = DataLevel.L2Internal, Mask = MaskRule.Name };
+
+    /// <summary>The holder's identifier as a field of every license: sensitive, masked as an ID number.</summary>
+    public static readonly FieldSpec HolderIdNumber = new() { Name = "holder.id_number", Label = "持证主体代码", Kind = FieldKind.String, Level = DataLevel.L3Sensitive, Mask = MaskRule.IdNumber };
+
+    public static FieldDisclosure Decide(FieldSpec field, DisclosureContext context)
+    {
+        if (context.FullAccessRule is { } full)
+        {
+            return Decision(field, DisclosureDecision.Plain, full);
+        }
+
+        if (field.Level <= context.Clearance)
+        {
+            return Decision(field, DisclosureDecision.Plain, "within-clearance");
+        }
+
+        if (field.Level == DataLevel.L4HighlySensitive)
+        {
+            return Decision(field, DisclosureDecision.Withheld, "l4-needs-l4-clearance");
+        }
+
+        if (field.Level == context.Clearance + 1 && field.Mask is not (MaskRule.None or MaskRule.Unspecified))
+        {
+            return Decision(field, DisclosureDecision.Masked, "one-level-above-clearance-masked");
+        }
+
+        return Decision(field, DisclosureDecision.Withheld, "above-clearance");
+    }
+
+    /// <summary>Applies the policy to a record: only the fields present in <paramref name="values"/> are decided.</summary>
+    public static DisclosedRecord Apply(IEnumerable<FieldSpec> fields, IReadOnlyDictionary<string, string> values, DisclosureContext context)
+    {
+        var disclosed = new Dictionary<string, string>();
+        var decisions = new List<FieldDisclosure>();
+        foreach (var field in fields)
+        {
+            if (!values.TryGetValue(field.Name, out var value))
+            {
+                continue;
+            }
+
+            var decision = Decide(field, context);
+            decisions.Add(decision);
+            switch (decision.Decision)
+            {
+                case DisclosureDecision.Plain:
+                    disclosed[field.Name] = value;
+                    break;
+                case DisclosureDecision.Masked:
+                    disclosed[field.Name] = Masking.Apply(field.Mask, value);
+                    break;
+            }
+        }
+
+        return new DisclosedRecord(disclosed, decisions);
+    }
+
+    private static FieldDisclosure Decision(FieldSpec field, DisclosureDecision decision, string rule) =>
+        new() { Field = field.Name, Decision = decision, Rule = rule };
+}

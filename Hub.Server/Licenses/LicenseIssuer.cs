@@ -1,0 +1,278 @@
+using System.Text;
+using Hub.Core.Access;
+using Hub.Core.Callers;
+using Hub.Core.Disclosure;
+using Hub.Core.Errors;
+using Hub.Core.Holders;
+using Hub.Core.Time;
+using Hub.Core.Validation;
+using Hub.Licenses.V1;
+using Hub.Server.Catalogue;
+using Hub.Server.Infrastructure.Postgres;
+using Hub.Server.Infrastructure.Secrets;
+using Hub.Server.Keys;
+using Hub.Signing.Identifiers;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Hub.Server.Licenses;
+
+/// <summary>
+/// Issues, amends and changes the status of licenses. Each change runs once per request_id, seals with the active
+/// SM2 key, and commits with its audit entry; bad input is refused before anything is read or written.
+/// </summary>
+public sealed class LicenseIssuer(
+    IdempotentRequests requests,
+    PostgresLicenseStore store,
+    SigningKeyRing keys,
+    DataProtector protector,
+    PostgresAccessLog accessLog,
+    IOptions<LicenseOptions> options,
+    TimeProvider time)
+{
+    public const int MaxFaceFields = 100;
+
+    public async Task<Outcome<IssueLicenseResponse>> IssueAsync(Caller caller, IssueLicenseRequest request, CancellationToken cancellationToken)
+    {
+        var today = ChinaCalendar.Today(time);
+        var violations = new Violations();
+        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
+        var typeCode = violations.Text("type_code", request.TypeCode, LicenseIdentifier.TypeCodeLength).ToUpperInvariant();
+        var number = violations.Text("license_number", request.LicenseNumber, InputLimits.CodeLength);
+        var holder = HolderInput.Parse(request.Holder, "holder", violations, today, options.Value.LegacyUsccSet);
+        var validFrom = ChinaCalendar.Parse(request.ValidFrom, "valid_from", violations, required: true);
+        var validUntil = ChinaCalendar.Parse(request.ValidUntil, "valid_until", violations, required: false);
+        if (validFrom is { } from && validUntil is { } until && until < from)
+        {
+            violations.Add("valid_until", "must not be before valid_from");
+        }
+
+        if (request.Face.Count > MaxFaceFields)
+        {
+            violations.Add("face", $"at most {MaxFaceFields} fields");
+        }
+
+        if (violations.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await requests.RunOnceAsync<IssueLicenseResponse>(caller.Id, requestId, "licenses.IssueLicense", request, async (connection, transaction) =>
+        {
+            var type = await PostgresLicenseTypeStore.FindAsync(connection, transaction, typeCode, cancellationToken);
+            if (type is null)
+            {
+                return HubError.NotFound("LICENSE_TYPE_NOT_FOUND", $"no license type has type_code {typeCode}.");
+            }
+
+            if (!type.IssuerOrgCodes.Contains(caller.OrgCode))
+            {
+                return HubError.PermissionDenied("ISSUER_NOT_ALLOWED", $"organisation {caller.OrgCode} is not an issuer of license type {typeCode}.");
+            }
+
+            var face = ValidateFaceAndHolder(type, holder, request.Face, violations);
+            if (violations.ToError() is { } faceError)
+            {
+                return faceError;
+            }
+
+            if (await PostgresLicenseStore.LicenseNumberTakenAsync(connection, transaction, caller.OrgCode, typeCode, number, cancellationToken))
+            {
+                return HubError.AlreadyExists("LICENSE_NUMBER_EXISTS", "this issuer already issued a license of this type with this license_number.");
+            }
+
+            var now = time.GetUtcNow();
+            var serial = await PostgresLicenseStore.NextSerialAsync(connection, transaction, typeCode, caller.OrgCode, today.Year, cancellationToken);
+            var identifier = new LicenseIdentifier(typeCode, caller.OrgCode, serial, 1);
+            var content = new SealedContent(
+                identifier.ToString(), typeCode, type.Name, number, 1, holder, caller.OrgCode, caller.OrgName,
+                new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero), validFrom!.Value, validUntil, face);
+            var licenseId = Guid.CreateVersion7(now);
+            var holderIndex = protector.BlindIndex(holder.IdType, holder.IdNumber);
+            await PostgresLicenseStore.InsertLicenseAsync(connection, transaction, licenseId, serial, holderIndex, content, caller.Id, cancellationToken);
+            var stored = await SealAndStoreAsync(connection, transaction, licenseId, content, holderIndex, LicenseStatus.Valid, null, caller.Id, cancellationToken);
+            await accessLog.AppendAsync(connection, transaction, Record(caller, "licenses.IssueLicense", stored), cancellationToken);
+            return new IssueLicenseResponse { License = LicenseView.Build(stored, type, DisclosureContext.Issuer(caller.Clearance), today).License };
+        }, cancellationToken);
+    }
+
+    public async Task<Outcome<AmendLicenseResponse>> AmendAsync(Caller caller, AmendLicenseRequest request, CancellationToken cancellationToken)
+    {
+        var today = ChinaCalendar.Today(time);
+        var violations = new Violations();
+        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
+        var identifier = ParseIdentifier(request.Identifier, violations);
+        var validUntil = ChinaCalendar.Parse(request.ValidUntil, "valid_until", violations, required: false);
+        if (validUntil is not null && request.LongTerm)
+        {
+            violations.Add("long_term", "cannot be set together with valid_until");
+        }
+
+        var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
+        if (request.Face.Count > MaxFaceFields)
+        {
+            violations.Add("face", $"at most {MaxFaceFields} fields");
+        }
+
+        if (violations.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await requests.RunOnceAsync<AmendLicenseResponse>(caller.Id, requestId, "licenses.AmendLicense", request, async (connection, transaction) =>
+        {
+            var found = await FindOwnAsync(connection, transaction, caller, identifier!, cancellationToken);
+            if (found.Failed)
+            {
+                return found.Error;
+            }
+
+            var current = found.Value;
+            if (LicenseStatusRules.IsTerminal(current.StoredStatus))
+            {
+                return HubError.FailedPrecondition("LICENSE_FINAL", $"the license is {LicenseStatusRules.Name(current.StoredStatus)}; it can no longer be amended.");
+            }
+
+            if (current.Version != current.CurrentVersion)
+            {
+                return HubError.FailedPrecondition("NOT_CURRENT_VERSION", $"version {current.CurrentVersion} superseded this one; amend the current version.");
+            }
+
+            var type = (await PostgresLicenseTypeStore.FindAsync(connection, transaction, current.Content.TypeCode, cancellationToken))!;
+            var face = ValidateFaceAndHolder(type, current.Content.Holder, request.Face, violations);
+            var newUntil = request.LongTerm ? null : validUntil ?? current.Content.ValidUntil;
+            if (newUntil is { } until && until < current.Content.ValidFrom)
+            {
+                violations.Add("valid_until", "must not be before valid_from");
+            }
+
+            if (violations.ToError() is { } faceError)
+            {
+                return faceError;
+            }
+
+            var next = identifier!.WithVersion(current.Version + 1);
+            var content = current.Content with
+            {
+                Identifier = next.ToString(),
+                Version = next.Version,
+                ValidUntil = newUntil,
+                Face = face,
+                IssuerOrgName = caller.OrgName,
+            };
+            var stored = await SealAndStoreAsync(connection, transaction, current.LicenseId, content, current.HolderIndex, current.StoredStatus, current.StatusReason, caller.Id, cancellationToken);
+            await accessLog.AppendAsync(connection, transaction, Record(caller, "licenses.AmendLicense", stored) with { Purpose = reason }, cancellationToken);
+            return new AmendLicenseResponse { License = LicenseView.Build(stored, type, DisclosureContext.Issuer(caller.Clearance), today).License };
+        }, cancellationToken);
+    }
+
+    public async Task<Outcome<ChangeLicenseStatusResponse>> ChangeStatusAsync(Caller caller, ChangeLicenseStatusRequest request, CancellationToken cancellationToken)
+    {
+        var today = ChinaCalendar.Today(time);
+        var violations = new Violations();
+        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
+        var identifier = ParseIdentifier(request.Identifier, violations);
+        var status = violations.Enum("status", request.Status);
+        if (status == LicenseStatus.Expired)
+        {
+            violations.Add("status", "EXPIRED is computed from valid_until and cannot be set");
+        }
+
+        var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
+        if (violations.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await requests.RunOnceAsync<ChangeLicenseStatusResponse>(caller.Id, requestId, "licenses.ChangeLicenseStatus", request, async (connection, transaction) =>
+        {
+            var found = await FindOwnAsync(connection, transaction, caller, identifier!, cancellationToken, forUpdate: true);
+            if (found.Failed)
+            {
+                return found.Error;
+            }
+
+            if (LicenseStatusRules.RefuseTransition(found.Value.StoredStatus, status) is { } refusal)
+            {
+                return HubError.FailedPrecondition("STATUS_TRANSITION_REFUSED", refusal + ".") with
+                {
+                    Metadata = new Dictionary<string, string> { ["from"] = LicenseStatusRules.Name(found.Value.StoredStatus), ["to"] = LicenseStatusRules.Name(status) },
+                };
+            }
+
+            await PostgresLicenseStore.UpdateStatusAsync(connection, transaction, found.Value.LicenseId, status, reason, time.GetUtcNow(), cancellationToken);
+            var current = await store.CurrentAsync(connection, transaction, found.Value.LicenseId, cancellationToken);
+            var type = (await PostgresLicenseTypeStore.FindAsync(connection, transaction, current.Content.TypeCode, cancellationToken))!;
+            await accessLog.AppendAsync(connection, transaction, Record(caller, "licenses.ChangeLicenseStatus", current) with { Purpose = reason, Outcome = LicenseStatusRules.Name(status) }, cancellationToken);
+            return new ChangeLicenseStatusResponse { License = LicenseView.Build(current, type, DisclosureContext.Issuer(caller.Clearance), today).License };
+        }, cancellationToken);
+    }
+
+    internal static LicenseIdentifier? ParseIdentifier(string? text, Violations violations, string field = "identifier")
+    {
+        var value = violations.Text(field, text, 128);
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (!LicenseIdentifier.TryParse(value, out var identifier, out var problem))
+        {
+            violations.Add(field, $"is not a valid 电子证照标识 (GB/T 36904): {problem}");
+            return null;
+        }
+
+        return identifier;
+    }
+
+    private async Task<Outcome<StoredLicense>> FindOwnAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Caller caller, LicenseIdentifier identifier, CancellationToken cancellationToken, bool forUpdate = true)
+    {
+        var stored = await store.FindAsync(connection, transaction, identifier.ToString(), forUpdate, cancellationToken);
+        if (stored is null)
+        {
+            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+        }
+
+        return stored.IssuerOrgCode == caller.OrgCode
+            ? stored
+            : HubError.PermissionDenied("NOT_ISSUER_OF_LICENSE", "only the issuing organisation may change this license.");
+    }
+
+    private static Dictionary<string, string> ValidateFaceAndHolder(LicenseTypeDefinition type, HolderInput holder, IDictionary<string, string> face, Violations violations)
+    {
+        var organization = HolderIdTypes.IsOrganization(holder.IdType);
+        if (type.HolderKind == Hub.Catalogue.V1.HolderKind.Organization && !organization)
+        {
+            violations.Add("holder.id_type", $"license type {type.TypeCode} is held by organisations: use USCC");
+        }
+        else if (type.HolderKind == Hub.Catalogue.V1.HolderKind.Person && organization)
+        {
+            violations.Add("holder.id_type", $"license type {type.TypeCode} is held by persons: use a personal identifier");
+        }
+
+        return FaceValidation.Validate(type, face, violations);
+    }
+
+    private async Task<StoredLicense> SealAndStoreAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, SealedContent content, byte[] holderIndex,
+        LicenseStatus status, string? statusReason, Guid callerId, CancellationToken cancellationToken)
+    {
+        var canonical = content.ToCanonicalJson();
+        var key = await keys.ActiveKeyAsync(cancellationToken);
+        var bytes = Encoding.UTF8.GetBytes(canonical);
+        var seal = key.Sign(bytes);
+        await store.InsertVersionAsync(connection, transaction, licenseId, content, canonical, seal, key.KeyId, callerId, time.GetUtcNow(), cancellationToken);
+        return new StoredLicense(licenseId, content.Identifier, content.Version, content.Version, status, statusReason, holderIndex, canonical, content,
+            Hub.Signing.Sm2.Sm3.Hash(bytes), seal, key.KeyId);
+    }
+
+    private static AccessRecord Record(Caller caller, string action, StoredLicense license) => new()
+    {
+        CallerId = caller.Id,
+        Action = action,
+        ObjectType = "license",
+        ObjectId = license.Identifier,
+        HolderIndex = license.HolderIndex,
+        Outcome = "OK",
+    };
+}

@@ -1,0 +1,169 @@
+using Google.Protobuf;
+using Hub.Common.V1;
+using Hub.Core.Access;
+using Hub.Core.Callers;
+using Hub.Core.Disclosure;
+using Hub.Core.Errors;
+using Hub.Core.Holders;
+using Hub.Core.Time;
+using Hub.Core.Validation;
+using Hub.Licenses.V1;
+using Hub.Server.Catalogue;
+using Hub.Server.Infrastructure.Secrets;
+using Hub.Server.Keys;
+using Hub.Signing.Documents;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Hub.Server.Licenses;
+
+/// <summary>
+/// Reads licenses for the caller in front of it: the issuing organisation sees everything, a verifier what the
+/// disclosure policy allows, the portal its holder's own. Every read is logged before the answer leaves.
+/// </summary>
+public sealed class LicenseReader(
+    NpgsqlDataSource dataSource,
+    PostgresLicenseStore store,
+    PostgresLicenseTypeStore types,
+    SigningKeyRing keys,
+    DataProtector protector,
+    IAccessLog accessLog,
+    IOptions<LicenseOptions> options,
+    TimeProvider time)
+{
+    public async Task<Outcome<GetLicenseResponse>> GetAsync(Caller caller, GetLicenseRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        var identifier = LicenseIssuer.ParseIdentifier(request.Identifier, violations);
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength, required: false);
+        violations.ThrowIfAny();
+
+        var stored = await FindAsync(identifier!.ToString(), cancellationToken);
+        if (stored is null)
+        {
+            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+        }
+
+        DisclosureContext context;
+        if (caller.Has(Role.Issuer) && caller.OrgCode == stored.IssuerOrgCode)
+        {
+            context = DisclosureContext.Issuer(caller.Clearance);
+        }
+        else if (caller.Has(Role.Verifier))
+        {
+            if (purpose.Length == 0)
+            {
+                return HubError.InvalidArgument("purpose", "is required (用证事由) when a verifier reads a license");
+            }
+
+            context = new DisclosureContext(caller.Clearance);
+        }
+        else
+        {
+            return HubError.PermissionDenied("NOT_ISSUER_OF_LICENSE", "only the issuing organisation or a VERIFIER may read this license.");
+        }
+
+        var type = (await types.FindAsync(stored.Content.TypeCode, cancellationToken))!;
+        var (license, disclosed) = LicenseView.Build(stored, type, context, ChinaCalendar.Today(time));
+        var entry = await accessLog.AppendAsync(Record(caller, "licenses.GetLicense", stored, purpose, disclosed), cancellationToken);
+        return new GetLicenseResponse { License = license, Receipt = entry.ToReceipt() };
+    }
+
+    public async Task<Outcome<ListHolderLicensesResponse>> ListHolderAsync(Caller caller, ListHolderLicensesRequest request, CancellationToken cancellationToken)
+    {
+        var today = ChinaCalendar.Today(time);
+        var violations = new Violations();
+        var holder = HolderInput.Parse(request.Holder, "holder", violations, today, options.Value.LegacyUsccSet, nameRequired: false);
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        var page = PageRequest.Parse(request.PageSize, request.PageToken, violations);
+        violations.ThrowIfAny();
+
+        // The portal acts for the holder it authenticated: it sees that holder's licenses in full.
+        var context = caller.Has(Role.Verifier) ? new DisclosureContext(caller.Clearance) : DisclosureContext.HolderPortal(caller.Clearance);
+        var holderIndex = protector.BlindIndex(holder.IdType, holder.IdNumber);
+        IReadOnlyList<StoredLicense> licenses;
+        string? next;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            (licenses, next) = await store.ListByHolderAsync(connection, holderIndex, page.Size, page.Cursor, cancellationToken);
+        }
+
+        var response = new ListHolderLicensesResponse { NextPageToken = next is null ? string.Empty : PageRequest.EncodeToken(next) };
+        var fields = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var stored in licenses)
+        {
+            var type = (await types.FindAsync(stored.Content.TypeCode, cancellationToken))!;
+            var (license, disclosed) = LicenseView.Build(stored, type, context, today);
+            response.Licenses.Add(license);
+            fields.UnionWith(disclosed.DisclosedFields);
+        }
+
+        var entry = await accessLog.AppendAsync(new AccessRecord
+        {
+            CallerId = caller.Id,
+            Action = "licenses.ListHolderLicenses",
+            ObjectType = "holder",
+            HolderIndex = holderIndex,
+            Purpose = purpose,
+            Fields = [.. fields],
+            Outcome = $"OK:{licenses.Count}",
+        }, cancellationToken);
+        response.Receipt = entry.ToReceipt();
+        return response;
+    }
+
+    public async Task<Outcome<ExportLicenseDocumentResponse>> ExportAsync(Caller caller, ExportLicenseDocumentRequest request, CancellationToken cancellationToken)
+    {
+        var today = ChinaCalendar.Today(time);
+        var violations = new Violations();
+        var identifier = LicenseIssuer.ParseIdentifier(request.Identifier, violations);
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength, required: false);
+        // The portal exports for the holder it acts for (named in the request); an issuer exports its own licenses.
+        var holder = request.Holder is not null && caller.Has(Role.Portal)
+            ? HolderInput.Parse(request.Holder, "holder", violations, today, options.Value.LegacyUsccSet, nameRequired: false)
+            : null;
+        violations.ThrowIfAny();
+
+        var stored = await FindAsync(identifier!.ToString(), cancellationToken);
+        if (stored is null)
+        {
+            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+        }
+
+        var allowed = holder is not null
+            ? protector.BlindIndex(holder.IdType, holder.IdNumber).AsSpan().SequenceEqual(stored.HolderIndex)
+            : caller.Has(Role.Issuer) && caller.OrgCode == stored.IssuerOrgCode;
+        if (!allowed)
+        {
+            return HubError.PermissionDenied(
+                holder is null ? "NOT_ISSUER_OF_LICENSE" : "NOT_HOLDER",
+                holder is null ? "only the issuing organisation may export this license." : "the license does not belong to the holder named.");
+        }
+
+        var key = await keys.FindAsync(stored.SealKeyId, cancellationToken);
+        var document = new LicenseDocument(stored.Identifier, stored.CanonicalJson, stored.SealKeyId, SigningKeyRing.Algorithm, stored.Seal, key!.PublicKey.SubjectPublicKeyInfo)
+            .ToSignedXml(keys.DocumentCertificate);
+        var entry = await accessLog.AppendAsync(
+            Record(caller, "licenses.ExportLicenseDocument", stored, purpose, null) with { Fields = ["document"] },
+            cancellationToken);
+        return new ExportLicenseDocumentResponse { Document = ByteString.CopyFrom(document), MediaType = LicenseDocument.MediaType, Receipt = entry.ToReceipt() };
+    }
+
+    internal async Task<StoredLicense?> FindAsync(string identifier, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await store.FindAsync(connection, null, identifier, forUpdate: false, cancellationToken);
+    }
+
+    internal static AccessRecord Record(Caller caller, string action, StoredLicense stored, string? purpose, DisclosedRecord? disclosed) => new()
+    {
+        CallerId = caller.Id,
+        Action = action,
+        ObjectType = "license",
+        ObjectId = stored.Identifier,
+        HolderIndex = stored.HolderIndex,
+        Purpose = string.IsNullOrEmpty(purpose) ? null : purpose,
+        Fields = disclosed?.DisclosedFields ?? [],
+        Outcome = "OK",
+    };
+}

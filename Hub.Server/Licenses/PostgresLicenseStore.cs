@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Hub.Licenses.V1;
+using Hub.Server.Infrastructure.Secrets;
+using Hub.Signing.Sm2;
+using Npgsql;
+
+namespace Hub.Server.Licenses;
+
+/// <summary>
+/// Licenses and their sealed versions in PostgreSQL. Sealed content is stored only encrypted (bound to its
+/// identifier), holders only as blind indexes. Every method runs on the caller's connection and transaction, so a
+/// change, its idempotency record and its audit entry commit together.
+/// </summary>
+public sealed class PostgresLicenseStore(DataProtector protector)
+{
+    private const string SelectVersion = """
+        SELECT l.license_id AS LicenseId, v.identifier AS Identifier, v.version AS Version, l.current_version AS CurrentVersion,
+               l.status AS Status, l.status_reason AS StatusReason, l.holder_index AS HolderIndex,
+               v.content_encrypted AS ContentEncrypted, v.content_hash AS ContentHash, v.seal AS Seal, v.seal_key_id AS SealKeyId
+        FROM license_versions v JOIN licenses l ON l.license_id = v.license_id
+        """;
+
+    /// <summary>The next serial for an issuer and type: the year and an 8-digit counter, e.g. 202600000001.</summary>
+    public static async Task<string> NextSerialAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string typeCode, string issuerOrgCode, int year, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO license_serials (type_code, issuer_org_code, last_serial) VALUES (@typeCode, @issuerOrgCode, 1)
+            ON CONFLICT (type_code, issuer_org_code) DO UPDATE SET last_serial = license_serials.last_serial + 1
+            RETURNING last_serial
+            """;
+        var next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { typeCode, issuerOrgCode }, transaction, cancellationToken: cancellationToken));
+        return string.Create(CultureInfo.InvariantCulture, $"{year:0000}{next:00000000}");
+    }
+
+    public static async Task<bool> LicenseNumberTakenAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string issuerOrgCode, string typeCode, string licenseNumber, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM licenses WHERE issuer_org_code = @issuerOrgCode AND type_code = @typeCode AND license_number = @licenseNumber)",
+            new { issuerOrgCode, typeCode, licenseNumber },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    public static async Task InsertLicenseAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, string serial, byte[] holderIndex, SealedContent content, Guid issuedBy, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO licenses (license_id, type_code, issuer_org_code, serial, license_number, holder_index, current_version,
+                                  status, status_changed_at, issued_at, issued_by)
+            VALUES (@licenseId, @TypeCode, @IssuerOrgCode, @serial, @LicenseNumber, @holderIndex, 1, 'VALID', @IssuedAt, @IssuedAt, @issuedBy)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new { licenseId, content.TypeCode, content.IssuerOrgCode, serial, content.LicenseNumber, holderIndex, content.IssuedAt, issuedBy },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Stores a sealed version and makes it the license's current one.</summary>
+    public async Task InsertVersionAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, SealedContent content, string canonicalJson, byte[] seal, string sealKeyId, Guid createdBy, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(canonicalJson);
+        const string sql = """
+            INSERT INTO license_versions (identifier, license_id, version, valid_from, valid_until, content_encrypted, content_hash,
+                                          seal, seal_key_id, created_at, created_by)
+            VALUES (@Identifier, @licenseId, @Version, @validFrom, @validUntil, @encrypted, @hash, @seal, @sealKeyId, @now, @createdBy);
+            UPDATE licenses SET current_version = @Version WHERE license_id = @licenseId;
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                content.Identifier,
+                licenseId,
+                content.Version,
+                validFrom = content.ValidFrom.ToDateTime(TimeOnly.MinValue),
+                validUntil = content.ValidUntil?.ToDateTime(TimeOnly.MinValue),
+                encrypted = protector.Encrypt(bytes, Aad(content.Identifier)),
+                hash = Sm3.Hash(bytes),
+                seal,
+                sealKeyId,
+                now,
+                createdBy,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<StoredLicense?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string identifier, bool forUpdate, CancellationToken cancellationToken)
+    {
+        var sql = SelectVersion + " WHERE v.identifier = @identifier" + (forUpdate ? " FOR UPDATE OF l" : string.Empty);
+        var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition(sql, new { identifier }, transaction, cancellationToken: cancellationToken));
+        return row is null ? null : ToStored(row);
+    }
+
+    /// <summary>The current version of a license.</summary>
+    public async Task<StoredLicense> CurrentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid licenseId, CancellationToken cancellationToken)
+    {
+        const string sql = SelectVersion + " WHERE l.license_id = @licenseId AND v.version = l.current_version";
+        var row = await connection.QuerySingleAsync<VersionRow>(new CommandDefinition(sql, new { licenseId }, transaction, cancellationToken: cancellationToken));
+        return ToStored(row);
+    }
+
+    /// <summary>A holder's licenses (current versions), newest first, keyset-paged by (issued_at, license_id).</summary>
+    public async Task<(IReadOnlyList<StoredLicense> Licenses, string? NextCursor)> ListByHolderAsync(
+        NpgsqlConnection connection, byte[] holderIndex, int pageSize, string? cursor, CancellationToken cancellationToken)
+    {
+        var (afterTime, afterId) = ParseCursor(cursor);
+        const string sql = SelectVersion + """
+             WHERE l.holder_index = @holderIndex AND v.version = l.current_version
+               AND (@afterTime::timestamptz IS NULL OR (l.issued_at, l.license_id) < (@afterTime, @afterId))
+             ORDER BY l.issued_at DESC, l.license_id DESC
+             LIMIT @limit
+            """;
+        var rows = (await connection.QueryAsync<VersionRowWithIssued>(new CommandDefinition(
+            sql.Replace("SELECT l.license_id AS LicenseId", "SELECT l.issued_at AS IssuedAt, l.license_id AS LicenseId", StringComparison.Ordinal),
+            new { holderIndex, afterTime, afterId, limit = pageSize + 1 },
+            cancellationToken: cancellationToken))).ToList();
+        var page = rows.Take(pageSize).ToList();
+        var next = rows.Count > pageSize
+            ? string.Create(CultureInfo.InvariantCulture, $"{DateTime.SpecifyKind(page[^1].IssuedAt, DateTimeKind.Utc).Ticks}:{page[^1].LicenseId}")
+            : null;
+        return ([.. page.Select(ToStored)], next);
+    }
+
+    public static async Task UpdateStatusAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, LicenseStatus status, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE licenses SET status = @status, status_reason = @reason, status_changed_at = @now WHERE license_id = @licenseId",
+            new { status = LicenseStatusRules.Name(status), reason, now, licenseId },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    private StoredLicense ToStored(VersionRow row)
+    {
+        var json = Encoding.UTF8.GetString(protector.Decrypt(row.ContentEncrypted, Aad(row.Identifier)));
+        return new StoredLicense(
+            row.LicenseId,
+            row.Identifier,
+            row.Version,
+            row.CurrentVersion,
+            LicenseStatusRules.Parse(row.Status),
+            row.StatusReason,
+            row.HolderIndex,
+            json,
+            SealedContent.Parse(json),
+            row.ContentHash,
+            row.Seal,
+            row.SealKeyId);
+    }
+
+    private static string Aad(string identifier) => $"license_versions:{identifier}";
+
+    private static (DateTimeOffset? Time, Guid Id) ParseCursor(string? cursor)
+    {
+        var parts = cursor?.Split(':');
+        return parts is [var ticks, var id]
+               && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t)
+               && Guid.TryParse(id, out var g)
+            ? (new DateTimeOffset(t, TimeSpan.Zero), g)
+            : (null, Guid.Empty);
+    }
+
+    private class VersionRow
+    {
+        public Guid LicenseId { get; init; }
+
+        public string Identifier { get; init; } = string.Empty;
+
+        public int Version { get; init; }
+
+        public int CurrentVersion { get; init; }
+
+        public string Status { get; init; } = string.Empty;
+
+        public string? StatusReason { get; init; }
+
+        public byte[] HolderIndex { get; init; } = [];
+
+        public byte[] ContentEncrypted { get; init; } = [];
+
+        public byte[] ContentHash { get; init; } = [];
+
+        public byte[] Seal { get; init; } = [];
+
+        public string SealKeyId { get; init; } = string.Empty;
+    }
+
+    private sealed class VersionRowWithIssued : VersionRow
+    {
+        public DateTime IssuedAt { get; init; }
+    }
+}

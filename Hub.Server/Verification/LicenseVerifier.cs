@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml;
+using Hub.Core.Access;
+using Hub.Core.Callers;
+using Hub.Core.Disclosure;
+using Hub.Core.Errors;
+using Hub.Core.Ports;
+using Hub.Core.Time;
+using Hub.Core.Validation;
+using Hub.Licenses.V1;
+using Hub.Server.Catalogue;
+using Hub.Server.Keys;
+using Hub.Server.Licenses;
+using Hub.Signing.Documents;
+using Hub.Signing.Identifiers;
+using Hub.Signing.Sm2;
+using Hub.Verification.V1;
+
+namespace Hub.Server.Verification;
+
+/// <summary>
+/// Verifies a license by identifier or by its exported document, check by check. A version's seal is verified once
+/// and the verdict cached by content hash (content never changes under an identifier); key state and license status
+/// are always read live.
+/// </summary>
+public sealed class LicenseVerifier(
+    LicenseReader reader,
+    PostgresLicenseTypeStore types,
+    SigningKeyRing keys,
+    IHubCache cache,
+    IAccessLog accessLog,
+    TimeProvider time)
+{
+    private static readonly TimeSpan SealVerdictLifetime = TimeSpan.FromHours(12);
+
+    public async Task<Outcome<VerifyLicenseResponse>> VerifyAsync(Caller caller, VerifyLicenseRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        LicenseIdentifier? identifier = null;
+        LicenseDocument? document = null;
+        var checks = new List<Check>();
+        switch (request.SubjectCase)
+        {
+            case VerifyLicenseRequest.SubjectOneofCase.Identifier:
+                identifier = LicenseIssuer.ParseIdentifier(request.Identifier, violations);
+                break;
+            case VerifyLicenseRequest.SubjectOneofCase.Document:
+                document = ParseDocument(request.Document.ToByteArray(), violations, out var signatureValid, await keys.DocumentCertificatesAsync(cancellationToken));
+                if (document is not null)
+                {
+                    checks.Add(new Check { Name = "DOCUMENT_SIGNATURE", Passed = signatureValid, Detail = signatureValid ? "XML signature by the hub's document certificate" : "the XML signature does not verify" });
+                    var identifierValid = LicenseIdentifier.TryParse(document.Identifier, out var parsed, out var problem);
+                    checks.Add(new Check { Name = "IDENTIFIER", Passed = identifierValid, Detail = identifierValid ? "check character matches" : problem });
+                    identifier = identifierValid ? parsed : null;
+                }
+
+                break;
+            default:
+                violations.Add("identifier", "give the identifier or the document to verify");
+                break;
+        }
+
+        violations.ThrowIfAny();
+        if (identifier is null)
+        {
+            // A document whose identifier is malformed: nothing to look up, the answer is a refusal with its checks.
+            return new VerifyLicenseResponse { Valid = false, Reason = "IDENTIFIER_INVALID", Checks = { checks } };
+        }
+
+        var stored = await reader.FindAsync(identifier.ToString(), cancellationToken);
+        if (stored is null)
+        {
+            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+        }
+
+        // A document must carry exactly what the hub sealed under this identifier.
+        var canonical = document?.CanonicalJson ?? stored.CanonicalJson;
+        var seal = document?.Seal ?? stored.Seal;
+        var keyId = document?.SealKeyId ?? stored.SealKeyId;
+        var key = await keys.FindAsync(keyId, cancellationToken);
+        checks.Add(await SealCheckAsync(canonical, seal, key, document, cancellationToken));
+        checks.Add(key switch
+        {
+            null => new Check { Name = "KEY", Passed = false, Detail = $"key {keyId} is unknown to this hub" },
+            { Status: SigningKeyStatus.Revoked } => new Check { Name = "KEY", Passed = false, Detail = $"key {keyId} was revoked: {key.RevocationReason}" },
+            _ => new Check { Name = "KEY", Passed = true, Detail = $"key {keyId} is {key.Status.ToString().ToUpperInvariant()}" },
+        });
+
+        var today = ChinaCalendar.Today(time);
+        var status = stored.EffectiveStatus(today);
+        checks.Add(new Check
+        {
+            Name = "STATUS",
+            Passed = stored.StoredStatus == LicenseStatus.Valid,
+            Detail = LicenseStatusRules.Name(stored.StoredStatus) + (string.IsNullOrEmpty(stored.StatusReason) ? string.Empty : $": {stored.StatusReason}"),
+        });
+        var content = stored.Content;
+        var notYet = today < content.ValidFrom;
+        var expired = content.ValidUntil is { } until && today > until;
+        checks.Add(new Check
+        {
+            Name = "VALIDITY",
+            Passed = !notYet && !expired,
+            Detail = $"{content.ValidFrom:yyyy-MM-dd} to {(content.ValidUntil is { } u ? u.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "长期")}, checked on {today:yyyy-MM-dd}",
+        });
+        checks.Add(new Check
+        {
+            Name = "CURRENT_VERSION",
+            Passed = stored.Version == stored.CurrentVersion,
+            Detail = stored.Version == stored.CurrentVersion ? $"version {stored.Version} is current" : $"superseded by version {stored.CurrentVersion}",
+        });
+
+        var reason = FirstFailure(checks, stored.StoredStatus, notYet);
+        var type = (await types.FindAsync(content.TypeCode, cancellationToken))!;
+        var (license, disclosed) = LicenseView.Build(stored, type, new DisclosureContext(caller.Clearance), today);
+        var entry = await accessLog.AppendAsync(
+            LicenseReader.Record(caller, "verification.VerifyLicense", stored, purpose, disclosed) with { Outcome = reason.Length == 0 ? "VALID" : reason },
+            cancellationToken);
+        return new VerifyLicenseResponse
+        {
+            Valid = reason.Length == 0,
+            Reason = reason,
+            Status = status,
+            Checks = { checks },
+            License = license,
+            Receipt = entry.ToReceipt(),
+        };
+    }
+
+    private async Task<Check> SealCheckAsync(string canonicalJson, byte[] seal, SigningKeyInfo? key, LicenseDocument? document, CancellationToken cancellationToken)
+    {
+        if (key is null)
+        {
+            return new Check { Name = "SEAL", Passed = false, Detail = "the sealing key is unknown" };
+        }
+
+        if (document is not null && !CryptographicOperations.FixedTimeEquals(document.SealPublicKey, key.PublicKey.SubjectPublicKeyInfo))
+        {
+            return new Check { Name = "SEAL", Passed = false, Detail = "the document names a public key that is not the hub's key " + key.KeyId };
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(canonicalJson);
+        var cacheKey = "seal:" + Convert.ToHexStringLower(Sm3.Hash(bytes, seal, Encoding.ASCII.GetBytes(key.KeyId)));
+        if (await cache.GetAsync(cacheKey, cancellationToken) is not null)
+        {
+            return new Check { Name = "SEAL", Passed = true, Detail = $"SM2-SM3 seal by key {key.KeyId}" };
+        }
+
+        var valid = key.PublicKey.Verify(bytes, seal);
+        if (valid)
+        {
+            await cache.SetAsync(cacheKey, [1], SealVerdictLifetime, cancellationToken);
+        }
+
+        return new Check { Name = "SEAL", Passed = valid, Detail = valid ? $"SM2-SM3 seal by key {key.KeyId}" : "the seal does not match the content" };
+    }
+
+    private static LicenseDocument? ParseDocument(byte[] bytes, Violations violations, out bool signatureValid, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> trusted)
+    {
+        signatureValid = false;
+        if (bytes.Length == 0 || bytes.Length > SafeXml.MaxDocumentBytes)
+        {
+            violations.Add("document", $"must be 1 byte to {SafeXml.MaxDocumentBytes} bytes of XML");
+            return null;
+        }
+
+        try
+        {
+            var (document, valid) = LicenseDocument.Parse(bytes, trusted);
+            signatureValid = valid;
+            return document;
+        }
+        catch (Exception e) when (e is XmlException or FormatException)
+        {
+            violations.Add("document", $"is not an exported license document: {e.Message}");
+            return null;
+        }
+    }
+
+    private static string FirstFailure(List<Check> checks, LicenseStatus storedStatus, bool notYet)
+    {
+        foreach (var check in checks.Where(c => !c.Passed))
+        {
+            return check.Name switch
+            {
+                "DOCUMENT_SIGNATURE" => "DOCUMENT_SIGNATURE_INVALID",
+                "IDENTIFIER" => "IDENTIFIER_INVALID",
+                "SEAL" => "SEAL_INVALID",
+                "KEY" => check.Detail.Contains("revoked", StringComparison.Ordinal) ? "KEY_REVOKED" : "KEY_UNKNOWN",
+                "STATUS" => LicenseStatusRules.Name(storedStatus),
+                "VALIDITY" => notYet ? "NOT_YET_VALID" : "EXPIRED",
+                "CURRENT_VERSION" => "SUPERSEDED",
+                _ => check.Name,
+            };
+        }
+
+        return string.Empty;
+    }
+}
