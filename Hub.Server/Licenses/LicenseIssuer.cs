@@ -23,6 +23,7 @@ namespace Hub.Server.Licenses;
 /// </summary>
 public sealed class LicenseIssuer(
     IdempotentRequests requests,
+    PostgresLicenseTypeStore types,
     PostgresLicenseStore store,
     SigningKeyRing keys,
     DataProtector protector,
@@ -52,30 +53,27 @@ public sealed class LicenseIssuer(
             violations.Add("face", $"at most {MaxFaceFields} fields");
         }
 
+        // Types never change once registered, so the face can be checked against it before anything is written,
+        // and every problem with the request is reported at once.
+        var type = typeCode.Length == LicenseIdentifier.TypeCodeLength ? await types.FindAsync(typeCode, cancellationToken) : null;
+        var face = type is null ? [] : ValidateFaceAndHolder(type, holder, request.Face, violations);
         if (violations.ToError() is { } invalid)
         {
             return invalid;
         }
 
+        if (type is null)
+        {
+            return HubError.NotFound("LICENSE_TYPE_NOT_FOUND", $"no license type has type_code {typeCode}.");
+        }
+
+        if (!type.IssuerOrgCodes.Contains(caller.OrgCode))
+        {
+            return HubError.PermissionDenied("ISSUER_NOT_ALLOWED", $"organisation {caller.OrgCode} is not an issuer of license type {typeCode}.");
+        }
+
         return await requests.RunOnceAsync<IssueLicenseResponse>(caller.Id, requestId, "licenses.IssueLicense", request, async (connection, transaction) =>
         {
-            var type = await PostgresLicenseTypeStore.FindAsync(connection, transaction, typeCode, cancellationToken);
-            if (type is null)
-            {
-                return HubError.NotFound("LICENSE_TYPE_NOT_FOUND", $"no license type has type_code {typeCode}.");
-            }
-
-            if (!type.IssuerOrgCodes.Contains(caller.OrgCode))
-            {
-                return HubError.PermissionDenied("ISSUER_NOT_ALLOWED", $"organisation {caller.OrgCode} is not an issuer of license type {typeCode}.");
-            }
-
-            var face = ValidateFaceAndHolder(type, holder, request.Face, violations);
-            if (violations.ToError() is { } faceError)
-            {
-                return faceError;
-            }
-
             if (await PostgresLicenseStore.LicenseNumberTakenAsync(connection, transaction, caller.OrgCode, typeCode, number, cancellationToken))
             {
                 return HubError.AlreadyExists("LICENSE_NUMBER_EXISTS", "this issuer already issued a license of this type with this license_number.");

@@ -86,7 +86,8 @@ public static class CanonicalJson
                 builder.Append("null");
                 break;
             case JsonValueKind.Number:
-                builder.Append(FormatNumber(value.TryGetValue<long>(out var integer) ? integer : value.GetValue<double>()));
+                // RFC 8785 numbers are IEEE-754 doubles whatever CLR type holds them.
+                builder.Append(FormatNumber(double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)));
                 break;
             default:
                 throw new JsonException($"cannot canonicalize a {value.GetValueKind()}");

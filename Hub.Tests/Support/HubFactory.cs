@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Hub.Tests.Support;
 
@@ -71,6 +72,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
         if (ConfigureTestServices is { } configure)
         {
             builder.ConfigureServices(configure);

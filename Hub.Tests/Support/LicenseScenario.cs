@@ -1,0 +1,126 @@
+using Hub.Admin.V1;
+using Hub.Catalogue.V1;
+using Hub.Common.V1;
+using Hub.Licenses.V1;
+using Hub.Verification.V1;
+
+namespace Hub.Tests.Support;
+
+/// <summary>
+/// A hub with the parties of a license story registered through the real API: a catalogue team, two issuing
+/// organisations, verifiers of each clearance and the portal, and a person license type with fields at every level.
+/// </summary>
+public sealed class LicenseScenario : IAsyncDisposable
+{
+    public const string IssuerOrg = "11610100MB1000000Q";       // 西安市市场监督管理局 (test code)
+    public const string OtherIssuerOrg = "11610100MB2000000Y";  // another bureau
+    public const string TypeCode = "11610100MB0000000J001";
+    public const string CitizenId = "610102199001011231";
+    public const string OtherCitizenId = "11010519491231002X";
+
+    private LicenseScenario(HubFactory hub) => Hub = hub;
+
+    public HubFactory Hub { get; }
+
+    public string CatalogueKey { get; private set; } = string.Empty;
+
+    public string IssuerKey { get; private set; } = string.Empty;
+
+    public string OtherIssuerKey { get; private set; } = string.Empty;
+
+    public string PortalKey { get; private set; } = string.Empty;
+
+    public Dictionary<DataLevel, string> VerifierKeys { get; } = [];
+
+    public LicenseService.LicenseServiceClient Licenses(string key) => new(Hub.Channel(key));
+
+    public VerificationService.VerificationServiceClient Verification(string key) => new(Hub.Channel(key));
+
+    public CatalogueService.CatalogueServiceClient Catalogue(string key) => new(Hub.Channel(key));
+
+    public AdminService.AdminServiceClient Admin => new(Hub.Channel(HubFactory.AdminApiKey));
+
+    public static async Task<LicenseScenario> CreateAsync(HubFactory hub)
+    {
+        var scenario = new LicenseScenario(hub);
+        scenario.CatalogueKey = await scenario.RegisterAsync("11610100MB0000000J", "catalogue", DataLevel.L1Public, Role.Catalogue);
+        scenario.IssuerKey = await scenario.RegisterAsync(IssuerOrg, "issuer", DataLevel.L1Public, Role.Issuer);
+        scenario.OtherIssuerKey = await scenario.RegisterAsync(OtherIssuerOrg, "issuer", DataLevel.L1Public, Role.Issuer);
+        scenario.PortalKey = await scenario.RegisterAsync("11610100MB0000000J", "portal", DataLevel.L1Public, Role.Portal);
+        foreach (var level in (DataLevel[])[DataLevel.L1Public, DataLevel.L2Internal, DataLevel.L3Sensitive, DataLevel.L4HighlySensitive])
+        {
+            scenario.VerifierKeys[level] = await scenario.RegisterAsync("91350100M000100Y43", $"verifier-{level}", level, Role.Verifier);
+        }
+
+        await scenario.Catalogue(scenario.CatalogueKey).RegisterLicenseTypeAsync(LicenseTypeRequest());
+        return scenario;
+    }
+
+    public static RegisterLicenseTypeRequest LicenseTypeRequest() => new()
+    {
+        TypeCode = TypeCode,
+        Name = "测试资格证书",
+        DefiningOrgCode = "11610100MB0000000J",
+        IssuerOrgCodes = { IssuerOrg, OtherIssuerOrg },
+        HolderKind = HolderKind.Person,
+        SharingType = SharingType.Unconditional,
+        Fields =
+        {
+            new FieldSpec { Name = "category", Label = "类别", Kind = FieldKind.String, Required = true, Level = DataLevel.L1Public, Mask = MaskRule.None },
+            new FieldSpec { Name = "issued_on", Label = "发证日期", Kind = FieldKind.Date, Required = true, Level = DataLevel.L1Public, Mask = MaskRule.None },
+            new FieldSpec { Name = "employer", Label = "工作单位", Kind = FieldKind.String, Level = DataLevel.L2Internal, Mask = MaskRule.KeepEnds },
+            new FieldSpec { Name = "address", Label = "住址", Kind = FieldKind.String, Level = DataLevel.L3Sensitive, Mask = MaskRule.Address },
+            new FieldSpec { Name = "phone", Label = "电话", Kind = FieldKind.String, Level = DataLevel.L3Sensitive, Mask = MaskRule.Phone },
+            new FieldSpec { Name = "health_note", Label = "健康说明", Kind = FieldKind.String, Level = DataLevel.L4HighlySensitive, Mask = MaskRule.KeepEnds },
+        },
+    };
+
+    public static IssueLicenseRequest IssueRequest(string number, string idNumber = CitizenId, Google.Type.Date? validUntil = null) => new()
+    {
+        RequestId = Guid.NewGuid().ToString(),
+        TypeCode = TypeCode,
+        LicenseNumber = number,
+        Holder = new Holder { Name = "王小明", IdType = HolderIdType.CitizenId, IdNumber = idNumber },
+        ValidFrom = new Google.Type.Date { Year = 2024, Month = 1, Day = 1 },
+        ValidUntil = validUntil ?? new Google.Type.Date { Year = 2099, Month = 12, Day = 31 },
+        Face =
+        {
+            ["category"] = "A类",
+            ["issued_on"] = "2024-01-01",
+            ["employer"] = "西安某某科技有限公司",
+            ["address"] = "陕西省西安市雁塔区科技路1号",
+            ["phone"] = "13812345678",
+            ["health_note"] = "无",
+        },
+    };
+
+    public async Task<License> IssueAsync(string number, string idNumber = CitizenId, Google.Type.Date? validUntil = null) =>
+        (await Licenses(IssuerKey).IssueLicenseAsync(IssueRequest(number, idNumber, validUntil))).License;
+
+    public async Task<VerifyLicenseResponse> VerifyAsync(string identifier, DataLevel clearance = DataLevel.L2Internal) =>
+        await Verification(VerifierKeys[clearance]).VerifyLicenseAsync(new VerifyLicenseRequest { Identifier = identifier, Purpose = "窗口受理核验" });
+
+    public async Task<License> ChangeStatusAsync(string identifier, LicenseStatus status, string? key = null) =>
+        (await Licenses(key ?? IssuerKey).ChangeLicenseStatusAsync(new ChangeLicenseStatusRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Identifier = identifier,
+            Status = status,
+            Reason = "测试",
+        })).License;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Hub.DisposeAsync();
+    }
+
+    private async Task<string> RegisterAsync(string org, string system, DataLevel clearance, Role role) =>
+        (await Admin.RegisterCallerAsync(new RegisterCallerRequest
+        {
+            OrgCode = org,
+            OrgName = "测试单位 " + org[..8],
+            SystemName = $"{system}-{Guid.NewGuid():N}"[..20],
+            Roles = { role },
+            Clearance = clearance,
+        })).ApiKey;
+}
