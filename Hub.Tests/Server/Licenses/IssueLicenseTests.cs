@@ -11,13 +11,9 @@ using Npgsql;
 
 namespace Hub.Tests.Server.Licenses;
 
-public sealed class IssueLicenseTests(PostgresCluster postgres) : IAsyncLifetime
+public sealed class IssueLicenseTests(LicenseScenarioFixture fixture) : IClassFixture<LicenseScenarioFixture>
 {
-    private LicenseScenario _s = null!;
-
-    public async ValueTask InitializeAsync() => _s = await LicenseScenario.CreateAsync(new HubFactory(postgres));
-
-    public async ValueTask DisposeAsync() => await _s.DisposeAsync();
+    private readonly LicenseScenario _s = fixture.Scenario;
 
     [Fact]
     public async Task Issue_ReturnsASealedVersionOneWithAValidGbt36904Identifier()
@@ -102,7 +98,7 @@ public sealed class IssueLicenseTests(PostgresCluster postgres) : IAsyncLifetime
             ["face[category]", "face[colour]", "face[issued_on]", "holder.id_number", "holder.name", "valid_until"],
             RpcAssert.ViolatedFields(error).Order(StringComparer.Ordinal));
         await using var connection = new NpgsqlConnection(_s.Hub.ConnectionString);
-        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM licenses"));
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM licenses WHERE license_number = 'XA-2024-0006'"));
     }
 
     [Fact]
