@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Dapper;
 using Google.Protobuf;
 using Hub.Core.Errors;
+using Hub.Server.Infrastructure.Secrets;
 using Npgsql;
 
 namespace Hub.Server.Infrastructure.Postgres;
@@ -10,9 +11,9 @@ namespace Hub.Server.Infrastructure.Postgres;
 /// Runs a mutating request at most once per (caller, request_id): the first successful response is stored in the
 /// same transaction as the change it reports, and a retry gets that response back without changing anything.
 /// A concurrent duplicate waits on the first one's row and then sees its result. A request_id reused with
-/// different content is refused.
+/// different content is refused. Stored responses may hold personal data, so they are kept encrypted.
 /// </summary>
-public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtector protector, TimeProvider time)
 {
     /// <summary>
     /// Runs <paramref name="work"/> inside a transaction unless this request_id already completed. A failed outcome
@@ -55,14 +56,16 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
 
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE idempotency_keys SET response = @response WHERE caller_id = @callerId AND request_id = @requestId",
-            new { response = outcome.Value.ToByteArray(), callerId, requestId },
+            new { response = protector.Encrypt(outcome.Value.ToByteArray(), Aad(callerId, requestId)), callerId, requestId },
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return outcome;
     }
 
-    private static async Task<Outcome<TResponse>> ReplayAsync<TResponse>(
+    private static string Aad(Guid callerId, string requestId) => $"idempotency_keys:{callerId}:{requestId}";
+
+    private async Task<Outcome<TResponse>> ReplayAsync<TResponse>(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         Guid callerId,
@@ -89,7 +92,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, TimeProvider
         var parser = new MessageParser<TResponse>(() => new TResponse());
         return first.Response is null
             ? HubError.FailedPrecondition("REQUEST_IN_PROGRESS", "a request with this request_id has not finished; retry shortly.")
-            : parser.ParseFrom(first.Response);
+            : parser.ParseFrom(protector.Decrypt(first.Response, Aad(callerId, requestId)));
     }
 
     private sealed record StoredRequest(string Operation, byte[] RequestHash, byte[]? Response);

@@ -20,7 +20,7 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
             await setup.ExecuteAsync("CREATE TABLE effects (n serial PRIMARY KEY)");
         }
 
-        var requests = new IdempotentRequests(dataSource, TimeProvider.System);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
         var request = new StringValue { Value = "issue license 1" };
 
         var first = await requests.RunOnceAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken);
@@ -39,7 +39,7 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
             await setup.ExecuteAsync("CREATE TABLE effects (n serial PRIMARY KEY)");
         }
 
-        var requests = new IdempotentRequests(dataSource, TimeProvider.System);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
         await requests.RunOnceAsync(_caller, "req-1", "test.Issue", new StringValue { Value = "a" }, InsertEffect, TestContext.Current.CancellationToken);
 
         var reused = await requests.RunOnceAsync(_caller, "req-1", "test.Issue", new StringValue { Value = "b" }, InsertEffect, TestContext.Current.CancellationToken);
@@ -58,7 +58,7 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
             await setup.ExecuteAsync("CREATE TABLE effects (n serial PRIMARY KEY)");
         }
 
-        var requests = new IdempotentRequests(dataSource, TimeProvider.System);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
         var request = new StringValue { Value = "x" };
         var failed = await requests.RunOnceAsync<Int64Value>(_caller, "req-1", "test.Issue", request, async (c, t) =>
         {
@@ -82,7 +82,7 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
             await setup.ExecuteAsync("CREATE TABLE effects (n serial PRIMARY KEY)");
         }
 
-        var requests = new IdempotentRequests(dataSource, TimeProvider.System);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
         var request = new StringValue { Value = "same" };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
