@@ -32,24 +32,13 @@ public static class Masking
             return string.Empty;
         }
 
-        // Short values still hide something: never reveal more than half.
-        while (head + tail >= chars.Length && (head > 0 || tail > 0))
+        // A value too short for the rule would be shown whole: then reveal at most half (the tail gives way first).
+        if (head + tail >= chars.Length)
         {
-            if (head >= tail && head > 0)
-            {
-                head--;
-            }
-            else
-            {
-                tail--;
-            }
-
-            if (head + tail < (chars.Length + 1) / 2)
-            {
-                break;
-            }
+            var most = chars.Length / 2;
+            tail = Math.Min(tail, Math.Max(0, most - head));
+            head = Math.Min(head, most - tail);
         }
-
         return string.Concat(chars.Take(head)) + new string('*', chars.Length - head - tail) + string.Concat(chars.Skip(chars.Length - tail));
     }
 
