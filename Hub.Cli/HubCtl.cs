@@ -13,6 +13,8 @@ internal static class HubCtl
         connection.AddTo(root);
         root.Subcommands.Add(HealthCommand.Create(connection, environment));
         root.Subcommands.Add(CallersCommand.Create(connection, environment));
+        root.Subcommands.Add(LicensesCommand.Create(connection, environment));
+        root.Subcommands.Add(KeysCommand.Create(connection, environment));
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error });
     }

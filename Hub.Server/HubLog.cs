@@ -53,4 +53,7 @@ internal static partial class HubLog
 
     [LoggerMessage(3102, LogLevel.Warning, "Seal key {KeyId} revoked; active key is {ActiveKeyId}")]
     public static partial void SigningKeyRevoked(this ILogger logger, string keyId, string activeKeyId);
+
+    [LoggerMessage(1002, LogLevel.Information, "Demo data seeded: {Licenses} licenses; demo API keys are in the state folder's demo-keys/")]
+    public static partial void DemoDataSeeded(this ILogger logger, int licenses);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Grpc.Core;
 using Hub.Admin.V1;
 using Hub.Common.V1;
 
@@ -69,9 +68,9 @@ internal static class CallersCommand
                 return 2;
             }
 
-            return await CallAsync(connection, parsed, environment, async client =>
+            return await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
-                var response = await client.RegisterCallerAsync(request, cancellationToken: cancellationToken);
+                var response = await new AdminService.AdminServiceClient(channel).RegisterCallerAsync(request, cancellationToken: cancellationToken);
                 environment.Out.WriteLine($"caller_id: {response.CallerId}");
                 environment.Out.WriteLine($"api_key:   {response.ApiKey}");
                 environment.Out.WriteLine("The API key is shown only now; store it in the calling system's secret store.");
@@ -87,9 +86,9 @@ internal static class CallersCommand
         var pageToken = new Option<string?>("--page-token") { Description = "Continue from a previous page" };
         var command = new Command("list", "List registered callers, newest first") { all, pageSize, pageToken };
         command.SetAction(async (parsed, cancellationToken) =>
-            await CallAsync(connection, parsed, environment, async client =>
+            await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
-                var response = await client.ListCallersAsync(
+                var response = await new AdminService.AdminServiceClient(channel).ListCallersAsync(
                     new ListCallersRequest { IncludeDisabled = parsed.GetValue(all), PageSize = parsed.GetValue(pageSize), PageToken = parsed.GetValue(pageToken) ?? string.Empty },
                     cancellationToken: cancellationToken);
                 environment.Out.WriteLine($"{"CALLER_ID",-36}  {"ORG_CODE",-18}  {"SYSTEM",-24}  {"ROLES",-24}  CLEARANCE  STATE");
@@ -113,28 +112,14 @@ internal static class CallersCommand
         var reason = new Option<string>("--reason") { Description = "Why (kept with the caller)", Required = true };
         var command = new Command("disable", "Disable a caller: its key and certificates stop working at once") { callerId, reason };
         command.SetAction(async (parsed, cancellationToken) =>
-            await CallAsync(connection, parsed, environment, async client =>
+            await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
-                var response = await client.DisableCallerAsync(
+                var response = await new AdminService.AdminServiceClient(channel).DisableCallerAsync(
                     new DisableCallerRequest { CallerId = parsed.GetValue(callerId)!, Reason = parsed.GetValue(reason)! },
                     cancellationToken: cancellationToken);
                 environment.Out.WriteLine($"disabled: {response.Caller.CallerId} ({response.Caller.SystemName})");
             }));
         return command;
-    }
-
-    private static async Task<int> CallAsync(ConnectionOptions connection, ParseResult parsed, CliEnvironment environment, Func<AdminService.AdminServiceClient, Task> call)
-    {
-        using var channel = connection.OpenChannel(parsed, environment);
-        try
-        {
-            await call(new AdminService.AdminServiceClient(channel));
-            return 0;
-        }
-        catch (RpcException e)
-        {
-            return ErrorReport.Print(e, environment.Error);
-        }
     }
 
     // Unknown names map to UNSPECIFIED, which the hub refuses with a field violation naming the bad entry.

@@ -15,6 +15,14 @@ public static class DisclosurePolicy
     /// <summary>The holder's identifier as a field of every license: sensitive, masked as an ID number.</summary>
     public static readonly FieldSpec HolderIdNumber = new() { Name = "holder.id_number", Label = "持证主体代码", Kind = FieldKind.String, Level = DataLevel.L3Sensitive, Mask = MaskRule.IdNumber };
 
+    /// <summary>
+    /// The holder's name and identifier as fields. A person's are personal data (L2 and L3); an organisation's name and
+    /// 统一社会信用代码 are public registration facts (L1).
+    /// </summary>
+    public static IReadOnlyList<FieldSpec> HolderFields(bool organization) => organization
+        ? [new FieldSpec(HolderName) { Level = DataLevel.L1Public }, new FieldSpec(HolderIdNumber) { Level = DataLevel.L1Public }]
+        : [HolderName, HolderIdNumber];
+
     public static FieldDisclosure Decide(FieldSpec field, DisclosureContext context)
     {
         if (context.FullAccessRule is { } full)

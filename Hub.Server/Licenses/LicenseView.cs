@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Hub.Common.V1;
 using Hub.Core.Disclosure;
+using Hub.Core.Holders;
 using Hub.Core.Time;
 using Hub.Licenses.V1;
 using Hub.Server.Catalogue;
@@ -22,7 +23,8 @@ public static class LicenseView
             [DisclosurePolicy.HolderName.Name] = content.Holder.Name,
             [DisclosurePolicy.HolderIdNumber.Name] = content.Holder.IdNumber,
         };
-        var disclosed = DisclosurePolicy.Apply([DisclosurePolicy.HolderName, DisclosurePolicy.HolderIdNumber, .. type.Fields], values, context);
+        var holderFields = DisclosurePolicy.HolderFields(HolderIdTypes.IsOrganization(content.Holder.IdType));
+        var disclosed = DisclosurePolicy.Apply([.. holderFields, .. type.Fields], values, context);
         var license = new License
         {
             Identifier = stored.Identifier,

@@ -32,6 +32,13 @@ public sealed class DisclosurePolicyTests
         Assert.Equal("holder-self", DisclosurePolicy.Decide(l4, DisclosureContext.HolderPortal(DataLevel.L1Public)).Rule);
     }
 
+    [Fact]
+    public void HolderFields_PersonsArePersonalData_OrganisationsArePublic()
+    {
+        Assert.Equal([DataLevel.L2Internal, DataLevel.L3Sensitive], DisclosurePolicy.HolderFields(organization: false).Select(f => f.Level));
+        Assert.Equal([DataLevel.L1Public, DataLevel.L1Public], DisclosurePolicy.HolderFields(organization: true).Select(f => f.Level));
+    }
+
     [Theory]
     [InlineData(MaskRule.Name, "张三", "张*")]
     [InlineData(MaskRule.Name, "欧阳娜娜", "欧***")]

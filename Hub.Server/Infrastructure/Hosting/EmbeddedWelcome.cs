@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Hub.Server.Callers;
+using Hub.Server.Demo;
 using Hub.Server.Infrastructure.Postgres;
 using Microsoft.Extensions.Options;
 
@@ -23,21 +25,41 @@ internal sealed class EmbeddedWelcome(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private static string Relative(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+
     private void Print(int postgresPort)
     {
         var e = endpoints.Value;
-        var keyFile = Path.Combine(hub.Value.StatePath, BootstrapAdminService.KeyFileName);
+        var keyFile = Relative(Path.Combine(hub.Value.StatePath, BootstrapAdminService.KeyFileName));
+        var samples = string.Empty;
+        var sampleFile = Path.Combine(hub.Value.StatePath, DemoDataSeeder.SampleFile);
+        if (File.Exists(sampleFile) && JsonSerializer.Deserialize<DemoSample>(File.ReadAllText(sampleFile)) is { } sample)
+        {
+            var verifierKey = Relative(Path.Combine(hub.Value.StatePath, "demo-keys", "verifier"));
+            samples = $"""
+
+                  # 免证办 window system verifies a business license (valid), then a suspended one:
+                  dotnet run --project Hub.Cli -- licenses verify {sample.ValidIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
+                  dotnet run --project Hub.Cli -- licenses verify {sample.SuspendedIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
+                  dotnet run --project Hub.Cli -- keys list
+                """;
+        }
+
         Console.WriteLine($"""
 
             Hub is running on its embedded default.
               gRPC (h2c):       http://{e.Address}:{e.GrpcPort}
               gRPC + REST/TLS:  https://{e.Address}:{e.TlsPort}   (self-signed certificate in {Path.Combine(hub.Value.StatePath, "tls")})
               PostgreSQL:       127.0.0.1:{postgresPort}, data in {database.Embedded!.DataDirectory}
-              ADMIN API key:    {keyFile}
+              ADMIN API key:    {keyFile}  (demo callers' keys beside it in demo-keys/)
 
             Try it from another terminal in this folder:
               dotnet run --project Hub.Cli -- health
-              dotnet run --project Hub.Cli -- callers list
+              dotnet run --project Hub.Cli -- callers list{samples}
 
             Press Ctrl+C to stop the hub and its PostgreSQL.
 

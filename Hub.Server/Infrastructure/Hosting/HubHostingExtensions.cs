@@ -5,6 +5,7 @@ using Hub.Core.Callers;
 using Hub.Core.Ports;
 using Hub.Server.Callers;
 using Hub.Server.Catalogue;
+using Hub.Server.Demo;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Server.Licenses;
@@ -36,6 +37,7 @@ public static class HubHostingExtensions
         AddOptions<RedisOptions>(services, RedisOptions.SectionName);
         AddOptions<SecretsOptions>(services, SecretsOptions.SectionName);
         AddOptions<LicenseOptions>(services, LicenseOptions.SectionName);
+        AddOptions<DemoOptions>(services, DemoOptions.SectionName);
         services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
         services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
         services.AddSingleton<IValidateOptions<EmbeddedOptions>, EmbeddedOptionsValidator>();
@@ -44,6 +46,7 @@ public static class HubHostingExtensions
         services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
         services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
         services.AddSingleton<IValidateOptions<LicenseOptions>, LicenseOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
         services.TryAddTimeProvider();
 
         AddStorage(services);
@@ -159,6 +162,7 @@ public static class HubHostingExtensions
         services.AddSingleton<LicenseReader>();
         services.AddSingleton<LicenseVerifier>();
         services.AddHostedService<BootstrapAdminService>();
+        services.AddHostedService<DemoDataSeeder>();
         services.AddHostedService<EmbeddedWelcome>();
     }
 

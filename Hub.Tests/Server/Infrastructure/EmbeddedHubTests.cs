@@ -38,6 +38,15 @@ public sealed class EmbeddedHubTests : IDisposable
                 Clearance = DataLevel.L1Public,
             }, cancellationToken: ct);
             dataDirectory = first.Services.GetRequiredService<HubDatabase>().Embedded!.DataDirectory;
+
+            // Demo data: the sample license printed in the banner verifies with the demo window system's key.
+            var sample = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_state, "demo.json"), ct)).RootElement;
+            var verifierKey = (await File.ReadAllTextAsync(Path.Combine(_state, "demo-keys", "verifier"), ct)).Trim();
+            var verification = new Hub.Verification.V1.VerificationService.VerificationServiceClient(first.Channel(verifierKey));
+            var valid = await verification.VerifyLicenseAsync(new Hub.Verification.V1.VerifyLicenseRequest { Identifier = sample.GetProperty("ValidIdentifier").GetString(), Purpose = "演示" }, cancellationToken: ct);
+            var suspended = await verification.VerifyLicenseAsync(new Hub.Verification.V1.VerifyLicenseRequest { Identifier = sample.GetProperty("SuspendedIdentifier").GetString(), Purpose = "演示" }, cancellationToken: ct);
+            Assert.True(valid.Valid, valid.Reason);
+            Assert.Equal("SUSPENDED", suspended.Reason);
             Assert.True(EmbeddedPostgres.IsRunning(EmbeddedPostgres.FindBinDirectory(null), dataDirectory));
         }
 
@@ -48,6 +57,7 @@ public sealed class EmbeddedHubTests : IDisposable
         var callers = await again.ListCallersAsync(new ListCallersRequest(), cancellationToken: ct);
         Assert.Contains(callers.Callers, c => c.SystemName == "kept-across-restarts");
         Assert.Single(callers.Callers, c => c.Roles.Contains(Role.Admin));
+        Assert.Equal(8, callers.Callers.Count); // bootstrap admin + six demo systems + the one registered above, seeded once
         await using var connection = new NpgsqlConnection(second.Services.GetRequiredService<HubDatabase>().Embedded!.ConnectionString);
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM schema_migrations WHERE version = 1"));
     }

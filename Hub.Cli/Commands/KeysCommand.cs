@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Hub.Admin.V1;
+using Hub.Verification.V1;
+
+namespace Hub.Cli.Commands;
+
+/// <summary><c>hubctl keys list|rotate|revoke</c>: the hub's SM2 seal keys.</summary>
+internal static class KeysCommand
+{
+    public static Command Create(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var command = new Command("keys", "List, rotate and revoke the hub's seal keys");
+
+        var pemFolder = new Option<DirectoryInfo?>("--save-pem") { Description = "Also write each public key and the document certificate as PEM files here" };
+        var list = new Command("list", "List seal keys and the document certificate (no key needed)") { pemFolder };
+        list.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var response = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
+            foreach (var key in response.Keys)
+            {
+                environment.Out.WriteLine($"{key.KeyId}  {key.Algorithm}  {key.Status.ToString().ToUpperInvariant(),-8}  since {key.NotBefore.ToDateTimeOffset():yyyy-MM-dd HH:mm}{(key.RevocationReason.Length > 0 ? "  revoked: " + key.RevocationReason : string.Empty)}");
+            }
+
+            if (parsed.GetValue(pemFolder) is { } folder)
+            {
+                folder.Create();
+                foreach (var key in response.Keys)
+                {
+                    await File.WriteAllTextAsync(Path.Combine(folder.FullName, key.KeyId + ".pem"), key.PublicKeyPem, cancellationToken);
+                }
+
+                await File.WriteAllTextAsync(Path.Combine(folder.FullName, "document-certificate.pem"), response.DocumentCertificatePem, cancellationToken);
+                environment.Out.WriteLine($"wrote {response.Keys.Count + 1} PEM files to {folder.FullName}");
+            }
+        }));
+        command.Subcommands.Add(list);
+
+        var rotate = new Command("rotate", "Make a new seal key active; the old one keeps verifying (ADMIN key)");
+        rotate.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var response = await new AdminService.AdminServiceClient(channel).RotateSigningKeyAsync(new RotateSigningKeyRequest(), cancellationToken: cancellationToken);
+            environment.Out.WriteLine($"active: {response.KeyId}  retired: {response.RetiredKeyId}");
+        }));
+        command.Subcommands.Add(rotate);
+
+        var keyId = new Argument<string>("key-id") { Description = "The key to revoke" };
+        var reason = new Option<string>("--reason") { Description = "Why (compromise, …)", Required = true };
+        var revoke = new Command("revoke", "Revoke a compromised key: its seals fail the KEY check (ADMIN key)") { keyId, reason };
+        revoke.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var response = await new AdminService.AdminServiceClient(channel).RevokeSigningKeyAsync(
+                new RevokeSigningKeyRequest { KeyId = parsed.GetValue(keyId)!, Reason = parsed.GetValue(reason)! }, cancellationToken: cancellationToken);
+            environment.Out.WriteLine($"revoked: {response.KeyId}  active: {response.ActiveKeyId}");
+        }));
+        command.Subcommands.Add(revoke);
+        return command;
+    }
+}

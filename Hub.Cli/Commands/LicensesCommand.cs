@@ -1,0 +1,243 @@
+using System.CommandLine;
+using System.Globalization;
+using Google.Protobuf;
+using Hub.Common.V1;
+using Hub.Licenses.V1;
+using Hub.Verification.V1;
+
+namespace Hub.Cli.Commands;
+
+/// <summary><c>hubctl licenses issue|get|status|verify|export</c>: the e-license repository from the command line.</summary>
+internal static class LicensesCommand
+{
+    public static Command Create(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var command = new Command("licenses", "Issue, read, verify and export e-licenses");
+        command.Subcommands.Add(Issue(connection, environment));
+        command.Subcommands.Add(Get(connection, environment));
+        command.Subcommands.Add(Status(connection, environment));
+        command.Subcommands.Add(Verify(connection, environment));
+        command.Subcommands.Add(Export(connection, environment));
+        return command;
+    }
+
+    private static Command Issue(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var type = new Option<string>("--type") { Description = "证照类型代码 (21 characters)", Required = true };
+        var number = new Option<string>("--number") { Description = "License number printed on the face (证照编号)", Required = true };
+        var holderName = new Option<string>("--holder-name") { Description = "持证主体 name", Required = true };
+        var holderType = new Option<string>("--holder-id-type") { Description = "CITIZEN_ID, USCC, PASSPORT, HK_MACAO_PERMIT, TAIWAN_PERMIT or FOREIGN_PERMANENT_ID", DefaultValueFactory = _ => "CITIZEN_ID" };
+        var holderId = new Option<string>("--holder-id") { Description = "持证主体代码", Required = true };
+        var validFrom = new Option<string>("--valid-from") { Description = "First day of validity, YYYY-MM-DD", Required = true };
+        var validUntil = new Option<string?>("--valid-until") { Description = "Last day of validity, YYYY-MM-DD (omit for long-term)" };
+        var face = new Option<string[]>("--face") { Description = "Face field as name=value; repeat for each field", AllowMultipleArgumentsPerToken = true };
+        var requestId = new Option<string?>("--request-id") { Description = "Idempotency key: repeat it to retry safely (default: a new one)" };
+        var command = new Command("issue", "Issue an e-license (ISSUER key)") { type, number, holderName, holderType, holderId, validFrom, validUntil, face, requestId };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var request = new IssueLicenseRequest
+            {
+                RequestId = parsed.GetValue(requestId) ?? Guid.NewGuid().ToString(),
+                TypeCode = parsed.GetValue(type)!,
+                LicenseNumber = parsed.GetValue(number)!,
+                Holder = new Holder { Name = parsed.GetValue(holderName)!, IdType = ParseHolderType(parsed.GetValue(holderType)!), IdNumber = parsed.GetValue(holderId)! },
+            };
+            if (!TryDate(parsed.GetValue(validFrom), out var from) || !TryDate(parsed.GetValue(validUntil), out var until, optional: true))
+            {
+                environment.Error.WriteLine("error: dates are YYYY-MM-DD");
+                return 2;
+            }
+
+            request.ValidFrom = from;
+            request.ValidUntil = until;
+            foreach (var pair in parsed.GetValue(face) ?? [])
+            {
+                var split = pair.IndexOf('=', StringComparison.Ordinal);
+                if (split <= 0)
+                {
+                    environment.Error.WriteLine($"error: --face '{pair}' is not name=value");
+                    return 2;
+                }
+
+                request.Face[pair[..split]] = pair[(split + 1)..];
+            }
+
+            return await CliCall.RunAsync(connection, parsed, environment, async channel =>
+            {
+                var response = await new LicenseService.LicenseServiceClient(channel).IssueLicenseAsync(request, cancellationToken: cancellationToken);
+                environment.Out.WriteLine($"request_id: {request.RequestId}");
+                Print(response.License, environment.Out);
+            });
+        });
+        return command;
+    }
+
+    private static Command Get(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var identifier = new Argument<string>("identifier") { Description = "电子证照标识" };
+        var purpose = new Option<string?>("--purpose") { Description = "用证事由 (required for verifiers)" };
+        var command = new Command("get", "Show a license as this caller may see it") { identifier, purpose };
+        command.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var response = await new LicenseService.LicenseServiceClient(channel).GetLicenseAsync(
+                new GetLicenseRequest { Identifier = parsed.GetValue(identifier)!, Purpose = parsed.GetValue(purpose) ?? string.Empty },
+                cancellationToken: cancellationToken);
+            Print(response.License, environment.Out);
+            PrintReceipt(response.Receipt, environment.Out);
+        }));
+        return command;
+    }
+
+    private static Command Status(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var identifier = new Argument<string>("identifier") { Description = "电子证照标识" };
+        var status = new Option<string>("--to") { Description = "VALID, SUSPENDED, REVOKED or CANCELLED", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why (kept in the audit trail)", Required = true };
+        var requestId = new Option<string?>("--request-id") { Description = "Idempotency key (default: a new one)" };
+        var command = new Command("status", "Suspend, reinstate, revoke or cancel a license (ISSUER key)") { identifier, status, reason, requestId };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            if (!Enum.TryParse<LicenseStatus>(parsed.GetValue(status), true, out var target) || target == LicenseStatus.Unspecified)
+            {
+                environment.Error.WriteLine("error: --to must be VALID, SUSPENDED, REVOKED or CANCELLED");
+                return 2;
+            }
+
+            return await CliCall.RunAsync(connection, parsed, environment, async channel =>
+            {
+                var response = await new LicenseService.LicenseServiceClient(channel).ChangeLicenseStatusAsync(
+                    new ChangeLicenseStatusRequest
+                    {
+                        RequestId = parsed.GetValue(requestId) ?? Guid.NewGuid().ToString(),
+                        Identifier = parsed.GetValue(identifier)!,
+                        Status = target,
+                        Reason = parsed.GetValue(reason)!,
+                    },
+                    cancellationToken: cancellationToken);
+                Print(response.License, environment.Out);
+            });
+        });
+        return command;
+    }
+
+    private static Command Verify(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var identifier = new Argument<string?>("identifier") { Description = "电子证照标识 (or use --document)", Arity = ArgumentArity.ZeroOrOne };
+        var document = new Option<FileInfo?>("--document") { Description = "An exported license document (XML) to verify instead" };
+        var purpose = new Option<string>("--purpose") { Description = "用证事由", Required = true };
+        var command = new Command("verify", "Verify a license (VERIFIER key); exit code 0 only when valid") { identifier, document, purpose };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var request = new VerifyLicenseRequest { Purpose = parsed.GetValue(purpose)! };
+            if (parsed.GetValue(document) is { } file)
+            {
+                request.Document = ByteString.CopyFrom(await File.ReadAllBytesAsync(file.FullName, cancellationToken));
+            }
+            else if (parsed.GetValue(identifier) is { Length: > 0 } id)
+            {
+                request.Identifier = id;
+            }
+            else
+            {
+                environment.Error.WriteLine("error: give an identifier or --document FILE");
+                return 2;
+            }
+
+            var valid = false;
+            var exit = await CliCall.RunAsync(connection, parsed, environment, async channel =>
+            {
+                var response = await new VerificationService.VerificationServiceClient(channel).VerifyLicenseAsync(request, cancellationToken: cancellationToken);
+                valid = response.Valid;
+                environment.Out.WriteLine(response.Valid ? "VALID" : $"NOT VALID: {response.Reason}");
+                foreach (var check in response.Checks)
+                {
+                    environment.Out.WriteLine($"  {(check.Passed ? "pass" : "FAIL"),-4}  {check.Name,-18} {check.Detail}");
+                }
+
+                Print(response.License, environment.Out);
+                PrintReceipt(response.Receipt, environment.Out);
+            });
+            return exit != 0 ? exit : valid ? 0 : 3;
+        });
+        return command;
+    }
+
+    private static Command Export(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var identifier = new Argument<string>("identifier") { Description = "电子证照标识" };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the signed XML document", Required = true };
+        var command = new Command("export", "Export the portable signed XML document (ISSUER key)") { identifier, output };
+        command.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var response = await new LicenseService.LicenseServiceClient(channel).ExportLicenseDocumentAsync(
+                new ExportLicenseDocumentRequest { Identifier = parsed.GetValue(identifier)! }, cancellationToken: cancellationToken);
+            var file = parsed.GetValue(output)!;
+            await File.WriteAllBytesAsync(file.FullName, response.Document.ToByteArray(), cancellationToken);
+            environment.Out.WriteLine($"wrote {file.FullName} ({response.Document.Length} bytes, {response.MediaType})");
+        }));
+        return command;
+    }
+
+    private static void Print(License? license, TextWriter output)
+    {
+        if (license is null)
+        {
+            return;
+        }
+
+        output.WriteLine($"identifier:     {license.Identifier}");
+        output.WriteLine($"type:           {license.TypeCode} {license.TypeName}");
+        output.WriteLine($"license_number: {license.LicenseNumber}");
+        output.WriteLine($"version:        {license.Version} (current {license.CurrentVersion})");
+        output.WriteLine($"status:         {license.Status.ToString().ToUpperInvariant()}{(license.StatusReason.Length > 0 ? $" ({license.StatusReason})" : string.Empty)}");
+        output.WriteLine($"holder:         {Show(license.Holder?.Name)} / {license.Holder?.IdType.ToString().ToUpperInvariant()} {Show(license.Holder?.IdNumber)}");
+        output.WriteLine($"issuer:         {license.IssuerOrgCode} {license.IssuerOrgName}");
+        output.WriteLine($"valid:          {Date(license.ValidFrom)} to {(license.ValidUntil is null ? "长期" : Date(license.ValidUntil))}");
+        foreach (var (name, value) in license.Face.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  face.{name}: {value}");
+        }
+
+        foreach (var withheld in license.Disclosure.Where(d => d.Decision == DisclosureDecision.Withheld))
+        {
+            output.WriteLine($"  {withheld.Field}: (withheld: {withheld.Rule})");
+        }
+
+        if (license.Seal is not null)
+        {
+            output.WriteLine($"seal:           {license.Seal.Algorithm} by key {license.Seal.KeyId}");
+        }
+    }
+
+    private static void PrintReceipt(Receipt? receipt, TextWriter output)
+    {
+        if (receipt is not null)
+        {
+            output.WriteLine($"receipt:        log index {receipt.LogIndex}, leaf {Convert.ToHexStringLower(receipt.LeafHash.ToByteArray())}");
+        }
+    }
+
+    private static string Show(string? value) => string.IsNullOrEmpty(value) ? "(withheld)" : value;
+
+    private static string Date(Google.Type.Date? date) => date is null ? string.Empty : $"{date.Year:0000}-{date.Month:00}-{date.Day:00}";
+
+    private static HolderIdType ParseHolderType(string name) =>
+        Enum.TryParse<HolderIdType>(name.Replace("_", string.Empty, StringComparison.Ordinal), true, out var type) ? type : HolderIdType.Unspecified;
+
+    private static bool TryDate(string? text, out Google.Type.Date? date, bool optional = false)
+    {
+        date = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return optional;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return false;
+        }
+
+        date = new Google.Type.Date { Year = day.Year, Month = day.Month, Day = day.Day };
+        return true;
+    }
+}
