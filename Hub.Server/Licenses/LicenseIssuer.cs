@@ -23,6 +23,7 @@ namespace Hub.Server.Licenses;
 /// </summary>
 public sealed class LicenseIssuer(
     IdempotentRequests requests,
+    LicenseLookup lookup,
     PostgresLicenseTypeStore types,
     PostgresLicenseStore store,
     SigningKeyRing keys,
@@ -117,7 +118,8 @@ public sealed class LicenseIssuer(
             return invalid;
         }
 
-        return await requests.RunOnceAsync<AmendLicenseResponse>(caller.Id, requestId, "licenses.AmendLicense", request, async (connection, transaction) =>
+        Guid? changed = null;
+        var amended = await requests.RunOnceAsync<AmendLicenseResponse>(caller.Id, requestId, "licenses.AmendLicense", request, async (connection, transaction) =>
         {
             var found = await FindOwnAsync(connection, transaction, caller, identifier!, cancellationToken);
             if (found.Failed)
@@ -160,8 +162,10 @@ public sealed class LicenseIssuer(
             };
             var stored = await SealAndStoreAsync(connection, transaction, current.LicenseId, content, current.HolderIndex, current.StoredStatus, current.StatusReason, caller.Id, cancellationToken);
             await accessLog.AppendAsync(connection, transaction, Record(caller, "licenses.AmendLicense", stored) with { Purpose = reason }, cancellationToken);
+            changed = current.LicenseId;
             return new AmendLicenseResponse { License = LicenseView.Build(stored, type, DisclosureContext.Issuer(caller.Clearance), today).License };
         }, cancellationToken);
+        return await AfterChangeAsync(amended, changed, cancellationToken);
     }
 
     public async Task<Outcome<ChangeLicenseStatusResponse>> ChangeStatusAsync(Caller caller, ChangeLicenseStatusRequest request, CancellationToken cancellationToken)
@@ -182,7 +186,8 @@ public sealed class LicenseIssuer(
             return invalid;
         }
 
-        return await requests.RunOnceAsync<ChangeLicenseStatusResponse>(caller.Id, requestId, "licenses.ChangeLicenseStatus", request, async (connection, transaction) =>
+        Guid? changed = null;
+        var result = await requests.RunOnceAsync<ChangeLicenseStatusResponse>(caller.Id, requestId, "licenses.ChangeLicenseStatus", request, async (connection, transaction) =>
         {
             var found = await FindOwnAsync(connection, transaction, caller, identifier!, cancellationToken, forUpdate: true);
             if (found.Failed)
@@ -202,8 +207,21 @@ public sealed class LicenseIssuer(
             var current = await store.CurrentAsync(connection, transaction, found.Value.LicenseId, cancellationToken);
             var type = (await PostgresLicenseTypeStore.FindAsync(connection, transaction, current.Content.TypeCode, cancellationToken))!;
             await accessLog.AppendAsync(connection, transaction, Record(caller, "licenses.ChangeLicenseStatus", current) with { Purpose = reason, Outcome = LicenseStatusRules.Name(status) }, cancellationToken);
+            changed = current.LicenseId;
             return new ChangeLicenseStatusResponse { License = LicenseView.Build(current, type, DisclosureContext.Issuer(caller.Clearance), today).License };
         }, cancellationToken);
+        return await AfterChangeAsync(result, changed, cancellationToken);
+    }
+
+    /// <summary>Once a change has committed, every replica drops the license's cached state.</summary>
+    private async Task<Outcome<T>> AfterChangeAsync<T>(Outcome<T> outcome, Guid? licenseId, CancellationToken cancellationToken)
+    {
+        if (licenseId is { } id)
+        {
+            await lookup.ChangedAsync(id, cancellationToken);
+        }
+
+        return outcome;
     }
 
     internal static LicenseIdentifier? ParseIdentifier(string? text, Violations violations, string field = "identifier")

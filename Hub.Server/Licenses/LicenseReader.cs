@@ -24,6 +24,7 @@ namespace Hub.Server.Licenses;
 public sealed class LicenseReader(
     NpgsqlDataSource dataSource,
     PostgresLicenseStore store,
+    LicenseLookup lookup,
     PostgresLicenseTypeStore types,
     SigningKeyRing keys,
     DataProtector protector,
@@ -149,11 +150,7 @@ public sealed class LicenseReader(
         return new ExportLicenseDocumentResponse { Document = ByteString.CopyFrom(document), MediaType = LicenseDocument.MediaType, Receipt = entry.ToReceipt() };
     }
 
-    internal async Task<StoredLicense?> FindAsync(string identifier, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await store.FindAsync(connection, null, identifier, forUpdate: false, cancellationToken);
-    }
+    internal Task<StoredLicense?> FindAsync(string identifier, CancellationToken cancellationToken) => lookup.FindAsync(identifier, cancellationToken);
 
     internal static AccessRecord Record(Caller caller, string action, StoredLicense stored, string? purpose, DisclosedRecord? disclosed) => new()
     {

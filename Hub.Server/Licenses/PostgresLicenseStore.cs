@@ -124,6 +124,15 @@ public sealed class PostgresLicenseStore(DataProtector protector)
         return ([.. page.Select(ToStored)], next);
     }
 
+    public static async Task<LicenseState> ReadStateAsync(NpgsqlConnection connection, Guid licenseId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleAsync<(int CurrentVersion, string Status, string? StatusReason)>(new CommandDefinition(
+            "SELECT current_version, status, status_reason FROM licenses WHERE license_id = @licenseId",
+            new { licenseId },
+            cancellationToken: cancellationToken));
+        return new LicenseState(row.CurrentVersion, LicenseStatusRules.Parse(row.Status), row.StatusReason);
+    }
+
     public static async Task UpdateStatusAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, LicenseStatus status, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(

@@ -25,14 +25,12 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     public HubFactory(string connectionString, IDictionary<string, string?>? settings = null)
     {
         ConnectionString = connectionString;
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-        {
-            ["ConnectionStrings:Hub"] = connectionString,
-            ["Hub:StateDirectory"] = _stateDirectory,
-            ["Hub:Bootstrap:AdminApiKey"] = AdminApiKey,
-            ["Hub:Secrets:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        _settings.TryAdd("ConnectionStrings:Hub", connectionString);
+        _settings.TryAdd("Hub:StateDirectory", _stateDirectory);
+        _settings.TryAdd("Hub:Bootstrap:AdminApiKey", AdminApiKey);
+        _settings.TryAdd("Hub:Secrets:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        _settings.TryAdd("Logging:LogLevel:Default", "Warning");
     }
 
     private HubFactory(Dictionary<string, string?> settings)

@@ -125,6 +125,7 @@ public static class HubHostingExtensions
             services.AddSingleton<IHubCache, RedisHubCache>();
             services.AddSingleton<IOneTimeNonceStore, RedisNonceStore>();
             services.AddSingleton<IRateLimiter, RedisRateLimiter>();
+            services.AddSingleton<IChangeNotifier, RedisChangeNotifier>();
             health.AddCheck<RedisHealthCheck>("redis");
             services.Configure<GrpcHealthChecksOptions>(o => o.Services.Map("redis", r => r.Name == "redis"));
         }
@@ -133,6 +134,7 @@ public static class HubHostingExtensions
             services.AddSingleton<IHubCache, MemoryHubCache>();
             services.AddSingleton<IOneTimeNonceStore, PostgresNonceStore>();
             services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<InProcessRateLimiter>());
+            services.AddSingleton<IChangeNotifier, InProcessChangeNotifier>();
         }
     }
 
@@ -158,6 +160,7 @@ public static class HubHostingExtensions
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<PostgresLicenseTypeStore>();
         services.AddSingleton<PostgresLicenseStore>();
+        services.AddSingleton<LicenseLookup>();
         services.AddSingleton<LicenseIssuer>();
         services.AddSingleton<LicenseReader>();
         services.AddSingleton<LicenseVerifier>();

@@ -1,0 +1,102 @@
+using Hub.Core.Ports;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+
+namespace Hub.Server.Licenses;
+
+/// <summary>
+/// Finds license versions for reads and verification without a database round trip per call where it can.
+/// A version's sealed content never changes, so it is kept in this replica's memory (never in Redis: it holds
+/// decrypted personal data). A license's state (status, current version) is cached briefly and evicted on every
+/// replica the moment it changes, through <see cref="IChangeNotifier"/> (Redis pub/sub when configured).
+/// </summary>
+public sealed class LicenseLookup : IDisposable
+{
+    public const string Topic = "license";
+    private static readonly TimeSpan StateLifetime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ContentLifetime = TimeSpan.FromMinutes(10);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresLicenseStore _store;
+    private readonly IChangeNotifier _notifier;
+    private readonly MemoryCache _content = new(new MemoryCacheOptions { SizeLimit = 50_000 });
+    private readonly MemoryCache _state = new(new MemoryCacheOptions { SizeLimit = 200_000 });
+
+    // Bumped by every eviction: a state read that raced with a change is not cached (it may be the old state).
+    private long _epoch;
+
+    public LicenseLookup(NpgsqlDataSource dataSource, PostgresLicenseStore store, IChangeNotifier notifier)
+    {
+        _dataSource = dataSource;
+        _store = store;
+        _notifier = notifier;
+        notifier.Subscribe(Topic, key =>
+        {
+            if (Guid.TryParse(key, out var licenseId))
+            {
+                Evict(licenseId);
+            }
+        });
+    }
+
+    public async Task<StoredLicense?> FindAsync(string identifier, CancellationToken cancellationToken)
+    {
+        if (_content.TryGetValue(identifier, out StoredLicense? content) && content is not null)
+        {
+            var state = await StateAsync(content.LicenseId, cancellationToken);
+            return content with { CurrentVersion = state.CurrentVersion, StoredStatus = state.Status, StatusReason = state.StatusReason };
+        }
+
+        var epoch = Interlocked.Read(ref _epoch);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var stored = await _store.FindAsync(connection, null, identifier, forUpdate: false, cancellationToken);
+        if (stored is not null)
+        {
+            _content.Set(identifier, stored, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = ContentLifetime });
+            CacheState(stored.LicenseId, new LicenseState(stored.CurrentVersion, stored.StoredStatus, stored.StatusReason), epoch);
+        }
+
+        return stored;
+    }
+
+    /// <summary>Call after a change to a license commits: every replica drops its cached state.</summary>
+    public async Task ChangedAsync(Guid licenseId, CancellationToken cancellationToken)
+    {
+        Evict(licenseId);
+        await _notifier.PublishAsync(Topic, licenseId.ToString(), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _content.Dispose();
+        _state.Dispose();
+    }
+
+    private async Task<LicenseState> StateAsync(Guid licenseId, CancellationToken cancellationToken)
+    {
+        if (_state.TryGetValue(licenseId, out LicenseState? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var epoch = Interlocked.Read(ref _epoch);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var state = await PostgresLicenseStore.ReadStateAsync(connection, licenseId, cancellationToken);
+        CacheState(licenseId, state, epoch);
+        return state;
+    }
+
+    private void CacheState(Guid licenseId, LicenseState state, long epochBeforeRead)
+    {
+        if (Interlocked.Read(ref _epoch) == epochBeforeRead)
+        {
+            _state.Set(licenseId, state, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = StateLifetime });
+        }
+    }
+
+    private void Evict(Guid licenseId)
+    {
+        Interlocked.Increment(ref _epoch);
+        _state.Remove(licenseId);
+    }
+}
