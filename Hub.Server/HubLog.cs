@@ -56,4 +56,19 @@ internal static partial class HubLog
 
     [LoggerMessage(1002, LogLevel.Information, "Demo data seeded: {Licenses} licenses; demo API keys are in the state folder's demo-keys/")]
     public static partial void DemoDataSeeded(this ILogger logger, int licenses);
+
+    [LoggerMessage(4001, LogLevel.Critical, "Access log entry {LogIndex} does not match its leaf hash or is missing; no checkpoint will be signed over it")]
+    public static partial void AccessLogTampered(this ILogger logger, long logIndex);
+
+    [LoggerMessage(4002, LogLevel.Information, "This replica now writes the access log's checkpoints")]
+    public static partial void CheckpointLeader(this ILogger logger);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Writing a checkpoint failed; will retry")]
+    public static partial void CheckpointFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(1104, LogLevel.Error, "Writing a batch of {Count} access-log entries failed; those calls are refused")]
+    public static partial void AccessLogBatchFailed(this ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(1105, LogLevel.Warning, "{Method} failed: the database is unavailable")]
+    public static partial void DatabaseUnavailable(this ILogger logger, string method, Exception exception);
 }

@@ -5,6 +5,7 @@ using Hub.Core.Callers;
 using Hub.Core.Errors;
 using Hub.Core.Ports;
 using Hub.Server.Callers;
+using Npgsql;
 
 namespace Hub.Server.Infrastructure.Grpc;
 
@@ -27,6 +28,10 @@ public sealed class CallerInterceptor(CallerAuthenticator authenticator, IRateLi
         {
             throw e.Error.ToRpcException();
         }
+        catch (NpgsqlException e) when (IsOutage(e))
+        {
+            throw DatabaseUnavailable(context, e);
+        }
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
@@ -40,6 +45,10 @@ public sealed class CallerInterceptor(CallerAuthenticator authenticator, IRateLi
         catch (HubException e)
         {
             throw e.Error.ToRpcException();
+        }
+        catch (NpgsqlException e) when (IsOutage(e))
+        {
+            throw DatabaseUnavailable(context, e);
         }
     }
 
@@ -55,6 +64,10 @@ public sealed class CallerInterceptor(CallerAuthenticator authenticator, IRateLi
         {
             throw e.Error.ToRpcException();
         }
+        catch (NpgsqlException e) when (IsOutage(e))
+        {
+            throw DatabaseUnavailable(context, e);
+        }
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
@@ -68,6 +81,10 @@ public sealed class CallerInterceptor(CallerAuthenticator authenticator, IRateLi
         catch (HubException e)
         {
             throw e.Error.ToRpcException();
+        }
+        catch (NpgsqlException e) when (IsOutage(e))
+        {
+            throw DatabaseUnavailable(context, e);
         }
     }
 
@@ -146,6 +163,15 @@ public sealed class CallerInterceptor(CallerAuthenticator authenticator, IRateLi
             default:
                 return check.Caller!;
         }
+    }
+
+    // A lost or refused connection is an outage (Unavailable, retry); anything else is a defect and stays Unknown.
+    private static bool IsOutage(NpgsqlException e) => e.IsTransient || e.InnerException is System.Net.Sockets.SocketException or TimeoutException;
+
+    private RpcException DatabaseUnavailable(ServerCallContext context, NpgsqlException e)
+    {
+        logger.DatabaseUnavailable(context.Method, e);
+        return HubError.Unavailable("DATABASE_UNAVAILABLE", "the hub's database is unavailable; retry shortly.").ToRpcException();
     }
 
     private static HubException Unauthenticated(string reason, string message) =>

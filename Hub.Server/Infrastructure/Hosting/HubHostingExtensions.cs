@@ -3,6 +3,7 @@ using Grpc.AspNetCore.HealthChecks;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Ports;
+using Hub.Server.Audit;
 using Hub.Server.Callers;
 using Hub.Server.Catalogue;
 using Hub.Server.Demo;
@@ -38,6 +39,7 @@ public static class HubHostingExtensions
         AddOptions<SecretsOptions>(services, SecretsOptions.SectionName);
         AddOptions<LicenseOptions>(services, LicenseOptions.SectionName);
         AddOptions<DemoOptions>(services, DemoOptions.SectionName);
+        AddOptions<AuditOptions>(services, AuditOptions.SectionName);
         services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
         services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
         services.AddSingleton<IValidateOptions<EmbeddedOptions>, EmbeddedOptionsValidator>();
@@ -47,6 +49,7 @@ public static class HubHostingExtensions
         services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
         services.AddSingleton<IValidateOptions<LicenseOptions>, LicenseOptionsValidator>();
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.TryAddTimeProvider();
 
         AddStorage(services);
@@ -63,6 +66,7 @@ public static class HubHostingExtensions
         app.MapGrpcService<CatalogueGrpcService>();
         app.MapGrpcService<LicenseGrpcService>();
         app.MapGrpcService<VerificationGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
         app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         return app;
@@ -91,7 +95,8 @@ public static class HubHostingExtensions
         services.AddSingleton<NpgsqlDataSource>(sp => sp.GetRequiredService<HubDatabase>().DataSource);
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<PostgresAccessLog>();
-        services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<PostgresAccessLog>());
+        services.AddSingleton<GroupCommitAccessLog>();
+        services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<GroupCommitAccessLog>());
         services.AddSingleton<IdempotentRequests>();
         services.AddHostedService<DatabaseMigrationService>();
         services.AddSingleton(sp => MasterKey.Resolve(
@@ -164,6 +169,9 @@ public static class HubHostingExtensions
         services.AddSingleton<LicenseIssuer>();
         services.AddSingleton<LicenseReader>();
         services.AddSingleton<LicenseVerifier>();
+        services.AddSingleton<AuditReader>();
+        services.AddSingleton<CheckpointWriter>();
+        services.AddHostedService<Checkpointer>();
         services.AddHostedService<BootstrapAdminService>();
         services.AddHostedService<DemoDataSeeder>();
         services.AddHostedService<EmbeddedWelcome>();
