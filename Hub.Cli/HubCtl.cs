@@ -15,6 +15,8 @@ internal static class HubCtl
         root.Subcommands.Add(CallersCommand.Create(connection, environment));
         root.Subcommands.Add(LicensesCommand.Create(connection, environment));
         root.Subcommands.Add(KeysCommand.Create(connection, environment));
+        root.Subcommands.Add(AuditCommand.Create(connection, environment));
+        root.Subcommands.Add(AuditCommand.Receipts(connection, environment));
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error });
     }

@@ -125,7 +125,8 @@ internal static class LicensesCommand
         var identifier = new Argument<string?>("identifier") { Description = "电子证照标识 (or use --document)", Arity = ArgumentArity.ZeroOrOne };
         var document = new Option<FileInfo?>("--document") { Description = "An exported license document (XML) to verify instead" };
         var purpose = new Option<string>("--purpose") { Description = "用证事由", Required = true };
-        var command = new Command("verify", "Verify a license (VERIFIER key); exit code 0 only when valid") { identifier, document, purpose };
+        var saveReceipt = new Option<FileInfo?>("--save-receipt") { Description = "Save the access-log receipt as JSON (for `hubctl receipt prove|verify`)" };
+        var command = new Command("verify", "Verify a license (VERIFIER key); exit code 0 only when valid") { identifier, document, purpose, saveReceipt };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var request = new VerifyLicenseRequest { Purpose = parsed.GetValue(purpose)! };
@@ -156,6 +157,13 @@ internal static class LicensesCommand
 
                 Print(response.License, environment.Out);
                 PrintReceipt(response.Receipt, environment.Out);
+                if (parsed.GetValue(saveReceipt) is { } receiptFile && response.Receipt is { } receipt)
+                {
+                    await File.WriteAllTextAsync(
+                        receiptFile.FullName,
+                        System.Text.Json.JsonSerializer.Serialize(new Audit.ReceiptBundle((long)receipt.LogIndex, receipt.LeafHash.ToBase64(), receipt.EntryJson), AuditCommand.Indented),
+                        cancellationToken);
+                }
             });
             return exit != 0 ? exit : valid ? 0 : 3;
         });

@@ -31,6 +31,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         _settings.TryAdd("Hub:Bootstrap:AdminApiKey", AdminApiKey);
         _settings.TryAdd("Hub:Secrets:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         _settings.TryAdd("Logging:LogLevel:Default", "Warning");
+        _settings.TryAdd("Hub:Audit:CheckpointIntervalMilliseconds", "100");
     }
 
     private HubFactory(Dictionary<string, string?> settings)

@@ -30,6 +30,8 @@ public sealed class LicenseScenario : IAsyncDisposable
 
     public string PortalKey { get; private set; } = string.Empty;
 
+    public string AuditorKey { get; private set; } = string.Empty;
+
     public Dictionary<DataLevel, string> VerifierKeys { get; } = [];
 
     public LicenseService.LicenseServiceClient Licenses(string key) => new(Hub.Channel(key));
@@ -47,6 +49,7 @@ public sealed class LicenseScenario : IAsyncDisposable
         scenario.IssuerKey = await scenario.RegisterAsync(IssuerOrg, "issuer", DataLevel.L1Public, Role.Issuer);
         scenario.OtherIssuerKey = await scenario.RegisterAsync(OtherIssuerOrg, "issuer", DataLevel.L1Public, Role.Issuer);
         scenario.PortalKey = await scenario.RegisterAsync("11610100MB0000000J", "portal", DataLevel.L1Public, Role.Portal);
+        scenario.AuditorKey = await scenario.RegisterAsync("11610100MB0000000J", "auditor", DataLevel.L1Public, Role.Auditor);
         foreach (var level in (DataLevel[])[DataLevel.L1Public, DataLevel.L2Internal, DataLevel.L3Sensitive, DataLevel.L4HighlySensitive])
         {
             scenario.VerifierKeys[level] = await scenario.RegisterAsync("91350100M000100Y43", $"verifier-{level}", level, Role.Verifier);

@@ -1,0 +1,219 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Hub.Audit.V1;
+using Hub.Cli.Audit;
+using Hub.Common.V1;
+using Hub.Signing.Merkle;
+using Hub.Signing.Sm2;
+using Hub.Verification.V1;
+
+namespace Hub.Cli.Commands;
+
+/// <summary>
+/// <c>hubctl audit checkpoint|verify|history|query</c> and <c>hubctl receipt prove|verify</c>: the auditor's tools.
+/// <c>audit verify</c> and <c>receipt verify</c> recompute everything locally.
+/// </summary>
+internal static class AuditCommand
+{
+    public const int TamperedExitCode = 4;
+
+    public static Command Create(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var command = new Command("audit", "Read and verify the tamper-evident access log (AUDITOR key)");
+        command.Subcommands.Add(CheckpointCommand(connection, environment));
+        command.Subcommands.Add(VerifyCommand(connection, environment));
+        command.Subcommands.Add(HistoryCommand(connection, environment));
+        return command;
+    }
+
+    public static Command Receipts(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var command = new Command("receipt", "Prove and verify access-log receipts");
+        var receiptFile = new Argument<FileInfo>("receipt") { Description = "A receipt saved as JSON (e.g. by `licenses verify --save-receipt`)" };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the bundle (receipt + checkpoint + proof + key)", Required = true };
+        var prove = new Command("prove", "Fetch the latest checkpoint and the receipt's inclusion proof into one bundle file (AUDITOR key)") { receiptFile, output };
+        prove.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var receipt = JsonSerializer.Deserialize<ReceiptBundle>(await File.ReadAllTextAsync(parsed.GetValue(receiptFile)!.FullName, cancellationToken))!;
+            var audit = new AuditService.AuditServiceClient(channel);
+            var checkpoint = await audit.GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: cancellationToken);
+            var proof = await audit.GetInclusionProofAsync(new GetInclusionProofRequest { LogIndex = (ulong)receipt.LogIndex, TreeSize = checkpoint.TreeSize }, cancellationToken: cancellationToken);
+            var keys = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
+            var bundle = receipt with
+            {
+                Checkpoint = checkpoint.Checkpoint,
+                Signature = checkpoint.Signature.ToBase64(),
+                KeyId = checkpoint.KeyId,
+                PublicKeyPem = keys.Keys.Single(k => k.KeyId == checkpoint.KeyId).PublicKeyPem,
+                InclusionProof = [.. proof.Hashes.Select(h => h.ToBase64())],
+            };
+            await File.WriteAllTextAsync(parsed.GetValue(output)!.FullName, JsonSerializer.Serialize(bundle, Indented), cancellationToken);
+            environment.Out.WriteLine($"wrote {parsed.GetValue(output)!.FullName}: entry {receipt.LogIndex} under checkpoint of size {checkpoint.TreeSize}");
+        }));
+        command.Subcommands.Add(prove);
+
+        var bundleFile = new Argument<FileInfo>("bundle") { Description = "A bundle written by `hubctl receipt prove`" };
+        var publicKey = new Option<FileInfo?>("--public-key") { Description = "PEM public key to trust instead of the one in the bundle" };
+        var verify = new Command("verify", "Check a receipt bundle offline: leaf hash, checkpoint signature, inclusion proof") { bundleFile, publicKey };
+        verify.SetAction(async (parsed, cancellationToken) =>
+        {
+            var bundle = JsonSerializer.Deserialize<ReceiptBundle>(await File.ReadAllTextAsync(parsed.GetValue(bundleFile)!.FullName, cancellationToken))!;
+            var pem = parsed.GetValue(publicKey) is { } file ? await File.ReadAllTextAsync(file.FullName, cancellationToken) : null;
+            var results = OfflineVerifier.VerifyReceipt(bundle, pem);
+            foreach (var (check, passed, detail) in results)
+            {
+                environment.Out.WriteLine($"  {(passed ? "pass" : "FAIL"),-4}  {check,-21} {detail}");
+            }
+
+            var ok = results.All(r => r.Passed);
+            environment.Out.WriteLine(ok ? $"receipt {bundle.LogIndex} VERIFIED" : $"receipt {bundle.LogIndex} NOT VERIFIED");
+            return ok ? 0 : TamperedExitCode;
+        });
+        command.Subcommands.Add(verify);
+        return command;
+    }
+
+    public static JsonSerializerOptions Indented { get; } = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static Command CheckpointCommand(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var command = new Command("checkpoint", "Show the latest signed checkpoint and check its signature");
+        command.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var checkpoint = await new AuditService.AuditServiceClient(channel).GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: cancellationToken);
+            var keys = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
+            environment.Out.Write(checkpoint.Checkpoint);
+            environment.Out.WriteLine($"— signed by {checkpoint.KeyId}: {(SignatureValid(checkpoint, keys) ? "signature OK" : "SIGNATURE INVALID")}");
+        }));
+        return command;
+    }
+
+    private static Command VerifyCommand(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var state = new Option<FileInfo>("--state")
+        {
+            Description = "Where the last verified checkpoint is kept between runs",
+            DefaultValueFactory = _ => new FileInfo("audit-state.json"),
+        };
+        var command = new Command("verify", "Recompute the whole log locally against the signed checkpoint; name the first index that does not match") { state };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var exit = 0;
+            var result = await CliCall.RunAsync(connection, parsed, environment, async channel =>
+            {
+                exit = await VerifyLogAsync(channel, parsed.GetValue(state)!, environment.Out, cancellationToken);
+            });
+            return result != 0 ? result : exit;
+        });
+        return command;
+    }
+
+    private static async Task<int> VerifyLogAsync(Grpc.Net.Client.GrpcChannel channel, FileInfo stateFile, TextWriter output, CancellationToken cancellationToken)
+    {
+        var audit = new AuditService.AuditServiceClient(channel);
+        var checkpoint = await audit.GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: cancellationToken);
+        var keys = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
+        if (!SignatureValid(checkpoint, keys))
+        {
+            output.WriteLine($"FAIL: the checkpoint's signature by {checkpoint.KeyId} does not verify");
+            return TamperedExitCode;
+        }
+
+        var size = (long)checkpoint.TreeSize;
+        var root = checkpoint.RootHash.ToByteArray();
+        output.WriteLine($"checkpoint: size {size}, signed by {checkpoint.KeyId}");
+        if (stateFile.Exists && JsonSerializer.Deserialize<SavedCheckpoint>(await File.ReadAllTextAsync(stateFile.FullName, cancellationToken)) is { } saved)
+        {
+            var consistent = saved.TreeSize == size
+                ? saved.RootHash == checkpoint.RootHash.ToBase64()
+                : saved.TreeSize < size && MerkleTree.VerifyConsistency(saved.TreeSize, size, Convert.FromBase64String(saved.RootHash), root,
+                    [.. (await audit.GetConsistencyProofAsync(new GetConsistencyProofRequest { FromSize = (ulong)saved.TreeSize, ToSize = (ulong)size }, cancellationToken: cancellationToken)).Hashes.Select(h => h.ToByteArray())]);
+            output.WriteLine($"consistency with the saved checkpoint of size {saved.TreeSize}: {(consistent ? "OK" : "FAIL — the log was rewritten")}");
+            if (!consistent)
+            {
+                return TamperedExitCode;
+            }
+        }
+
+        // Recompute every leaf from its entry, then the root from the checkpointed leaves; the first index where the
+        // entry no longer produces the leaf the signed tree was built from is the first altered entry.
+        var checkpointed = new List<byte[]>((int)Math.Min(size, int.MaxValue));
+        long? firstBad = null;
+        var reason = string.Empty;
+        for (long from = 0; from < size; from += 1000)
+        {
+            var count = (uint)Math.Min(1000, size - from);
+            var page = await audit.GetEntriesAsync(new GetEntriesRequest { FromIndex = (ulong)from, Count = count }, cancellationToken: cancellationToken);
+            var byIndex = page.Entries.ToDictionary(e => (long)e.LogIndex);
+            for (var i = from; i < from + count; i++)
+            {
+                if (!byIndex.TryGetValue(i, out var entry))
+                {
+                    checkpointed.Add(new byte[MerkleTree.HashSize]);
+                    if (firstBad is null)
+                    {
+                        (firstBad, reason) = (i, "the entry is missing");
+                    }
+
+                    continue;
+                }
+
+                checkpointed.Add(entry.CheckpointedLeafHash.ToByteArray());
+                var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(entry.EntryJson));
+                var named = JsonDocument.Parse(entry.EntryJson).RootElement.TryGetProperty("log_index", out var li) ? li.GetInt64() : -1;
+                if (firstBad is null && (!leaf.AsSpan().SequenceEqual(entry.CheckpointedLeafHash.Span) || named != i))
+                {
+                    (firstBad, reason) = (i, named != i ? $"the entry stored at {i} names index {named}" : "the entry does not hash to the leaf the signed tree holds");
+                }
+            }
+        }
+
+        var recomputedRoot = size == 0 ? MerkleTree.EmptyRoot() : MerkleTree.Root(size, new LeafListNodeSource(checkpointed));
+        if (!recomputedRoot.AsSpan().SequenceEqual(root) && firstBad is null)
+        {
+            output.WriteLine("FAIL: the tree's leaves do not hash to the signed root");
+            return TamperedExitCode;
+        }
+
+        if (firstBad is { } bad)
+        {
+            output.WriteLine($"FAIL: first index that does not match: {bad} ({reason})");
+            return TamperedExitCode;
+        }
+
+        await File.WriteAllTextAsync(stateFile.FullName, JsonSerializer.Serialize(new SavedCheckpoint(size, checkpoint.RootHash.ToBase64(), checkpoint.Checkpoint)), cancellationToken);
+        output.WriteLine($"OK: {size} entries recomputed; root matches the signed checkpoint; state saved to {stateFile.FullName}");
+        return 0;
+    }
+
+    private static Command HistoryCommand(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var idType = new Option<string>("--holder-id-type") { DefaultValueFactory = _ => "CITIZEN_ID", Description = "CITIZEN_ID, USCC, …" };
+        var id = new Option<string>("--holder-id") { Description = "The holder's identifier", Required = true };
+        var command = new Command("history", "Who used this holder's data, when, for which matter and why (AUDITOR or PORTAL key)") { idType, id };
+        command.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var type = Enum.TryParse<HolderIdType>(parsed.GetValue(idType)!.Replace("_", string.Empty, StringComparison.Ordinal), true, out var t) ? t : HolderIdType.Unspecified;
+            var history = await new AuditService.AuditServiceClient(channel).GetHolderAccessHistoryAsync(
+                new GetHolderAccessHistoryRequest { Holder = new Holder { IdType = type, IdNumber = parsed.GetValue(id)! } }, cancellationToken: cancellationToken);
+            foreach (var e in history.Entries)
+            {
+                environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"#{e.LogIndex}  {e.OccurredAt.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss}  {e.CallerOrgName} / {e.CallerSystemName}  {e.Action}  事由: {e.Purpose}{(e.MatterCode.Length > 0 ? "  事项: " + e.MatterCode : string.Empty)}  字段: {string.Join(',', e.Fields)}"));
+            }
+
+            environment.Out.WriteLine($"{history.Entries.Count} entries");
+        }));
+        return command;
+    }
+
+    private static bool SignatureValid(GetCheckpointResponse checkpoint, GetSigningKeysResponse keys)
+    {
+        var key = keys.Keys.FirstOrDefault(k => k.KeyId == checkpoint.KeyId);
+        return key is not null && Sm2PublicKey.FromPem(key.PublicKeyPem).Verify(Encoding.UTF8.GetBytes(checkpoint.Checkpoint), checkpoint.Signature.ToByteArray());
+    }
+
+    private sealed record SavedCheckpoint(long TreeSize, string RootHash, string Checkpoint);
+}
