@@ -15,49 +15,51 @@ public sealed class CheckpointWriter(NpgsqlDataSource dataSource, SigningKeyRing
     /// <summary>Largest number of entries added to the tree in one transaction.</summary>
     public const int MaxBatch = 50_000;
 
-    /// <summary>Checkpoints every committed entry not yet covered. Returns the new tree size, or null when nothing was to do.</summary>
+    /// <summary>
+    /// Signs one checkpoint covering every entry committed when it starts (extending the tree first, in batches of
+    /// <see cref="MaxBatch"/> leaves). Returns the new tree size, or null when there was nothing new or an entry
+    /// failed its leaf check.
+    /// </summary>
     public async Task<long?> WriteAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        long? written = null;
-        while (true)
+        var committed = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT size FROM log_head", cancellationToken: cancellationToken));
+        var lastCheckpoint = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COALESCE(max(tree_size), 0) FROM checkpoints", cancellationToken: cancellationToken));
+        if (committed <= lastCheckpoint)
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var committed = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT size FROM log_head", transaction: transaction, cancellationToken: cancellationToken));
-            var stored = await PostgresMerkleStore.StoredSizeAsync(connection, transaction, cancellationToken);
-            var lastCheckpoint = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COALESCE(max(tree_size), 0) FROM checkpoints", transaction: transaction, cancellationToken: cancellationToken));
-            if (committed == lastCheckpoint && stored == committed)
-            {
-                return written;
-            }
-
-            var target = Math.Min(committed, stored + MaxBatch);
-            if (target > stored)
-            {
-                var mismatch = await PostgresMerkleStore.ExtendAsync(connection, transaction, stored, target, cancellationToken);
-                if (mismatch is { } index)
-                {
-                    // A stored row no longer matches its own leaf hash, or is missing: never sign over it.
-                    logger.AccessLogTampered(index);
-                    await transaction.RollbackAsync(cancellationToken);
-                    return written;
-                }
-            }
-
-            var root = await PostgresMerkleStore.ComputeAsync(connection, transaction, nodes => MerkleTree.Root(target, nodes), cancellationToken);
-            var checkpoint = new Checkpoint(options.Value.Origin, target, root);
-            var key = await keys.ActiveKeyAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO checkpoints (tree_size, root_hash, body, signature, key_id, created_at)
-                VALUES (@TreeSize, @root, @body, @signature, @KeyId, @now) ON CONFLICT (tree_size) DO NOTHING
-                """,
-                new { checkpoint.TreeSize, root, body = checkpoint.Text, signature = key.Sign(checkpoint.Bytes), key.KeyId, now = time.GetUtcNow() },
-                transaction,
-                cancellationToken: cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
-            written = target;
+            return null;
         }
+
+        var stored = await PostgresMerkleStore.StoredSizeAsync(connection, null, cancellationToken);
+        while (stored < committed)
+        {
+            var target = Math.Min(committed, stored + MaxBatch);
+            await using var extension = await connection.BeginTransactionAsync(cancellationToken);
+            if (await PostgresMerkleStore.ExtendAsync(connection, extension, stored, target, cancellationToken) is { } mismatch)
+            {
+                // A stored row no longer matches its own leaf hash, or is missing: never sign over it.
+                logger.AccessLogTampered(mismatch);
+                return null;
+            }
+
+            await extension.CommitAsync(cancellationToken);
+            stored = target;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var root = await PostgresMerkleStore.ComputeAsync(connection, transaction, nodes => MerkleTree.Root(committed, nodes), cancellationToken);
+        var checkpoint = new Checkpoint(options.Value.Origin, committed, root);
+        var key = await keys.ActiveKeyAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO checkpoints (tree_size, root_hash, body, signature, key_id, created_at)
+            VALUES (@TreeSize, @root, @body, @signature, @KeyId, @now) ON CONFLICT (tree_size) DO NOTHING
+            """,
+            new { checkpoint.TreeSize, root, body = checkpoint.Text, signature = key.Sign(checkpoint.Bytes), key.KeyId, now = time.GetUtcNow() },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return committed;
     }
 }
