@@ -15,6 +15,7 @@ internal static class DemoCatalogue
     public const string RealEstateOrg = "11610100MB5N00004N";    // 西安市不动产登记中心
     public const string ServiceCentreOrg = "11610100MB6Y00005L"; // 西安市政务服务中心
     public const string PortalOrg = "11610100MB7W00006Q";        // 西安市民网上办事大厅
+    public const string AuditOrg = "11610100MB8K00007T";         // 西安市审计局
 
     public const string BusinessLicense = "11100000MB1A00101G001";
     public const string FoodLicense = "11100000MB1A00101G002";
@@ -29,6 +30,7 @@ internal static class DemoCatalogue
         ("issuer-realestate", RealEstateOrg, "西安市不动产登记中心", "不动产登记系统", Role.Issuer, DataLevel.L3Sensitive),
         ("verifier", ServiceCentreOrg, "西安市政务服务中心", "综合受理窗口系统", Role.Verifier, DataLevel.L2Internal),
         ("portal", PortalOrg, "西安市民网上办事大厅", "一网通办门户", Role.Portal, DataLevel.L1Public),
+        ("auditor", AuditOrg, "西安市审计局", "数据共享审计系统", Role.Auditor, DataLevel.L1Public),
     ];
 
     public static IEnumerable<RegisterLicenseTypeRequest> LicenseTypes =>
