@@ -13,12 +13,14 @@ public sealed class InProcessRateLimiter : IRateLimiter, IDisposable
     public InProcessRateLimiter(IOptions<RateLimitOptions> options)
     {
         var settings = options.Value;
+        // Refill ten times a second when the rate allows whole tokens per tenth, else once a second.
+        var fine = settings.PermitsPerSecond >= 10;
         _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ =>
             new TokenBucketRateLimiterOptions
             {
                 TokenLimit = settings.Burst,
-                TokensPerPeriod = Math.Max(1, settings.PermitsPerSecond / 10),
-                ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                TokensPerPeriod = fine ? settings.PermitsPerSecond / 10 : settings.PermitsPerSecond,
+                ReplenishmentPeriod = fine ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));

@@ -44,7 +44,13 @@ public sealed class HubDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await DataSource.DisposeAsync();
-        Embedded?.Stop();
+        try
+        {
+            await DataSource.DisposeAsync();
+        }
+        finally
+        {
+            Embedded?.Stop();
+        }
     }
 }

@@ -50,7 +50,18 @@ public sealed class EmbeddedHubTests : IDisposable
             Assert.True(EmbeddedPostgres.IsRunning(EmbeddedPostgres.FindBinDirectory(null), dataDirectory));
         }
 
-        Assert.False(EmbeddedPostgres.IsRunning(EmbeddedPostgres.FindBinDirectory(null), dataDirectory));
+        // The hub's host finishes disposing (and so stopping PostgreSQL) on its own thread: allow it a moment.
+        var stopped = false;
+        for (var attempt = 0; attempt < 100 && !stopped; attempt++)
+        {
+            stopped = !EmbeddedPostgres.IsRunning(EmbeddedPostgres.FindBinDirectory(null), dataDirectory);
+            if (!stopped)
+            {
+                await Task.Delay(100, ct);
+            }
+        }
+
+        Assert.True(stopped, "the embedded PostgreSQL still runs after the hub stopped");
 
         using var second = HubFactory.Embedded(_state);
         var again = new AdminService.AdminServiceClient(second.Channel((await File.ReadAllTextAsync(Path.Combine(_state, "admin-api-key"), ct)).Trim()));
