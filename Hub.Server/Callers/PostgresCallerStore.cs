@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Hub.Common.V1;
 using Hub.Core.Access;
@@ -160,7 +159,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
     public async Task<(IReadOnlyList<CallerRecord> Callers, string? NextCursor)> ListAsync(
         PageRequest page, bool includeDisabled, CancellationToken cancellationToken)
     {
-        var (afterTime, afterId) = ParseCursor(page.Cursor);
+        var (afterTime, afterId) = TimeIdCursor.Parse(page.Cursor);
         const string sql = SelectColumns + """
              WHERE (@includeDisabled OR c.disabled_at IS NULL)
                AND (@afterTime::timestamptz IS NULL OR (c.created_at, c.caller_id) < (@afterTime, @afterId))
@@ -175,19 +174,9 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
         var more = rows.Count > page.Size;
         var records = rows.Take(page.Size).Select(r => r.ToRecord()).ToList();
         var next = more
-            ? string.Create(CultureInfo.InvariantCulture, $"{records[^1].CreatedAt.UtcTicks}:{records[^1].Caller.Id}")
+            ? TimeIdCursor.Encode(records[^1].CreatedAt, records[^1].Caller.Id)
             : null;
         return (records, next);
-    }
-
-    private static (DateTimeOffset? Time, Guid Id) ParseCursor(string? cursor)
-    {
-        var parts = cursor?.Split(':');
-        return parts is [var ticks, var id]
-               && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t)
-               && Guid.TryParse(id, out var g)
-            ? (new DateTimeOffset(t, TimeSpan.Zero), g)
-            : (null, Guid.Empty);
     }
 
     // A class with setters, not a positional record: Dapper's constructor matching wants exact CLR types.

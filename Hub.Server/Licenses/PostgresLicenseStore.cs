@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Hub.Licenses.V1;
+using Hub.Server.Infrastructure.Postgres;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Signing.Sm2;
 using Npgsql;
@@ -106,7 +107,7 @@ public sealed class PostgresLicenseStore(DataProtector protector)
     public async Task<(IReadOnlyList<StoredLicense> Licenses, string? NextCursor)> ListByHolderAsync(
         NpgsqlConnection connection, byte[] holderIndex, int pageSize, string? cursor, CancellationToken cancellationToken)
     {
-        var (afterTime, afterId) = ParseCursor(cursor);
+        var (afterTime, afterId) = TimeIdCursor.Parse(cursor);
         const string sql = SelectVersion + """
              WHERE l.holder_index = @holderIndex AND v.version = l.current_version
                AND (@afterTime::timestamptz IS NULL OR (l.issued_at, l.license_id) < (@afterTime, @afterId))
@@ -119,7 +120,7 @@ public sealed class PostgresLicenseStore(DataProtector protector)
             cancellationToken: cancellationToken))).ToList();
         var page = rows.Take(pageSize).ToList();
         var next = rows.Count > pageSize
-            ? string.Create(CultureInfo.InvariantCulture, $"{DateTime.SpecifyKind(page[^1].IssuedAt, DateTimeKind.Utc).Ticks}:{page[^1].LicenseId}")
+            ? TimeIdCursor.Encode(new DateTimeOffset(DateTime.SpecifyKind(page[^1].IssuedAt, DateTimeKind.Utc)), page[^1].LicenseId)
             : null;
         return ([.. page.Select(ToStored)], next);
     }
@@ -160,16 +161,6 @@ public sealed class PostgresLicenseStore(DataProtector protector)
     }
 
     private static string Aad(string identifier) => $"license_versions:{identifier}";
-
-    private static (DateTimeOffset? Time, Guid Id) ParseCursor(string? cursor)
-    {
-        var parts = cursor?.Split(':');
-        return parts is [var ticks, var id]
-               && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t)
-               && Guid.TryParse(id, out var g)
-            ? (new DateTimeOffset(t, TimeSpan.Zero), g)
-            : (null, Guid.Empty);
-    }
 
     private class VersionRow
     {
