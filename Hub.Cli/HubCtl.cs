@@ -17,6 +17,7 @@ internal static class HubCtl
         root.Subcommands.Add(KeysCommand.Create(connection, environment));
         root.Subcommands.Add(AuditCommand.Create(connection, environment));
         root.Subcommands.Add(AuditCommand.Receipts(connection, environment));
+        root.Subcommands.Add(ExemptionCommand.Create(connection, environment));
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error });
     }

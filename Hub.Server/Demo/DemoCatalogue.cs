@@ -60,6 +60,35 @@ internal static class DemoCatalogue
             Field("right_type", "权利类型", FieldKind.String, true, DataLevel.L1Public, MaskRule.None)),
     ];
 
+    public const string FoodBusinessMatter = "610100-XK-SCJG-0021";
+    public const string PublicHousingMatter = "610100-GF-ZJ-0007";
+
+    /// <summary>Real-shaped matters: a food business permit needs a business license; public rental housing needs marriage and property evidence.</summary>
+    public static IEnumerable<RegisterMatterRequest> Matters =>
+    [
+        new RegisterMatterRequest
+        {
+            MatterCode = FoodBusinessMatter,
+            Name = "食品经营许可（新办）",
+            DepartmentCode = MarketOrg,
+            Materials =
+            {
+                new Material { MaterialCode = "YYZZ", Name = "营业执照", AcceptedTypeCodes = { BusinessLicense }, NeededFields = { "enterprise_name", "legal_representative", "address" } },
+            },
+        },
+        new RegisterMatterRequest
+        {
+            MatterCode = PublicHousingMatter,
+            Name = "公共租赁住房申请",
+            DepartmentCode = ServiceCentreOrg,
+            Materials =
+            {
+                new Material { MaterialCode = "HYZM", Name = "婚姻状况证明", AcceptedTypeCodes = { MarriageCertificate }, NeededFields = { "registered_on", "spouse_name" } },
+                new Material { MaterialCode = "ZFZM", Name = "住房情况证明（不动产权证书）", AcceptedTypeCodes = { RealEstateCertificate }, NeededFields = { "property_address", "area" } },
+            },
+        },
+    ];
+
     private static RegisterLicenseTypeRequest Type(string code, string name, string definer, string[] issuers, HolderKind kind, params FieldSpec[] fields) => new()
     {
         TypeCode = code,

@@ -22,6 +22,7 @@ internal sealed class DemoDataSeeder(
     HubDatabase database,
     PostgresCallerStore callers,
     PostgresLicenseTypeStore types,
+    PostgresMatterStore matters,
     LicenseIssuer issuer,
     IOptions<DemoOptions> options,
     IOptions<HubOptions> hub,
@@ -53,6 +54,12 @@ internal sealed class DemoDataSeeder(
             (await types.RegisterAsync(LicenseTypeRegistration.Parse(type).ValueOrThrow(), registered["catalogue"].Id, cancellationToken)).ValueOrThrow();
         }
 
+        foreach (var matter in DemoCatalogue.Matters)
+        {
+            var normalized = (await MatterRegistration.ParseAsync(matter, code => types.FindAsync(code, cancellationToken))).ValueOrThrow();
+            (await matters.RegisterAsync(normalized, registered["catalogue"].Id, cancellationToken)).ValueOrThrow();
+        }
+
         var people = new DemoPeople(seed: 2026);
         var issued = new List<License>();
         for (var i = 0; i < options.Value.Holders; i++)
@@ -69,7 +76,7 @@ internal sealed class DemoDataSeeder(
         var sample = business[0];
         var marriage = issued.First(l => l.TypeCode == DemoCatalogue.MarriageCertificate);
         await File.WriteAllTextAsync(Path.Combine(hub.Value.StatePath, SampleFile), JsonSerializer.Serialize(new DemoSample(
-            sample.Identifier, business[1].Identifier, marriage.Holder.IdNumber)), cancellationToken);
+            sample.Identifier, business[1].Identifier, marriage.Holder.IdNumber, sample.Holder.IdNumber)), cancellationToken);
         logger.DemoDataSeeded(issued.Count);
     }
 
@@ -170,4 +177,4 @@ internal sealed class DemoDataSeeder(
 }
 
 /// <summary>What the welcome banner's sample calls use.</summary>
-internal sealed record DemoSample(string ValidIdentifier, string SuspendedIdentifier, string HolderCitizenId);
+internal sealed record DemoSample(string ValidIdentifier, string SuspendedIdentifier, string HolderCitizenId, string EnterpriseUscc);

@@ -42,7 +42,9 @@ internal sealed class EmbeddedWelcome(
             var verifierKey = Relative(Path.Combine(hub.Value.StatePath, "demo-keys", "verifier"));
             samples = $"""
 
-                  # 免证办 window system verifies a business license (valid), then a suspended one:
+                  # 免证办: which materials of 食品经营许可 this enterprise need not submit (营业执照 is waived):
+                  dotnet run --project Hub.Cli -- exemption check-matter --matter {DemoCatalogue.FoodBusinessMatter} --applicant-id-type USCC --applicant-id {sample.EnterpriseUscc} --case-number XA-2026-000123 --purpose "食品经营许可审批" --api-key-file {verifierKey}
+                  # the window system verifies a business license (valid), then a suspended one:
                   dotnet run --project Hub.Cli -- licenses verify {sample.ValidIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
                   dotnet run --project Hub.Cli -- licenses verify {sample.SuspendedIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
                   dotnet run --project Hub.Cli -- keys list

@@ -1,5 +1,7 @@
 using System.Net;
 using Grpc.AspNetCore.HealthChecks;
+using Hub.Adapters.Exemption;
+using Hub.Adapters.Ports;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Ports;
@@ -67,6 +69,7 @@ public static class HubHostingExtensions
         app.MapGrpcService<LicenseGrpcService>();
         app.MapGrpcService<VerificationGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<ExemptionGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
         app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         return app;
@@ -170,6 +173,11 @@ public static class HubHostingExtensions
         services.AddSingleton<LicenseReader>();
         services.AddSingleton<LicenseVerifier>();
         services.AddSingleton<AuditReader>();
+        services.AddSingleton<PostgresMatterStore>();
+        services.AddSingleton<IMatterCatalogue>(sp => sp.GetRequiredService<PostgresMatterStore>());
+        services.AddSingleton<IHolderLicenseSource, HolderLicenseSource>();
+        services.AddSingleton<IIdempotentRunner, IdempotentRunner>();
+        services.AddSingleton<ExemptionChecker>();
         services.AddSingleton<CheckpointWriter>();
         services.AddHostedService<Checkpointer>();
         services.AddHostedService<BootstrapAdminService>();

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Hub.Common.V1;
+using Hub.Exemption.V1;
+
+namespace Hub.Cli.Commands;
+
+/// <summary><c>hubctl exemption check-matter</c>: 免证办 from the command line (VERIFIER key).</summary>
+internal static class ExemptionCommand
+{
+    public static Command Create(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var matter = new Option<string>("--matter") { Description = "Matter code (政务服务事项)", Required = true };
+        var idType = new Option<string>("--applicant-id-type") { Description = "CITIZEN_ID, USCC, …", DefaultValueFactory = _ => "CITIZEN_ID" };
+        var id = new Option<string>("--applicant-id") { Description = "The applicant's identifier", Required = true };
+        var caseNumber = new Option<string>("--case-number") { Description = "The department's case number (办件编号)", Required = true };
+        var purpose = new Option<string>("--purpose") { Description = "用证事由", Required = true };
+        var requestId = new Option<string?>("--request-id") { Description = "Idempotency key (default: a new one)" };
+        var checkMatter = new Command("check-matter", "Which required materials the applicant need not submit") { matter, idType, id, caseNumber, purpose, requestId };
+        checkMatter.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            var type = Enum.TryParse<HolderIdType>(parsed.GetValue(idType)!.Replace("_", string.Empty, StringComparison.Ordinal), true, out var t) ? t : HolderIdType.Unspecified;
+            var response = await new ExemptionService.ExemptionServiceClient(channel).CheckMatterAsync(new CheckMatterRequest
+            {
+                RequestId = parsed.GetValue(requestId) ?? Guid.NewGuid().ToString(),
+                MatterCode = parsed.GetValue(matter)!,
+                Applicant = new Holder { IdType = type, IdNumber = parsed.GetValue(id)! },
+                CaseNumber = parsed.GetValue(caseNumber)!,
+                Purpose = parsed.GetValue(purpose)!,
+            }, cancellationToken: cancellationToken);
+            environment.Out.WriteLine(response.MatterName);
+            foreach (var material in response.Materials)
+            {
+                environment.Out.WriteLine(material.Outcome == MaterialOutcome.Waived
+                    ? $"  WAIVED    {material.MaterialCode} {material.MaterialName}: {material.LicenseIdentifier}"
+                    : $"  REQUIRED  {material.MaterialCode} {material.MaterialName}: {RequiredReason.Descriptor.FindValueByNumber((int)material.ReasonCode).Name.Replace("REQUIRED_REASON_", string.Empty, StringComparison.Ordinal)} — {material.Reason}");
+                foreach (var (field, value) in material.Facts.OrderBy(f => f.Key, StringComparer.Ordinal))
+                {
+                    environment.Out.WriteLine($"            {field}: {value}");
+                }
+            }
+
+            environment.Out.WriteLine($"receipt: log index {response.Receipt.LogIndex}");
+        }));
+        var command = new Command("exemption", "免证办 checks (VERIFIER key)");
+        command.Subcommands.Add(checkMatter);
+        return command;
+    }
+}

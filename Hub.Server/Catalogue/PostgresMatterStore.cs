@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Hub.Adapters.Exemption;
+using Hub.Adapters.Ports;
+using Hub.Catalogue.V1;
+using Hub.Core.Access;
+using Hub.Core.Errors;
+using Hub.Core.Validation;
+using Hub.Server.Infrastructure.Postgres;
+using Npgsql;
+
+namespace Hub.Server.Catalogue;
+
+/// <summary>Matters in PostgreSQL; registration is idempotent on the matter code and commits with its audit entry.</summary>
+public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time) : IMatterCatalogue
+{
+    private const string SelectColumns = """
+        SELECT matter_code AS MatterCode, name AS Name, department_code AS DepartmentCode, materials::text AS Materials,
+               content_hash AS ContentHash, registered_at AS RegisteredAt
+        FROM matters
+        """;
+
+    public async Task<Outcome<(Matter Matter, bool Created)>> RegisterAsync(RegisterMatterRequest normalized, Guid callerId, CancellationToken cancellationToken)
+    {
+        var contentHash = SHA256.HashData(normalized.ToByteArray());
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO matters (matter_code, name, department_code, materials, content_hash, registered_at, registered_by)
+            VALUES (@MatterCode, @Name, @DepartmentCode, @materials::jsonb, @contentHash, @now, @callerId)
+            ON CONFLICT (matter_code) DO NOTHING
+            """,
+            new
+            {
+                normalized.MatterCode,
+                normalized.Name,
+                normalized.DepartmentCode,
+                materials = JsonSerializer.Serialize(normalized.Materials.Select(m => new StoredMaterial(m.MaterialCode, m.Name, [.. m.AcceptedTypeCodes], [.. m.NeededFields]))),
+                contentHash,
+                now = time.GetUtcNow(),
+                callerId,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleAsync<MatterRow>(new CommandDefinition(
+            SelectColumns + " WHERE matter_code = @MatterCode", new { normalized.MatterCode }, transaction, cancellationToken: cancellationToken));
+        if (inserted == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return row.ContentHash.AsSpan().SequenceEqual(contentHash)
+                ? (row.ToMessage(), false)
+                : HubError.AlreadyExists("MATTER_EXISTS", "this matter_code is registered with different content.");
+        }
+
+        await accessLog.AppendAsync(connection, transaction, new AccessRecord
+        {
+            CallerId = callerId,
+            Action = "catalogue.RegisterMatter",
+            ObjectType = "matter",
+            ObjectId = normalized.MatterCode,
+            Outcome = "OK",
+        }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (row.ToMessage(), true);
+    }
+
+    public async Task<Matter?> GetAsync(string matterCode, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<MatterRow>(new CommandDefinition(
+            SelectColumns + " WHERE matter_code = @matterCode", new { matterCode }, cancellationToken: cancellationToken));
+        return row?.ToMessage();
+    }
+
+    public async Task<MatterDefinition?> FindAsync(string matterCode, CancellationToken cancellationToken)
+    {
+        var matter = await GetAsync(matterCode, cancellationToken);
+        return matter is null
+            ? null
+            : new MatterDefinition(matter.MatterCode, matter.Name, matter.DepartmentCode, [.. matter.Materials.Select(m =>
+                new MaterialDefinition(m.MaterialCode, m.Name, [.. m.AcceptedTypeCodes], [.. m.NeededFields]))]);
+    }
+
+    public async Task<(IReadOnlyList<Matter> Matters, string? NextCursor)> ListAsync(PageRequest page, string? departmentCode, CancellationToken cancellationToken)
+    {
+        const string sql = SelectColumns + """
+             WHERE (@after::text IS NULL OR matter_code > @after) AND (@department::text IS NULL OR department_code = @department)
+             ORDER BY matter_code
+             LIMIT @limit
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<MatterRow>(new CommandDefinition(
+            sql, new { after = page.Cursor, department = departmentCode, limit = page.Size + 1 }, cancellationToken: cancellationToken))).ToList();
+        var matters = rows.Take(page.Size).Select(r => r.ToMessage()).ToList();
+        return (matters, rows.Count > page.Size ? matters[^1].MatterCode : null);
+    }
+
+    private sealed record StoredMaterial(string MaterialCode, string Name, string[] AcceptedTypeCodes, string[] NeededFields);
+
+    private sealed class MatterRow
+    {
+        public string MatterCode { get; init; } = string.Empty;
+
+        public string Name { get; init; } = string.Empty;
+
+        public string DepartmentCode { get; init; } = string.Empty;
+
+        public string Materials { get; init; } = "[]";
+
+        public byte[] ContentHash { get; init; } = [];
+
+        public DateTime RegisteredAt { get; init; }
+
+        public Matter ToMessage() => new()
+        {
+            MatterCode = MatterCode,
+            Name = Name,
+            DepartmentCode = DepartmentCode,
+            RegisteredAt = Timestamp.FromDateTime(DateTime.SpecifyKind(RegisteredAt, DateTimeKind.Utc)),
+            Materials =
+            {
+                JsonSerializer.Deserialize<StoredMaterial[]>(Materials)!.Select(m => new Material
+                {
+                    MaterialCode = m.MaterialCode,
+                    Name = m.Name,
+                    AcceptedTypeCodes = { m.AcceptedTypeCodes },
+                    NeededFields = { m.NeededFields },
+                }),
+            },
+        };
+    }
+}

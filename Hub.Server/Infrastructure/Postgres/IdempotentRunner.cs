@@ -1,0 +1,17 @@
+using Google.Protobuf;
+using Hub.Core.Errors;
+using Hub.Core.Ports;
+
+namespace Hub.Server.Infrastructure.Postgres;
+
+/// <summary>
+/// <see cref="IIdempotentRunner"/> for work that makes no database change of its own beyond its log entry (the
+/// exemption checks): the first response is kept, a retry gets it back.
+/// </summary>
+public sealed class IdempotentRunner(IdempotentRequests requests) : IIdempotentRunner
+{
+    public Task<Outcome<TResponse>> RunOnceAsync<TResponse>(
+        Guid callerId, string requestId, string operation, IMessage request, Func<CancellationToken, Task<Outcome<TResponse>>> work, CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse>, new() =>
+        requests.RunOnceAsync<TResponse>(callerId, requestId, operation, request, (_, _) => work(cancellationToken), cancellationToken);
+}
