@@ -32,7 +32,7 @@ internal static class ExemptionCommand
             {
                 environment.Out.WriteLine(material.Outcome == MaterialOutcome.Waived
                     ? $"  WAIVED    {material.MaterialCode} {material.MaterialName}: {material.LicenseIdentifier}"
-                    : $"  REQUIRED  {material.MaterialCode} {material.MaterialName}: {RequiredReason.Descriptor.FindValueByNumber((int)material.ReasonCode).Name.Replace("REQUIRED_REASON_", string.Empty, StringComparison.Ordinal)} — {material.Reason}");
+                    : $"  REQUIRED  {material.MaterialCode} {material.MaterialName}: {ReasonName(material.ReasonCode)} — {material.Reason}");
                 foreach (var (field, value) in material.Facts.OrderBy(f => f.Key, StringComparer.Ordinal))
                 {
                     environment.Out.WriteLine($"            {field}: {value}");
@@ -45,4 +45,11 @@ internal static class ExemptionCommand
         command.Subcommands.Add(checkMatter);
         return command;
     }
+
+    private static string ReasonName(RequiredReason reason) => reason switch
+    {
+        RequiredReason.NoLicense => "NO_LICENSE",
+        RequiredReason.NotYetValid => "NOT_YET_VALID",
+        _ => reason.ToString().ToUpperInvariant(),
+    };
 }
