@@ -1,0 +1,217 @@
+using Dapper;
+using Grpc.Core;
+using Hub.Catalogue.V1;
+using Hub.Common.V1;
+using Hub.Exemption.V1;
+using Hub.Licenses.V1;
+using Hub.Signing.Identifiers;
+using Hub.Tests.Support;
+using Npgsql;
+
+namespace Hub.Tests.Adapters;
+
+/// <summary>免证办 end to end: every outcome of CheckMatter and CheckLicense on real licenses.</summary>
+public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFixture<LicenseScenarioFixture>
+{
+    private const string MatterCode = "610100-TEST-0001";
+    private readonly LicenseScenario _s = fixture.Scenario;
+
+    private ExemptionService.ExemptionServiceClient Window => new(_s.Hub.Channel(_s.VerifierKeys[DataLevel.L2Internal]));
+
+    [Fact]
+    public async Task CheckMatter_ValidLicense_IsWaivedWithOnlyTheNeededFieldsAsThePolicyAllows()
+    {
+        var holder = NewHolderId();
+        var license = await _s.IssueAsync(Number(), idNumber: holder);
+
+        var answer = await Window.CheckMatterAsync(Request(holder));
+
+        var material = Assert.Single(answer.Materials);
+        Assert.Equal(MaterialOutcome.Waived, material.Outcome);
+        Assert.Equal(license.Identifier, material.LicenseIdentifier);
+        Assert.Equal("A类", material.Facts["category"]);                     // L1: plain
+        Assert.Equal("陕西省西安市********", material.Facts["address"]);       // L3 for an L2 caller: masked
+        Assert.False(material.Facts.ContainsKey("health_note"));              // L4: withheld
+        Assert.False(material.Facts.ContainsKey("phone"));                    // not needed by the material: never sent
+        Assert.Equal("l4-needs-l4-clearance", material.Disclosure.Single(d => d.Field == "health_note").Rule);
+        Assert.NotEmpty(answer.Receipt.EntryJson);
+        Assert.Contains("\"case_number\":\"CASE-1\"", answer.Receipt.EntryJson, StringComparison.Ordinal);
+        Assert.Contains("\"matter_code\":\"" + MatterCode + "\"", answer.Receipt.EntryJson, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<LicenseStatus, RequiredReason> NotValid => new()
+    {
+        { LicenseStatus.Suspended, RequiredReason.Suspended },
+        { LicenseStatus.Revoked, RequiredReason.Revoked },
+        { LicenseStatus.Cancelled, RequiredReason.Cancelled },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotValid))]
+    public async Task CheckMatter_LicenseNotValid_IsRequiredWithThePreciseReason(LicenseStatus status, RequiredReason reason)
+    {
+        var holder = NewHolderId();
+        var license = await _s.IssueAsync(Number(), idNumber: holder);
+        await _s.ChangeStatusAsync(license.Identifier, status);
+
+        var material = Assert.Single((await Window.CheckMatterAsync(Request(holder))).Materials);
+
+        Assert.Equal(MaterialOutcome.Required, material.Outcome);
+        Assert.Equal(reason, material.ReasonCode);
+        Assert.Empty(material.Facts);
+        Assert.Equal(string.Empty, material.LicenseIdentifier);
+    }
+
+    [Fact]
+    public async Task CheckMatter_NoLicense_Expired_NotYetValid_AreRequired()
+    {
+        var none = NewHolderId();
+        var expired = NewHolderId();
+        await _s.IssueAsync(Number(), idNumber: expired, validUntil: new Google.Type.Date { Year = 2025, Month = 1, Day = 1 });
+
+        Assert.Equal(RequiredReason.NoLicense, (await Window.CheckMatterAsync(Request(none))).Materials[0].ReasonCode);
+        Assert.Equal(RequiredReason.Expired, (await Window.CheckMatterAsync(Request(expired))).Materials[0].ReasonCode);
+        var early = Request(expired);
+        early.CheckDate = new Google.Type.Date { Year = 2023, Month = 6, Day = 1 }; // before valid_from 2024-01-01
+        Assert.Equal(RequiredReason.NotYetValid, (await Window.CheckMatterAsync(early)).Materials[0].ReasonCode);
+        var inRange = Request(expired);
+        inRange.CheckDate = new Google.Type.Date { Year = 2024, Month = 6, Day = 1 };
+        Assert.Equal(MaterialOutcome.Waived, (await Window.CheckMatterAsync(inRange)).Materials[0].Outcome);
+    }
+
+    [Fact]
+    public async Task CheckMatter_SeveralLicenses_TheValidOneWithTheLatestVersionWins()
+    {
+        var holder = NewHolderId();
+        var older = await _s.IssueAsync(Number(), idNumber: holder);
+        var other = await _s.IssueAsync(Number(), idNumber: holder);
+        var face = LicenseScenario.IssueRequest("x").Face;
+        var amended = (await _s.Licenses(_s.IssuerKey).AmendLicenseAsync(new AmendLicenseRequest
+        {
+            RequestId = Guid.NewGuid().ToString(), Identifier = older.Identifier, Face = { face }, Reason = "换证",
+        })).License;
+        await _s.ChangeStatusAsync(other.Identifier, LicenseStatus.Suspended);
+
+        var material = Assert.Single((await Window.CheckMatterAsync(Request(holder))).Materials);
+
+        Assert.Equal(amended.Identifier, material.LicenseIdentifier);
+    }
+
+    [Fact]
+    public async Task CheckMatter_RetriedRequestId_ReturnsTheFirstAnswerAndWritesNothingNew()
+    {
+        var holder = NewHolderId();
+        await _s.IssueAsync(Number(), idNumber: holder);
+        var request = Request(holder);
+        var first = await Window.CheckMatterAsync(request);
+        await using var connection = new NpgsqlConnection(_s.Hub.ConnectionString);
+        var size = await connection.ExecuteScalarAsync<long>("SELECT size FROM log_head");
+
+        var retry = await Window.CheckMatterAsync(request);
+
+        Assert.Equal(first, retry);
+        Assert.Equal(size, await connection.ExecuteScalarAsync<long>("SELECT size FROM log_head"));
+    }
+
+    [Fact]
+    public async Task CheckMatter_MissingPurposeOrCase_IsInvalid_WrongRoleIsDenied_UnknownMatterIsNotFound()
+    {
+        var request = Request(NewHolderId());
+        request.Purpose = "";
+        request.CaseNumber = "";
+        var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Window.CheckMatterAsync(request));
+        Assert.Equal(["case_number", "purpose"], RpcAssert.ViolatedFields(error).Order(StringComparer.Ordinal));
+
+        var asIssuer = new ExemptionService.ExemptionServiceClient(_s.Hub.Channel(_s.IssuerKey));
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await asIssuer.CheckMatterAsync(Request(NewHolderId())), "ROLE_REQUIRED");
+
+        var unknown = Request(NewHolderId());
+        unknown.MatterCode = "NO-SUCH-MATTER";
+        await RpcAssert.FailsAsync(StatusCode.NotFound, async () => await Window.CheckMatterAsync(unknown), "MATTER_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task CheckLicense_AnswersYesOrNo_WithoutFaceData()
+    {
+        var holder = NewHolderId();
+        await _s.IssueAsync(Number(), idNumber: holder);
+
+        var answer = await Window.CheckLicenseAsync(new CheckLicenseRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = holder },
+            TypeCode = LicenseScenario.TypeCode,
+            CaseNumber = "CASE-2",
+            Purpose = "资格核验",
+            Assertions =
+            {
+                new Assertion { Op = AssertionOp.Exists },
+                new Assertion { Field = "category", Op = AssertionOp.Equals, Value = "A类" },
+                new Assertion { Field = "category", Op = AssertionOp.Equals, Value = "B类" },
+                new Assertion { Op = AssertionOp.ValidOn, Value = "2030-01-01" },
+                new Assertion { Op = AssertionOp.ValidOn, Value = "2023-01-01" },
+            },
+        });
+
+        Assert.Equal([true, true, false, true, false], answer.Results.Select(r => r.Satisfied));
+        Assert.False(answer.Satisfied);
+        Assert.DoesNotContain("A类", answer.ToString(), StringComparison.Ordinal); // the answer never carries face values
+    }
+
+    [Fact]
+    public async Task CheckLicense_AboutAFieldTheCallerMayNotSee_IsRefused()
+    {
+        var holder = NewHolderId();
+        await _s.IssueAsync(Number(), idNumber: holder);
+
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await Window.CheckLicenseAsync(new CheckLicenseRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = holder },
+            TypeCode = LicenseScenario.TypeCode,
+            CaseNumber = "CASE-3",
+            Purpose = "试探",
+            Assertions = { new Assertion { Field = "health_note", Op = AssertionOp.Equals, Value = "无" } },
+        }), "FIELD_NOT_DISCLOSABLE");
+    }
+
+    private CheckMatterRequest Request(string holderId)
+    {
+        EnsureMatter();
+        return new CheckMatterRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            MatterCode = MatterCode,
+            Applicant = new Holder { IdType = HolderIdType.CitizenId, IdNumber = holderId },
+            CaseNumber = "CASE-1",
+            Purpose = "从业资格审核",
+        };
+    }
+
+    private void EnsureMatter() =>
+        _s.Catalogue(_s.CatalogueKey).RegisterMatter(new RegisterMatterRequest
+        {
+            MatterCode = MatterCode,
+            Name = "测试事项",
+            DepartmentCode = LicenseScenario.IssuerOrg,
+            Materials =
+            {
+                new Material
+                {
+                    MaterialCode = "ZGZ",
+                    Name = "资格证书",
+                    AcceptedTypeCodes = { LicenseScenario.TypeCode },
+                    NeededFields = { "category", "address", "health_note" },
+                },
+            },
+        });
+
+    private static string Number() => "EX-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static string NewHolderId()
+    {
+        var first17 = "610113" + "1985" + Random.Shared.Next(1, 13).ToString("00", System.Globalization.CultureInfo.InvariantCulture)
+            + Random.Shared.Next(1, 29).ToString("00", System.Globalization.CultureInfo.InvariantCulture) + Random.Shared.Next(0, 1000).ToString("000", System.Globalization.CultureInfo.InvariantCulture);
+        return first17 + CitizenIdNumber.CheckCharacter(first17);
+    }
+}
