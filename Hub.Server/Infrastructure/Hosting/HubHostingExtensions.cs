@@ -72,6 +72,7 @@ public static class HubHostingExtensions
         app.MapGrpcService<ExemptionGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
         app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
+        app.MapGet("/openapi.json", OpenApiDocument.Write);
         return app;
     }
 
@@ -153,7 +154,17 @@ public static class HubHostingExtensions
         {
             o.Interceptors.Add<CallerInterceptor>();
             o.EnableDetailedErrors = false;
-        });
+        }).AddJsonTranscoding(o =>
+            // Error details travel as google.protobuf.Any: the JSON writer must know their types.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+                Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor, Google.Rpc.RetryInfo.Descriptor));
+        services.AddGrpcSwagger();
+        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new Microsoft.OpenApi.Models.OpenApiInfo
+        {
+            Title = "Hub — e-license and data-sharing exchange",
+            Version = "v1",
+            Description = "REST/JSON routes of the gRPC services (JSON transcoding). Authenticate with `Authorization: Bearer <api key>`.",
+        }));
         services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<HubOptions>>((o, hub) =>
         {
             o.MaxReceiveMessageSize = hub.Value.MaxMessageBytes;
