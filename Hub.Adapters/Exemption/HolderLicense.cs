@@ -13,6 +13,8 @@ public sealed record HolderLicense(
     DateOnly? ValidUntil,
     DateTimeOffset IssuedAt,
     string IssuerOrgCode,
+    string TypeName,
+    string HolderName,
     byte[] HolderIndex,
     IReadOnlyDictionary<string, string> Face,
     IReadOnlyList<FieldSpec> Fields);

@@ -13,4 +13,7 @@ public interface IHolderLicenseSource
     byte[] HolderIndex(HolderIdType type, string normalizedNumber);
 
     Task<IReadOnlyList<HolderLicense>> FindAsync(byte[] holderIndex, IReadOnlyCollection<string> typeCodes, CancellationToken cancellationToken);
+
+    /// <summary>One license version by identifier, with the license's live status; null when unknown.</summary>
+    Task<HolderLicense?> FindByIdentifierAsync(string identifier, CancellationToken cancellationToken);
 }

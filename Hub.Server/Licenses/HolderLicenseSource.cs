@@ -11,7 +11,12 @@ namespace Hub.Server.Licenses;
 
 /// <summary>Serves the exemption checks' view of an applicant's licenses from the repository.</summary>
 public sealed class HolderLicenseSource(
-    NpgsqlDataSource dataSource, PostgresLicenseStore store, PostgresLicenseTypeStore types, DataProtector protector, IOptions<LicenseOptions> options) : IHolderLicenseSource
+    NpgsqlDataSource dataSource,
+    PostgresLicenseStore store,
+    LicenseLookup lookup,
+    PostgresLicenseTypeStore types,
+    DataProtector protector,
+    IOptions<LicenseOptions> options) : IHolderLicenseSource
 {
     public IReadOnlySet<string> LegacyUsccAllowList => options.Value.LegacyUsccSet;
 
@@ -38,13 +43,21 @@ public sealed class HolderLicenseSource(
                 continue;
             }
 
-            var type = await types.FindAsync(stored.Content.TypeCode, cancellationToken);
-            var content = stored.Content;
-            result.Add(new HolderLicense(
-                stored.Identifier, content.TypeCode, stored.Version, stored.StoredStatus, content.ValidFrom, content.ValidUntil, content.IssuedAt,
-                content.IssuerOrgCode, stored.HolderIndex, content.Face, type?.Fields ?? []));
+            result.Add(await ToHolderLicenseAsync(stored, cancellationToken));
         }
 
         return result;
+    }
+
+    public async Task<HolderLicense?> FindByIdentifierAsync(string identifier, CancellationToken cancellationToken) =>
+        await lookup.FindAsync(identifier, cancellationToken) is { } stored ? await ToHolderLicenseAsync(stored, cancellationToken) : null;
+
+    private async Task<HolderLicense> ToHolderLicenseAsync(StoredLicense stored, CancellationToken cancellationToken)
+    {
+        var type = await types.FindAsync(stored.Content.TypeCode, cancellationToken);
+        var content = stored.Content;
+        return new HolderLicense(
+            stored.Identifier, content.TypeCode, stored.Version, stored.StoredStatus, content.ValidFrom, content.ValidUntil, content.IssuedAt,
+            content.IssuerOrgCode, content.TypeName, content.Holder.Name, stored.HolderIndex, content.Face, type?.Fields ?? []);
     }
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Hub.Adapters.Presentations;
 using Hub.Common.V1;
 using Hub.Core.Callers;
 using Hub.Server.Keys;
@@ -8,8 +9,16 @@ using Hub.Verification.V1;
 namespace Hub.Server.Verification;
 
 /// <summary>Adapts verification.proto: license verification (VERIFIER) and the published signing keys (anyone).</summary>
-public sealed class VerificationGrpcService(LicenseVerifier verifier, SigningKeyRing keys) : VerificationService.VerificationServiceBase
+public sealed class VerificationGrpcService(LicenseVerifier verifier, PresentationService presentations, SigningKeyRing keys) : VerificationService.VerificationServiceBase
 {
+    [RequiresRole(Role.Portal)]
+    public override async Task<CreatePresentationResponse> CreatePresentation(CreatePresentationRequest request, ServerCallContext context) =>
+        (await presentations.CreateAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+
+    [RequiresRole(Role.Verifier)]
+    public override async Task<VerifyPresentationResponse> VerifyPresentation(VerifyPresentationRequest request, ServerCallContext context) =>
+        (await presentations.VerifyAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+
     [RequiresRole(Role.Verifier)]
     public override async Task<VerifyLicenseResponse> VerifyLicense(VerifyLicenseRequest request, ServerCallContext context) =>
         (await verifier.VerifyAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();

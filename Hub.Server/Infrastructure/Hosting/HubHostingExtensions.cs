@@ -2,6 +2,7 @@ using System.Net;
 using Grpc.AspNetCore.HealthChecks;
 using Hub.Adapters.Exemption;
 using Hub.Adapters.Ports;
+using Hub.Adapters.Presentations;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Ports;
@@ -189,6 +190,8 @@ public static class HubHostingExtensions
         services.AddSingleton<IHolderLicenseSource, HolderLicenseSource>();
         services.AddSingleton<IIdempotentRunner, IdempotentRunner>();
         services.AddSingleton<ExemptionChecker>();
+        services.AddSingleton<IPresentationSigner, PresentationSigner>();
+        services.AddSingleton<PresentationService>();
         services.AddSingleton<CheckpointWriter>();
         services.AddHostedService<Checkpointer>();
         services.AddHostedService<BootstrapAdminService>();

@@ -1,0 +1,176 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Hub.Adapters.Exemption;
+using Hub.Adapters.Ports;
+using Hub.Common.V1;
+using Hub.Core.Access;
+using Hub.Core.Callers;
+using Hub.Core.Errors;
+using Hub.Core.Holders;
+using Hub.Core.Ports;
+using Hub.Core.Time;
+using Hub.Core.Validation;
+using Hub.Licenses.V1;
+using Hub.Verification.V1;
+using QRCoder;
+
+namespace Hub.Adapters.Presentations;
+
+/// <summary>
+/// 亮证: the holder (through the portal) presents chosen fields of a license as a short-lived signed token and QR
+/// code; a verifier checks it once — signature, expiry, one-time use, the license's live status — and sees only
+/// those fields. Both sides are logged.
+/// </summary>
+public sealed class PresentationService(
+    IHolderLicenseSource licenses,
+    IPresentationSigner signer,
+    IOneTimeNonceStore nonces,
+    IAccessLog accessLog,
+    TimeProvider time)
+{
+    public const int DefaultTtlSeconds = 120;
+    public const int MaxTtlSeconds = 300;
+    public const int MaxFields = 30;
+    private const string NonceScope = "presentation";
+    private const string HolderNameField = "holder.name";
+
+    public async Task<Outcome<CreatePresentationResponse>> CreateAsync(Caller caller, CreatePresentationRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        var holder = HolderInput.Parse(request.Holder, "holder", violations, ChinaCalendar.Today(time), licenses.LegacyUsccAllowList, nameRequired: false);
+        var identifier = violations.Text("identifier", request.Identifier, 128);
+        var ttl = request.TtlSeconds == 0 ? DefaultTtlSeconds : (int)Math.Min(request.TtlSeconds, int.MaxValue);
+        if (ttl > MaxTtlSeconds)
+        {
+            violations.Add("ttl_seconds", $"must be at most {MaxTtlSeconds}");
+        }
+
+        if (request.Fields.Count is 0 or > MaxFields)
+        {
+            violations.Add("fields", $"present 1 to {MaxFields} fields");
+        }
+
+        violations.ThrowIfAny();
+        var license = await licenses.FindByIdentifierAsync(identifier, cancellationToken);
+        if (license is null)
+        {
+            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+        }
+
+        var holderIndex = licenses.HolderIndex(holder.IdType, holder.IdNumber);
+        if (!CryptographicOperations.FixedTimeEquals(holderIndex, license.HolderIndex))
+        {
+            return HubError.PermissionDenied("NOT_HOLDER", "the license does not belong to the holder named.");
+        }
+
+        for (var i = 0; i < request.Fields.Count; i++)
+        {
+            if (request.Fields[i] != HolderNameField && license.Fields.All(f => f.Name != request.Fields[i]))
+            {
+                violations.Add($"fields[{i}]", $"is not a field of license type {license.TypeCode}");
+            }
+        }
+
+        violations.ThrowIfAny();
+        var expires = time.GetUtcNow().AddSeconds(ttl);
+        var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        var token = new PresentationToken(license.Identifier, [.. request.Fields.Distinct()], expires.ToUnixTimeSeconds(), nonce, string.Empty);
+        var (payload, signature) = await signer.SignAsync(keyId => (token with { KeyId = keyId }).Payload(), cancellationToken);
+        var text = PresentationToken.Encode(payload, signature);
+        await accessLog.AppendAsync(new AccessRecord
+        {
+            CallerId = caller.Id,
+            Action = "verification.CreatePresentation",
+            ObjectType = "license",
+            ObjectId = license.Identifier,
+            HolderIndex = holderIndex,
+            Fields = token.Fields,
+            Outcome = "OK",
+        }, cancellationToken);
+        using var qr = new QRCodeGenerator().CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        return new CreatePresentationResponse
+        {
+            Token = text,
+            QrPng = ByteString.CopyFrom(new PngByteQRCode(qr).GetGraphic(4)),
+            ExpiresAt = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeSeconds(token.ExpiresAt)),
+        };
+    }
+
+    public async Task<Outcome<VerifyPresentationResponse>> VerifyAsync(Caller caller, VerifyPresentationRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        var text = violations.Text("token", request.Token, 4096);
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        violations.ThrowIfAny();
+
+        if (!PresentationToken.TryDecode(text, out var token, out var payload, out var signature)
+            || !await signer.VerifyAsync(token.KeyId, payload, signature, cancellationToken))
+        {
+            return await RefuseAsync(caller, null, purpose, "BAD_SIGNATURE", cancellationToken);
+        }
+
+        var license = await licenses.FindByIdentifierAsync(token.Identifier, cancellationToken);
+        if (time.GetUtcNow().ToUnixTimeSeconds() > token.ExpiresAt)
+        {
+            return await RefuseAsync(caller, license, purpose, "EXPIRED", cancellationToken);
+        }
+
+        if (!await nonces.TryConsumeAsync(NonceScope, token.Nonce, DateTimeOffset.FromUnixTimeSeconds(token.ExpiresAt), cancellationToken))
+        {
+            return await RefuseAsync(caller, license, purpose, "ALREADY_USED", cancellationToken);
+        }
+
+        if (license is null || LicenseSelection.ReasonOn(license, ChinaCalendar.Today(time)) != Hub.Exemption.V1.RequiredReason.Unspecified)
+        {
+            return await RefuseAsync(caller, license, purpose, "LICENSE_NOT_VALID", cancellationToken);
+        }
+
+        var shown = new License
+        {
+            Identifier = license.Identifier,
+            TypeCode = license.TypeCode,
+            TypeName = license.TypeName,
+            Version = (uint)license.Version,
+            IssuerOrgCode = license.IssuerOrgCode,
+            Status = LicenseStatus.Valid,
+            ValidFrom = ChinaCalendar.ToDate(license.ValidFrom),
+            Holder = new Holder { Name = token.Fields.Contains(HolderNameField) ? license.HolderName : string.Empty },
+        };
+        if (license.ValidUntil is { } until)
+        {
+            shown.ValidUntil = ChinaCalendar.ToDate(until);
+        }
+
+        foreach (var field in token.Fields.Where(f => f != HolderNameField))
+        {
+            if (license.Face.TryGetValue(field, out var value))
+            {
+                shown.Face[field] = value;
+                shown.Disclosure.Add(new FieldDisclosure { Field = field, Decision = DisclosureDecision.Plain, Rule = "holder-presented" });
+            }
+        }
+
+        var entry = await accessLog.AppendAsync(Record(caller, license, purpose, token.Fields, "VALID"), cancellationToken);
+        return new VerifyPresentationResponse { Valid = true, License = shown, Receipt = entry.ToReceipt() };
+    }
+
+    private async Task<Outcome<VerifyPresentationResponse>> RefuseAsync(Caller caller, HolderLicense? license, string purpose, string reason, CancellationToken cancellationToken)
+    {
+        var entry = await accessLog.AppendAsync(Record(caller, license, purpose, [], reason), cancellationToken);
+        return new VerifyPresentationResponse { Valid = false, Reason = reason, Receipt = entry.ToReceipt() };
+    }
+
+    private static AccessRecord Record(Caller caller, HolderLicense? license, string purpose, IReadOnlyList<string> fields, string outcome) => new()
+    {
+        CallerId = caller.Id,
+        Action = "verification.VerifyPresentation",
+        ObjectType = "license",
+        ObjectId = license?.Identifier,
+        HolderIndex = license?.HolderIndex,
+        Purpose = purpose,
+        Fields = fields,
+        Outcome = outcome,
+    };
+}
