@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a machine of this kind: installs what the tests need and is missing
-# (redis-server, xmlsec1 from Debian; the PostgreSQL server binaries are expected preinstalled, else installed too),
+# (redis-server, xmlsec1, Node.js from Debian; the PostgreSQL server binaries are expected preinstalled, else installed
+# too; the Node.js gRPC client's packages from npm),
 # builds, runs every test against real PostgreSQL and Redis processes the tests start themselves, and prints
 # one plain line: "N passed, N failed".
 set -euo pipefail
@@ -10,6 +11,8 @@ need=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing ${need[*]} ..."
@@ -19,6 +22,11 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "Missing ${need[*]}: install them (sudo apt-get install ${need[*]}) and run again." >&2
     exit 2
   fi
+fi
+
+# The non-.NET gRPC client the interoperability test runs (@grpc/grpc-js, pinned by its lockfile).
+if [ ! -d tools/node-client/node_modules/@grpc/grpc-js ]; then
+  (cd tools/node-client && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 results=$(mktemp -d)
