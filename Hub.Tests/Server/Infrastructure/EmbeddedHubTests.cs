@@ -47,6 +47,18 @@ public sealed class EmbeddedHubTests : IDisposable
             var suspended = await verification.VerifyLicenseAsync(new Hub.Verification.V1.VerifyLicenseRequest { Identifier = sample.GetProperty("SuspendedIdentifier").GetString(), Purpose = "演示" }, cancellationToken: ct);
             Assert.True(valid.Valid, valid.Reason);
             Assert.Equal("SUSPENDED", suspended.Reason);
+
+            // 免证办 on the seeded data: the demo enterprise need not submit its business license for a food permit.
+            var exemption = new Hub.Exemption.V1.ExemptionService.ExemptionServiceClient(first.Channel(verifierKey));
+            var answer = await exemption.CheckMatterAsync(new Hub.Exemption.V1.CheckMatterRequest
+            {
+                RequestId = "embedded-1",
+                MatterCode = "610100-XK-SCJG-0021",
+                Applicant = new Hub.Common.V1.Holder { IdType = Hub.Common.V1.HolderIdType.Uscc, IdNumber = sample.GetProperty("EnterpriseUscc").GetString() },
+                CaseNumber = "XA-2026-000123",
+                Purpose = "食品经营许可审批",
+            }, cancellationToken: ct);
+            Assert.Equal(Hub.Exemption.V1.MaterialOutcome.Waived, answer.Materials.Single().Outcome);
             Assert.True(EmbeddedPostgres.IsRunning(EmbeddedPostgres.FindBinDirectory(null), dataDirectory));
         }
 
