@@ -4,7 +4,8 @@ using Hub.Benchmarks.Load;
 namespace Hub.Benchmarks;
 
 /// <summary>
-/// Entry point. <c>-- audit-append [--seconds N] [--concurrency N]</c> runs the access-log load measurement;
+/// Entry point. <c>-- load --scenario NAME|all [--duration S] [--concurrency N] [--licenses N] [--json]</c> runs the
+/// end-to-end load harness; <c>-- audit-append [--seconds N] [--concurrency N]</c> the access-log measurement;
 /// anything else goes to BenchmarkDotNet (<c>-- --filter '*'</c>).
 /// </summary>
 internal static class EntryPoint
@@ -14,6 +15,11 @@ internal static class EntryPoint
         if (args.Length > 0 && args[0] == "audit-append")
         {
             return await AuditAppendLoad.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "load")
+        {
+            return await LoadHarness.RunAsync(args[1..], Console.Out);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(EntryPoint).Assembly).Run(args);

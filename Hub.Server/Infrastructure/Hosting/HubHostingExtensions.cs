@@ -126,6 +126,7 @@ public static class HubHostingExtensions
             // The overall status ("") follows only what the hub cannot serve without: Redis is an accelerator.
             o.Services.Map(string.Empty, r => r.Tags.Contains(CriticalTag));
             o.Services.Map("postgres", r => r.Name == "postgres");
+            // Each call asks the checks, which remember their last answer for a second (see MemoizedHealthCheck).
             o.UseHealthChecksCache = false;
         });
 

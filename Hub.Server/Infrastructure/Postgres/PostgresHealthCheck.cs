@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Hub.Server.Infrastructure.Hosting;
 using Npgsql;
 
 namespace Hub.Server.Infrastructure.Postgres;
 
 /// <summary>Reports whether the database answers a trivial query within two seconds.</summary>
-internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource, TimeProvider time) : MemoizedHealthCheck(time)
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task<HealthCheckResult> ProbeAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(2));

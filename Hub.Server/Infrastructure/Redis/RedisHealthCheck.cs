@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Hub.Server.Infrastructure.Hosting;
 using StackExchange.Redis;
 
 namespace Hub.Server.Infrastructure.Redis;
 
 /// <summary>Reports whether the configured Redis answers PING. The hub serves without it, so this is not critical.</summary>
-internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
+internal sealed class RedisHealthCheck(RedisConnection redis, TimeProvider time) : MemoizedHealthCheck(time)
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task<HealthCheckResult> ProbeAsync(CancellationToken cancellationToken)
     {
         try
         {

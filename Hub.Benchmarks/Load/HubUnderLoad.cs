@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Hub.Admin.V1;
+using Hub.Catalogue.V1;
+using Hub.Common.V1;
+using Hub.Licenses.V1;
+using Hub.Server.Infrastructure.Embedded;
+using Hub.Server.Infrastructure.Hosting;
+using Hub.Signing.Identifiers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Benchmarks.Load;
+
+/// <summary>
+/// A real hub for the load harness: started in this process on a free loopback port (its own embedded PostgreSQL
+/// unless a connection string is given), with callers, a license type, a matter and N licenses issued through the
+/// real IssueLicense path.
+/// </summary>
+internal sealed class HubUnderLoad : IAsyncDisposable
+{
+    public const string TypeCode = "11610100MB0000000J101";
+    public const string MatterCode = "LOAD-MATTER";
+    private const string Org = "11610100MB1000000Q";
+    private readonly WebApplication _app;
+    private readonly string _state;
+
+    private HubUnderLoad(WebApplication app, string state, GrpcChannel channel)
+    {
+        _app = app;
+        _state = state;
+        Channel = channel;
+    }
+
+    public GrpcChannel Channel { get; }
+
+    public string VerifierKey { get; private set; } = string.Empty;
+
+    public string IssuerKey { get; private set; } = string.Empty;
+
+    public List<(string Identifier, string HolderId)> Seeded { get; } = [];
+
+    public static async Task<HubUnderLoad> StartAsync(LoadOptions options, TextWriter progress)
+    {
+        var state = Directory.CreateTempSubdirectory("hub-load-").FullName;
+        var port = EmbeddedPostgres.ChoosePort(0);
+        var adminKey = "hub_load-admin-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Hub:StateDirectory"] = state,
+            ["Hub:Endpoints:GrpcPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub:Endpoints:TlsPort"] = "0",
+            ["Hub:Demo:Enabled"] = "false",
+            ["Hub:Embedded:PreferredPort"] = "0",
+            ["Hub:Bootstrap:AdminApiKey"] = adminKey,
+            ["Hub:RateLimit:PermitsPerSecond"] = "1000000",
+            ["Hub:RateLimit:Burst"] = "1000000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (options.ConnectionString is { } connectionString)
+        {
+            settings["ConnectionStrings:Hub"] = connectionString;
+            settings["Hub:Secrets:MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddHub();
+        var app = builder.Build();
+        app.MapHub();
+        await app.StartAsync();
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        });
+        var hub = new HubUnderLoad(app, state, channel);
+        await hub.SeedAsync(adminKey, options.Licenses, options.Concurrency, progress);
+        return hub;
+    }
+
+    public static Metadata Key(string apiKey) => new() { { "authorization", "Bearer " + apiKey } };
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        var record = Path.Combine(_state, "postgres.json");
+        if (File.Exists(record))
+        {
+            var root = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(record)).RootElement.GetProperty("ClusterRoot").GetString()!;
+            Directory.Delete(root, recursive: true);
+        }
+
+        Directory.Delete(_state, recursive: true);
+    }
+
+    public static string CitizenId(int n)
+    {
+        var first17 = "610113" + new DateOnly(1960, 1, 1).AddDays(n % 20000).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + (n / 20000 % 1000).ToString("000", System.Globalization.CultureInfo.InvariantCulture);
+        return first17 + CitizenIdNumber.CheckCharacter(first17);
+    }
+
+    public static IssueLicenseRequest IssueRequest(string number, string holderId) => new()
+    {
+        RequestId = Guid.NewGuid().ToString(),
+        TypeCode = TypeCode,
+        LicenseNumber = number,
+        Holder = new Holder { Name = "压测用户", IdType = HolderIdType.CitizenId, IdNumber = holderId },
+        ValidFrom = new Google.Type.Date { Year = 2024, Month = 1, Day = 1 },
+        Face = { ["category"] = "A类", ["address"] = "陕西省西安市雁塔区科技路1号" },
+    };
+
+    private async Task SeedAsync(string adminKey, int licenses, int concurrency, TextWriter progress)
+    {
+        var admin = new AdminService.AdminServiceClient(Channel);
+        async Task<string> Register(Role role, string system) => (await admin.RegisterCallerAsync(new RegisterCallerRequest
+        {
+            OrgCode = Org, OrgName = "压测单位", SystemName = system, Roles = { role }, Clearance = DataLevel.L2Internal,
+        }, Key(adminKey))).ApiKey;
+
+        var catalogueKey = await Register(Role.Catalogue, "load-catalogue");
+        IssuerKey = await Register(Role.Issuer, "load-issuer");
+        VerifierKey = await Register(Role.Verifier, "load-verifier");
+        var catalogue = new CatalogueService.CatalogueServiceClient(Channel);
+        await catalogue.RegisterLicenseTypeAsync(new RegisterLicenseTypeRequest
+        {
+            TypeCode = TypeCode, Name = "压测证照", DefiningOrgCode = "11610100MB0000000J", IssuerOrgCodes = { Org },
+            HolderKind = HolderKind.Person, SharingType = SharingType.Unconditional,
+            Fields =
+            {
+                new FieldSpec { Name = "category", Label = "类别", Kind = FieldKind.String, Required = true, Level = DataLevel.L1Public, Mask = MaskRule.None },
+                new FieldSpec { Name = "address", Label = "住址", Kind = FieldKind.String, Level = DataLevel.L3Sensitive, Mask = MaskRule.Address },
+            },
+        }, Key(catalogueKey));
+        await catalogue.RegisterMatterAsync(new RegisterMatterRequest
+        {
+            MatterCode = MatterCode, Name = "压测事项", DepartmentCode = Org,
+            Materials = { new Material { MaterialCode = "M1", Name = "证照", AcceptedTypeCodes = { TypeCode }, NeededFields = { "category", "address" } } },
+        }, Key(catalogueKey));
+
+        var client = new LicenseService.LicenseServiceClient(Channel);
+        var next = -1;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var seeded = new System.Collections.Concurrent.ConcurrentBag<(string, string)>();
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, concurrency)).Select(async _ =>
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < licenses)
+            {
+                var holder = CitizenId(n);
+                var response = await client.IssueLicenseAsync(IssueRequest($"SEED-{n:0000000}", holder), Key(IssuerKey));
+                seeded.Add((response.License.Identifier, holder));
+                if (n % 10_000 == 9_999)
+                {
+                    await progress.WriteLineAsync($"seeded {n + 1} licenses ({(n + 1) / started.Elapsed.TotalSeconds:0}/s)");
+                }
+            }
+        }));
+        Seeded.AddRange(seeded);
+        await progress.WriteLineAsync($"seeded {licenses} licenses through IssueLicense in {started.Elapsed.TotalSeconds:0} s");
+    }
+}

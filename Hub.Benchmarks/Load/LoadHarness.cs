@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Grpc.Health.V1;
+using Hub.Common.V1;
+using Hub.Exemption.V1;
+using Hub.Licenses.V1;
+using Hub.Verification.V1;
+
+namespace Hub.Benchmarks.Load;
+
+/// <summary>
+/// The end-to-end load harness: each scenario drives real gRPC calls at a fixed number in flight for a fixed time and
+/// reports requests/s, latency percentiles, errors, and its ratio to <c>echo</c> (the health check: the transport
+/// baseline) measured in the same run.
+/// </summary>
+internal static class LoadHarness
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var options = LoadOptions.Parse(args);
+        await using var hub = await HubUnderLoad.StartAsync(options, options.Json ? TextWriter.Null : output);
+        var results = await RunScenariosAsync(hub, options);
+        if (options.Json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(results, Indented));
+        }
+        else
+        {
+            await output.WriteLineAsync("| scenario | in flight | requests/s | vs echo | p50 ms | p90 ms | p99 ms | max ms | errors |");
+            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in results)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"| {r.Scenario} | {r.Concurrency} | {r.RequestsPerSecond:0} | {(double.IsNaN(r.RatioToEcho) ? "—" : $"{r.RatioToEcho:P0}")} | {r.P50Ms:0.00} | {r.P90Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.Errors} |"));
+            }
+        }
+
+        return results.All(r => r.Errors == 0) ? 0 : 1;
+    }
+
+    public static async Task<List<ScenarioResult>> RunScenariosAsync(HubUnderLoad hub, LoadOptions options)
+    {
+        // echo always runs first: every ratio is against the transport measured in this run.
+        var names = options.Scenario == "all" ? LoadOptions.Scenarios : ["echo", options.Scenario];
+        var results = new List<ScenarioResult>();
+        foreach (var name in names.Distinct())
+        {
+            var result = await MeasureAsync(name, Call(hub, name), options);
+            results.Add(name == "echo" ? result : result with { RatioToEcho = result.RequestsPerSecond / results[0].RequestsPerSecond });
+        }
+
+        return results;
+    }
+
+    private static Func<int, Task> Call(HubUnderLoad hub, string scenario)
+    {
+        var verifier = HubUnderLoad.Key(hub.VerifierKey);
+        var issuer = HubUnderLoad.Key(hub.IssuerKey);
+        var seeded = hub.Seeded;
+        var health = new Health.HealthClient(hub.Channel);
+        var verification = new VerificationService.VerificationServiceClient(hub.Channel);
+        var exemption = new ExemptionService.ExemptionServiceClient(hub.Channel);
+        var licenses = new LicenseService.LicenseServiceClient(hub.Channel);
+        var issued = 0;
+        return scenario switch
+        {
+            "echo" => async _ => await health.CheckAsync(new HealthCheckRequest()),
+            "verify" => async i => await verification.VerifyLicenseAsync(
+                new VerifyLicenseRequest { Identifier = seeded[i % seeded.Count].Identifier, Purpose = "压测核验" }, verifier),
+            "check-matter" => async i => await exemption.CheckMatterAsync(new CheckMatterRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                MatterCode = HubUnderLoad.MatterCode,
+                Applicant = new Holder { IdType = HolderIdType.CitizenId, IdNumber = seeded[i % seeded.Count].HolderId },
+                CaseNumber = "LOAD-CASE",
+                Purpose = "压测免证办",
+            }, verifier),
+            "check-license" => async i => await exemption.CheckLicenseAsync(new CheckLicenseRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                Holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = seeded[i % seeded.Count].HolderId },
+                TypeCode = HubUnderLoad.TypeCode,
+                CaseNumber = "LOAD-CASE",
+                Purpose = "压测核验",
+                Assertions = { new Assertion { Op = AssertionOp.Exists } },
+            }, verifier),
+            "issue" => async _ =>
+            {
+                var n = Interlocked.Increment(ref issued);
+                await licenses.IssueLicenseAsync(HubUnderLoad.IssueRequest($"LOAD-{Guid.NewGuid():N}"[..30], HubUnderLoad.CitizenId(1_000_000 + n)), issuer);
+            },
+            _ => throw new ArgumentException(scenario),
+        };
+    }
+
+    private static async Task<ScenarioResult> MeasureAsync(string name, Func<int, Task> call, LoadOptions options)
+    {
+        // A short warm-up, then the measured window.
+        await RunForAsync(call, TimeSpan.FromSeconds(Math.Min(2, options.DurationSeconds)), options.Concurrency, null);
+        var latencies = new List<double>[options.Concurrency];
+        var errors = 0L;
+        var clock = Stopwatch.StartNew();
+        errors = await RunForAsync(call, TimeSpan.FromSeconds(options.DurationSeconds), options.Concurrency, latencies);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
+        return new ScenarioResult(name, options.Concurrency, all.Length / elapsed, Percentile(0.5), Percentile(0.9), Percentile(0.99), all.Length == 0 ? double.NaN : all[^1], all.Length, errors);
+    }
+
+    private static async Task<long> RunForAsync(Func<int, Task> call, TimeSpan duration, int concurrency, List<double>[]? latencies)
+    {
+        var errors = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var mine = new List<double>();
+            var i = worker * 7919;
+            while (clock.Elapsed < duration)
+            {
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    await call(i++);
+                    mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+                catch (Grpc.Core.RpcException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+
+            if (latencies is not null)
+            {
+                latencies[worker] = mine;
+            }
+        }));
+        return errors;
+    }
+}

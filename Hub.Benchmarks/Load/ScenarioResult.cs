@@ -1,0 +1,7 @@
+namespace Hub.Benchmarks.Load;
+
+/// <summary>What one scenario measured.</summary>
+internal sealed record ScenarioResult(string Scenario, int Concurrency, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, double MaxMs, long Requests, long Errors)
+{
+    public double RatioToEcho { get; init; } = double.NaN;
+}

@@ -1,0 +1,29 @@
+using Hub.Benchmarks.Load;
+using Hub.Tests.Support;
+
+namespace Hub.Tests.Benchmarks;
+
+/// <summary>
+/// A short run of every load scenario, so the harness never rots. It asserts that each scenario ran without errors
+/// and produced a measurement — never how fast (timings on a shared machine prove nothing in a test).
+/// </summary>
+public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
+{
+    [Fact]
+    public async Task EveryScenario_RunsAgainstARealHub_WithoutErrors()
+    {
+        var options = new LoadOptions { DurationSeconds = 1, Concurrency = 4, Licenses = 40, ConnectionString = postgres.CreateDatabase() };
+        await using var hub = await HubUnderLoad.StartAsync(options, TextWriter.Null);
+
+        var results = await LoadHarness.RunScenariosAsync(hub, options);
+
+        Assert.Equal(LoadOptions.Scenarios, results.Select(r => r.Scenario));
+        Assert.Equal(40, hub.Seeded.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(0, r.Errors);
+            Assert.True(r.Requests > 0, r.Scenario);
+        });
+        Assert.All(results.Skip(1), r => Assert.False(double.IsNaN(r.RatioToEcho)));
+    }
+}
