@@ -119,7 +119,11 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         var admin = new AdminService.AdminServiceClient(Channel);
         async Task<string> Register(Role role, string system) => (await admin.RegisterCallerAsync(new RegisterCallerRequest
         {
-            OrgCode = Org, OrgName = "压测单位", SystemName = system, Roles = { role }, Clearance = DataLevel.L2Internal,
+            OrgCode = Org,
+            OrgName = "压测单位",
+            SystemName = system,
+            Roles = { role },
+            Clearance = DataLevel.L2Internal,
         }, Key(adminKey))).ApiKey;
 
         var catalogueKey = await Register(Role.Catalogue, "load-catalogue");
@@ -128,8 +132,12 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         var catalogue = new CatalogueService.CatalogueServiceClient(Channel);
         await catalogue.RegisterLicenseTypeAsync(new RegisterLicenseTypeRequest
         {
-            TypeCode = TypeCode, Name = "压测证照", DefiningOrgCode = "11610100MB0000000J", IssuerOrgCodes = { Org },
-            HolderKind = HolderKind.Person, SharingType = SharingType.Unconditional,
+            TypeCode = TypeCode,
+            Name = "压测证照",
+            DefiningOrgCode = "11610100MB0000000J",
+            IssuerOrgCodes = { Org },
+            HolderKind = HolderKind.Person,
+            SharingType = SharingType.Unconditional,
             Fields =
             {
                 new FieldSpec { Name = "category", Label = "类别", Kind = FieldKind.String, Required = true, Level = DataLevel.L1Public, Mask = MaskRule.None },
@@ -138,7 +146,9 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         }, Key(catalogueKey));
         await catalogue.RegisterMatterAsync(new RegisterMatterRequest
         {
-            MatterCode = MatterCode, Name = "压测事项", DepartmentCode = Org,
+            MatterCode = MatterCode,
+            Name = "压测事项",
+            DepartmentCode = Org,
             Materials = { new Material { MaterialCode = "M1", Name = "证照", AcceptedTypeCodes = { TypeCode }, NeededFields = { "category", "address" } } },
         }, Key(catalogueKey));
 

@@ -91,7 +91,8 @@ internal static class LoadHarness
             {
                 var n = Interlocked.Increment(ref issued);
                 await licenses.IssueLicenseAsync(HubUnderLoad.IssueRequest($"LOAD-{Guid.NewGuid():N}"[..30], HubUnderLoad.CitizenId(1_000_000 + n)), issuer);
-            },
+            }
+            ,
             _ => throw new ArgumentException(scenario),
         };
     }
