@@ -9,7 +9,8 @@ using Hub.Server.Keys;
 namespace Hub.Server.Callers;
 
 /// <summary>Adapts admin.proto's caller management to <see cref="PostgresCallerStore"/>: validate, call, map.</summary>
-public sealed class AdminGrpcService(PostgresCallerStore store, SigningKeyRing keys, IAccessLog accessLog, ILogger<AdminGrpcService> logger)
+public sealed class AdminGrpcService(
+    PostgresCallerStore store, CallerAuthenticator authenticator, SigningKeyRing keys, IAccessLog accessLog, ILogger<AdminGrpcService> logger)
     : AdminService.AdminServiceBase
 {
     [RequiresRole(Role.Admin)]
@@ -54,6 +55,7 @@ public sealed class AdminGrpcService(PostgresCallerStore store, SigningKeyRing k
         violations.ThrowIfAny();
 
         var record = (await store.DisableAsync(callerId, reason, admin.Id, context.CancellationToken)).ValueOrThrow();
+        await authenticator.CallerChangedAsync(context.CancellationToken);
         logger.CallerDisabled(callerId, admin.Id);
         return new DisableCallerResponse { Caller = record.ToMessage() };
     }

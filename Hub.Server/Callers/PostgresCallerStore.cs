@@ -16,7 +16,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
         SELECT c.caller_id AS CallerId, c.org_code AS OrgCode, c.org_name AS OrgName, c.system_name AS SystemName,
                c.roles AS Roles, c.clearance AS Clearance, c.created_at AS CreatedAt, c.disabled_at AS DisabledAt,
                c.disabled_reason AS DisabledReason,
-               ARRAY(SELECT t.thumbprint::text FROM caller_certificates t WHERE t.caller_id = c.caller_id ORDER BY t.thumbprint) AS Thumbprints
+               ARRAY(SELECT t.thumbprint FROM caller_certificates t WHERE t.caller_id = c.caller_id ORDER BY t.thumbprint) AS Thumbprints
         FROM callers c
         """;
 

@@ -1,4 +1,5 @@
 -- Foundation: callers and their credentials, the access log's first layer, request idempotency, one-time nonces.
+-- Codes are varchar(n), never char(n): a char column compared with a text parameter cannot use its index.
 
 CREATE TABLE callers (
     caller_id       uuid         PRIMARY KEY,
@@ -23,7 +24,7 @@ CREATE INDEX callers_created ON callers (created_at DESC, caller_id DESC);
 
 CREATE TABLE caller_certificates (
     -- SHA-256 of the client certificate's DER, lower-case hex.
-    thumbprint char(64) PRIMARY KEY CHECK (thumbprint ~ '^[0-9a-f]{64}$'),
+    thumbprint varchar(64) PRIMARY KEY CHECK (thumbprint ~ '^[0-9a-f]{64}$'),
     caller_id  uuid     NOT NULL REFERENCES callers (caller_id)
 );
 CREATE INDEX caller_certificates_caller ON caller_certificates (caller_id);

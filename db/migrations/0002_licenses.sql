@@ -13,7 +13,7 @@ CREATE TABLE data_keys (
 
 -- SM2 seal keys. Exactly one is ACTIVE; RETIRED keys keep verifying what they sealed; REVOKED keys fail the KEY check.
 CREATE TABLE signing_keys (
-    key_id                char(16)     PRIMARY KEY,
+    key_id                varchar(16)     PRIMARY KEY,
     algorithm             varchar(16)  NOT NULL,
     public_key            bytea        NOT NULL,
     private_key_encrypted bytea        NOT NULL,
@@ -27,7 +27,7 @@ CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys ((true)) WHERE statu
 
 -- The certificate that signs exported documents (XML-DSig, RSA-2048).
 CREATE TABLE document_certificates (
-    thumbprint            char(64)    PRIMARY KEY,
+    thumbprint            varchar(64)    PRIMARY KEY,
     certificate           bytea       NOT NULL,
     private_key_encrypted bytea       NOT NULL,
     active                boolean     NOT NULL,
@@ -36,9 +36,9 @@ CREATE TABLE document_certificates (
 CREATE UNIQUE INDEX document_certificates_one_active ON document_certificates ((true)) WHERE active;
 
 CREATE TABLE license_types (
-    type_code         char(21)     PRIMARY KEY,
+    type_code         varchar(21)     PRIMARY KEY,
     name              varchar(200) NOT NULL,
-    defining_org_code char(18)     NOT NULL,
+    defining_org_code varchar(18)     NOT NULL,
     issuer_org_codes  text[]       NOT NULL,
     holder_kind       smallint     NOT NULL,
     fields            jsonb        NOT NULL,
@@ -52,8 +52,8 @@ CREATE INDEX license_types_issuers ON license_types USING gin (issuer_org_codes)
 
 -- Serial numbers, unique per issuer and type.
 CREATE TABLE license_serials (
-    type_code       char(21) NOT NULL,
-    issuer_org_code char(18) NOT NULL,
+    type_code       varchar(21) NOT NULL,
+    issuer_org_code varchar(18) NOT NULL,
     last_serial     bigint   NOT NULL,
     PRIMARY KEY (type_code, issuer_org_code)
 );
@@ -61,8 +61,8 @@ CREATE TABLE license_serials (
 -- One row per license: what lookups and the live status need. Personal data lives only encrypted in the versions.
 CREATE TABLE licenses (
     license_id        uuid         PRIMARY KEY,
-    type_code         char(21)     NOT NULL REFERENCES license_types (type_code),
-    issuer_org_code   char(18)     NOT NULL,
+    type_code         varchar(21)     NOT NULL REFERENCES license_types (type_code),
+    issuer_org_code   varchar(18)     NOT NULL,
     serial            varchar(32)  NOT NULL,
     license_number    varchar(64)  NOT NULL,
     -- HMAC-SM3 of the holder's id type and number (the blind index).
@@ -89,7 +89,7 @@ CREATE TABLE license_versions (
     -- SM3 of the canonical JSON: the key under which a verified seal is cached.
     content_hash      bytea        NOT NULL,
     seal              bytea        NOT NULL,
-    seal_key_id       char(16)     NOT NULL REFERENCES signing_keys (key_id),
+    seal_key_id       varchar(16)     NOT NULL REFERENCES signing_keys (key_id),
     created_at        timestamptz  NOT NULL,
     created_by        uuid         NOT NULL,
     UNIQUE (license_id, version)

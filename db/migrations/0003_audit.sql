@@ -15,7 +15,7 @@ CREATE TABLE checkpoints (
     -- C2SP tlog-checkpoint body; the signature covers its UTF-8 bytes.
     body       text        NOT NULL,
     signature  bytea       NOT NULL,
-    key_id     char(16)    NOT NULL REFERENCES signing_keys (key_id),
+    key_id     varchar(16)    NOT NULL REFERENCES signing_keys (key_id),
     created_at timestamptz NOT NULL
 );
 

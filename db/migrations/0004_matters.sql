@@ -2,7 +2,7 @@
 CREATE TABLE matters (
     matter_code     varchar(64)  PRIMARY KEY,
     name            varchar(200) NOT NULL,
-    department_code char(18)     NOT NULL,
+    department_code varchar(18)     NOT NULL,
     -- [{material_code, name, accepted_type_codes[], needed_fields[]}]
     materials       jsonb        NOT NULL,
     content_hash    bytea        NOT NULL,
