@@ -20,8 +20,7 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
 
     private const string SelectColumns = """
         SELECT type_code AS TypeCode, name AS Name, defining_org_code AS DefiningOrgCode, issuer_org_codes AS IssuerOrgCodes,
-               holder_kind AS HolderKind, fields::text AS Fields, sharing_type AS SharingType, registered_at AS RegisteredAt,
-               content_hash AS ContentHash
+               holder_kind AS HolderKind, fields::text AS Fields, sharing_type AS SharingType, registered_at AS RegisteredAt
         FROM license_types
         """;
 
@@ -30,16 +29,17 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
         RegisterLicenseTypeRequest normalized, Guid callerId, CancellationToken cancellationToken)
     {
         var contentHash = SHA256.HashData(normalized.ToByteArray());
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         const string insert = """
             INSERT INTO license_types (type_code, name, defining_org_code, issuer_org_codes, holder_kind, fields, sharing_type,
                                        content_hash, registered_at, registered_by)
             VALUES (@TypeCode, @Name, @DefiningOrgCode, @IssuerOrgCodes, @HolderKind, @Fields::jsonb, @SharingType, @contentHash, @now, @callerId)
             ON CONFLICT (type_code) DO NOTHING
             """;
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+        var created = await CodeRegistration.RegisterAsync(
+            dataSource,
+            accessLog,
             insert,
+            "SELECT content_hash FROM license_types WHERE type_code = @TypeCode",
             new
             {
                 normalized.TypeCode,
@@ -53,28 +53,13 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
                 now = time.GetUtcNow(),
                 callerId,
             },
-            transaction,
-            cancellationToken: cancellationToken));
-        var row = await connection.QuerySingleAsync<TypeRow>(new CommandDefinition(
-            SelectColumns + " WHERE type_code = @TypeCode", new { normalized.TypeCode }, transaction, cancellationToken: cancellationToken));
-        if (inserted == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return row.ContentHash.AsSpan().SequenceEqual(contentHash)
-                ? (row.ToDefinition(), false)
-                : HubError.AlreadyExists("LICENSE_TYPE_EXISTS", "this type_code is registered with different content; type codes are never reused.");
-        }
-
-        await accessLog.AppendAsync(connection, transaction, new AccessRecord
-        {
-            CallerId = callerId,
-            Action = "catalogue.RegisterLicenseType",
-            ObjectType = "license_type",
-            ObjectId = normalized.TypeCode,
-            Outcome = "OK",
-        }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (row.ToDefinition(), true);
+            contentHash,
+            new AccessRecord { CallerId = callerId, Action = "catalogue.RegisterLicenseType", ObjectType = "license_type", ObjectId = normalized.TypeCode, Outcome = "OK" },
+            HubError.AlreadyExists("LICENSE_TYPE_EXISTS", "this type_code is registered with different content; type codes are never reused."),
+            cancellationToken);
+        return created.Failed
+            ? created.Error
+            : ((await FindAsync(normalized.TypeCode, cancellationToken))!, created.Value);
     }
 
     /// <summary>A registered type; types never change once registered, so found ones are kept in memory.</summary>
@@ -136,8 +121,6 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
         public short SharingType { get; init; }
 
         public DateTime RegisteredAt { get; init; }
-
-        public byte[] ContentHash { get; init; } = [];
 
         public LicenseTypeDefinition ToDefinition() => new(
             TypeCode,

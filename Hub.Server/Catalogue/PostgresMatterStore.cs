@@ -19,21 +19,22 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
 {
     private const string SelectColumns = """
         SELECT matter_code AS MatterCode, name AS Name, department_code AS DepartmentCode, materials::text AS Materials,
-               content_hash AS ContentHash, registered_at AS RegisteredAt
+               registered_at AS RegisteredAt
         FROM matters
         """;
 
     public async Task<Outcome<(Matter Matter, bool Created)>> RegisterAsync(RegisterMatterRequest normalized, Guid callerId, CancellationToken cancellationToken)
     {
         var contentHash = SHA256.HashData(normalized.ToByteArray());
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+        var created = await CodeRegistration.RegisterAsync(
+            dataSource,
+            accessLog,
             """
             INSERT INTO matters (matter_code, name, department_code, materials, content_hash, registered_at, registered_by)
             VALUES (@MatterCode, @Name, @DepartmentCode, @materials::jsonb, @contentHash, @now, @callerId)
             ON CONFLICT (matter_code) DO NOTHING
             """,
+            "SELECT content_hash FROM matters WHERE matter_code = @MatterCode",
             new
             {
                 normalized.MatterCode,
@@ -44,28 +45,13 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
                 now = time.GetUtcNow(),
                 callerId,
             },
-            transaction,
-            cancellationToken: cancellationToken));
-        var row = await connection.QuerySingleAsync<MatterRow>(new CommandDefinition(
-            SelectColumns + " WHERE matter_code = @MatterCode", new { normalized.MatterCode }, transaction, cancellationToken: cancellationToken));
-        if (inserted == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return row.ContentHash.AsSpan().SequenceEqual(contentHash)
-                ? (row.ToMessage(), false)
-                : HubError.AlreadyExists("MATTER_EXISTS", "this matter_code is registered with different content.");
-        }
-
-        await accessLog.AppendAsync(connection, transaction, new AccessRecord
-        {
-            CallerId = callerId,
-            Action = "catalogue.RegisterMatter",
-            ObjectType = "matter",
-            ObjectId = normalized.MatterCode,
-            Outcome = "OK",
-        }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (row.ToMessage(), true);
+            contentHash,
+            new AccessRecord { CallerId = callerId, Action = "catalogue.RegisterMatter", ObjectType = "matter", ObjectId = normalized.MatterCode, Outcome = "OK" },
+            HubError.AlreadyExists("MATTER_EXISTS", "this matter_code is registered with different content."),
+            cancellationToken);
+        return created.Failed
+            ? created.Error
+            : ((await GetAsync(normalized.MatterCode, cancellationToken))!, created.Value);
     }
 
     public async Task<Matter?> GetAsync(string matterCode, CancellationToken cancellationToken)
@@ -110,8 +96,6 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
         public string DepartmentCode { get; init; } = string.Empty;
 
         public string Materials { get; init; } = "[]";
-
-        public byte[] ContentHash { get; init; } = [];
 
         public DateTime RegisteredAt { get; init; }
 
