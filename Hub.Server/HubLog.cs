@@ -71,4 +71,13 @@ internal static partial class HubLog
 
     [LoggerMessage(1105, LogLevel.Warning, "{Method} failed: the database is unavailable")]
     public static partial void DatabaseUnavailable(this ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(5001, LogLevel.Warning, "Provider {ProviderOrgCode} of {ResourceCode} answered {Status}; attempt {Attempt}")]
+    public static partial void ProviderFailed(this ILogger logger, string providerOrgCode, string resourceCode, Grpc.Core.StatusCode status, int attempt);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Provider {ProviderOrgCode} of {ResourceCode} did not answer within {Milliseconds} ms")]
+    public static partial void ProviderTimedOut(this ILogger logger, string providerOrgCode, string resourceCode, int milliseconds);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Provider {ProviderOrgCode} is at its limit of {Limit} queries in flight; a query gave up waiting")]
+    public static partial void ProviderBusy(this ILogger logger, string providerOrgCode, int limit);
 }

@@ -139,7 +139,7 @@ public sealed class ExemptionChecker(
             var held = await licenses.FindAsync(holderIndex, [typeCode], ct);
             var (chosen, _) = LicenseSelection.Choose(held, today);
             var best = chosen ?? held.OrderByDescending(l => l.IssuedAt).FirstOrDefault();
-            var context = new DisclosureContext(caller.Clearance);
+            var context = DisclosureContext.License(caller.Clearance, best?.Sharing ?? SharingType.Unconditional);
             var response = new CheckLicenseResponse();
             for (var i = 0; i < request.Assertions.Count; i++)
             {
@@ -194,6 +194,7 @@ public sealed class ExemptionChecker(
     {
         var specs = license.Fields.Where(f => neededFields.Contains(f.Name)).ToList();
         var values = license.Face.Where(p => neededFields.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        return DisclosurePolicy.Apply(specs, values, new DisclosureContext(caller.Clearance));
+        // The matter's material names the fields it needs, as a grant would.
+        return DisclosurePolicy.Apply(specs, values, DisclosureContext.Named(caller.Clearance, license.Sharing, neededFields));
     }
 }

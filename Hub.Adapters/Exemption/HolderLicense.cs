@@ -17,4 +17,5 @@ public sealed record HolderLicense(
     string HolderName,
     byte[] HolderIndex,
     IReadOnlyDictionary<string, string> Face,
-    IReadOnlyList<FieldSpec> Fields);
+    IReadOnlyList<FieldSpec> Fields,
+    SharingType Sharing);

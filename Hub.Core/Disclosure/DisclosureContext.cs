@@ -3,15 +3,32 @@ using Hub.Common.V1;
 namespace Hub.Core.Disclosure;
 
 /// <summary>
-/// Who is asking, as the policy sees it: the caller's clearance, and whether the caller has full access to this
-/// record by its relation to it (the issuing organisation; the portal acting for the holder).
+/// Who is asking and under what permission, as the policy sees it: the caller's clearance; whether the caller has full
+/// access to this record by its relation to it (the issuing organisation; the portal acting for the holder); the
+/// sharing type of what is asked; and the fields a grant (or a matter's material) names, if one applies.
 /// </summary>
 public sealed record DisclosureContext(DataLevel Clearance, string? FullAccessRule = null)
 {
     public const string IssuerRule = "issuer-org";
     public const string HolderRule = "holder-self";
 
+    /// <summary>The sharing type of the resource or license type asked about.</summary>
+    public SharingType Sharing { get; init; } = SharingType.Unconditional;
+
+    /// <summary>
+    /// The fields a grant or a material names. When set, fields outside it are withheld, and only named fields can
+    /// leave unmasked at L4. Null: nothing is named (a verification), so L4 fields never leave unmasked.
+    /// </summary>
+    public IReadOnlySet<string>? NamedFields { get; init; }
+
     public static DisclosureContext Issuer(DataLevel clearance) => new(clearance, IssuerRule);
 
     public static DisclosureContext HolderPortal(DataLevel clearance) => new(clearance, HolderRule);
+
+    /// <summary>A third party reading a license of a type with this sharing type (verification, holder archives).</summary>
+    public static DisclosureContext License(DataLevel clearance, SharingType sharing) => new(clearance) { Sharing = sharing };
+
+    /// <summary>A consumer under a grant (or a department under a matter's material) that names these fields.</summary>
+    public static DisclosureContext Named(DataLevel clearance, SharingType sharing, IEnumerable<string> fields) =>
+        new(clearance) { Sharing = sharing, NamedFields = fields.ToHashSet(StringComparer.Ordinal) };
 }

@@ -30,17 +30,36 @@ public static class DisclosurePolicy
             return Decision(field, DisclosureDecision.Plain, full);
         }
 
+        if (context.Sharing == SharingType.NotShared)
+        {
+            return Decision(field, DisclosureDecision.Withheld, "not-shared");
+        }
+
+        var named = context.NamedFields?.Contains(field.Name) == true;
+        if (context.NamedFields is not null && !named)
+        {
+            return Decision(field, DisclosureDecision.Withheld, "not-in-grant");
+        }
+
+        var maskable = field.Mask is not (MaskRule.None or MaskRule.Unspecified);
+        if (field.Level == DataLevel.L4HighlySensitive)
+        {
+            if (context.Clearance < DataLevel.L4HighlySensitive)
+            {
+                return Decision(field, DisclosureDecision.Withheld, "l4-needs-l4-clearance");
+            }
+
+            return named
+                ? Decision(field, DisclosureDecision.Plain, "l4-cleared-and-named")
+                : Decision(field, maskable ? DisclosureDecision.Masked : DisclosureDecision.Withheld, "l4-not-named");
+        }
+
         if (field.Level <= context.Clearance)
         {
             return Decision(field, DisclosureDecision.Plain, "within-clearance");
         }
 
-        if (field.Level == DataLevel.L4HighlySensitive)
-        {
-            return Decision(field, DisclosureDecision.Withheld, "l4-needs-l4-clearance");
-        }
-
-        if (field.Level == context.Clearance + 1 && field.Mask is not (MaskRule.None or MaskRule.Unspecified))
+        if (field.Level == context.Clearance + 1 && maskable)
         {
             return Decision(field, DisclosureDecision.Masked, "one-level-above-clearance-masked");
         }
@@ -48,20 +67,30 @@ public static class DisclosurePolicy
         return Decision(field, DisclosureDecision.Withheld, "above-clearance");
     }
 
-    /// <summary>Applies the policy to a record: only the fields present in <paramref name="values"/> are decided.</summary>
-    public static DisclosedRecord Apply(IEnumerable<FieldSpec> fields, IReadOnlyDictionary<string, string> values, DisclosureContext context)
+    /// <summary>
+    /// Applies the policy to a record. Only the fields present in <paramref name="values"/> are decided, unless
+    /// <paramref name="decideAbsent"/>: then every field is decided (a brokered query reports on every field asked
+    /// for, including those withheld before the provider was asked and those the provider left empty).
+    /// </summary>
+    public static DisclosedRecord Apply(IEnumerable<FieldSpec> fields, IReadOnlyDictionary<string, string> values, DisclosureContext context, bool decideAbsent = false)
     {
         var disclosed = new Dictionary<string, string>();
         var decisions = new List<FieldDisclosure>();
         foreach (var field in fields)
         {
-            if (!values.TryGetValue(field.Name, out var value))
+            var present = values.TryGetValue(field.Name, out var value);
+            if (!present && !decideAbsent)
             {
                 continue;
             }
 
             var decision = Decide(field, context);
             decisions.Add(decision);
+            if (value is null)
+            {
+                continue;
+            }
+
             switch (decision.Decision)
             {
                 case DisclosureDecision.Plain:

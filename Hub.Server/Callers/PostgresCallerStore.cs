@@ -28,6 +28,14 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
         return row?.ToRecord();
     }
 
+    public async Task<CallerRecord?> FindByIdAsync(Guid callerId, CancellationToken cancellationToken)
+    {
+        const string sql = SelectColumns + " WHERE c.caller_id = @callerId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<CallerRow>(new CommandDefinition(sql, new { callerId }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
     public async Task<CallerRecord?> FindByCertificateAsync(string thumbprint, CancellationToken cancellationToken)
     {
         const string sql = SelectColumns + " JOIN caller_certificates k ON k.caller_id = c.caller_id WHERE k.thumbprint = @thumbprint";

@@ -4,11 +4,20 @@ using Hub.Common.V1;
 using Hub.Core.Callers;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
+using Hub.Server.Exchange;
+using Hub.Server.Infrastructure.Postgres;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Catalogue;
 
 /// <summary>Adapts catalogue.proto to the catalogue stores: validate, call, map.</summary>
-public sealed class CatalogueGrpcService(PostgresLicenseTypeStore licenseTypes, PostgresMatterStore matters) : CatalogueService.CatalogueServiceBase
+public sealed class CatalogueGrpcService(
+    PostgresLicenseTypeStore licenseTypes,
+    PostgresMatterStore matters,
+    PostgresDataResourceStore resources,
+    DisclosurePreview preview,
+    HubDatabase database,
+    IOptions<ExchangeOptions> exchange) : CatalogueService.CatalogueServiceBase
 {
     [RequiresRole(Role.Catalogue)]
     public override async Task<RegisterLicenseTypeResponse> RegisterLicenseType(RegisterLicenseTypeRequest request, ServerCallContext context)
@@ -75,4 +84,65 @@ public sealed class CatalogueGrpcService(PostgresLicenseTypeStore licenseTypes, 
         var (list, next) = await matters.ListAsync(page, department.Length > 0 ? department : null, context.CancellationToken);
         return new ListMattersResponse { Matters = { list }, NextPageToken = next is null ? string.Empty : PageRequest.EncodeToken(next) };
     }
+
+    [RequiresRole(Role.Catalogue)]
+    public override async Task<RegisterDataResourceResponse> RegisterDataResource(RegisterDataResourceRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var allowPlaintext = exchange.Value.AllowPlaintextProviders ?? database.Embedded is not null;
+        var normalized = DataResourceRegistration.Parse(request, allowPlaintext).ValueOrThrow();
+        var (resource, created) = (await resources.RegisterAsync(normalized, caller.Id, context.CancellationToken)).ValueOrThrow();
+        return new RegisterDataResourceResponse { DataResource = resource.ToMessage(showEndpoint: true), Created = created };
+    }
+
+    [AnyCaller]
+    public override async Task<GetDataResourceResponse> GetDataResource(GetDataResourceRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var code = violations.Text("resource_code", request.ResourceCode, InputLimits.CodeLength);
+        violations.ThrowIfAny();
+        var resource = await resources.FindAsync(code, context.CancellationToken)
+            ?? throw new HubException(HubError.NotFound("DATA_RESOURCE_NOT_FOUND", "no data resource has this resource_code."));
+        return new GetDataResourceResponse { DataResource = resource.ToMessage(ShowsEndpoint(context.GetCaller(), resource)) };
+    }
+
+    [AnyCaller]
+    public override async Task<ListDataResourcesResponse> ListDataResources(ListDataResourcesRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var page = PageRequest.Parse(request.PageSize, request.PageToken, violations);
+        var name = violations.Text("name", request.Name, InputLimits.NameLength, required: false);
+        var provider = violations.Text("provider_org_code", request.ProviderOrgCode, 18, required: false).ToUpperInvariant();
+        if (request.Level != DataLevel.Unspecified)
+        {
+            violations.Enum("level", request.Level);
+        }
+
+        if (request.SharingType != SharingType.Unspecified)
+        {
+            violations.Enum("sharing_type", request.SharingType);
+        }
+
+        violations.ThrowIfAny();
+        var filter = new ResourceFilter(
+            name.Length > 0 ? name : null,
+            provider.Length > 0 ? provider : null,
+            request.Level == DataLevel.Unspecified ? null : request.Level,
+            request.SharingType == SharingType.Unspecified ? null : request.SharingType);
+        var (list, next) = await resources.ListAsync(page, filter, context.CancellationToken);
+        var caller = context.GetCaller();
+        return new ListDataResourcesResponse
+        {
+            DataResources = { list.Select(r => r.ToMessage(ShowsEndpoint(caller, r))) },
+            NextPageToken = next is null ? string.Empty : PageRequest.EncodeToken(next),
+        };
+    }
+
+    [RequiresRole(Role.Catalogue)]
+    public override async Task<PreviewDisclosureResponse> PreviewDisclosure(PreviewDisclosureRequest request, ServerCallContext context) =>
+        (await preview.PreviewAsync(request, context.CancellationToken)).ValueOrThrow();
+
+    /// <summary>The provider's address is internal network detail: for the platform team and the provider only.</summary>
+    private static bool ShowsEndpoint(Caller caller, DataResourceDefinition resource) =>
+        caller.Has(Role.Catalogue) || caller.Has(Role.Admin) || caller.OrgCode == resource.ProviderOrgCode;
 }

@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using Hub.Catalogue.V1;
-using Hub.Common.V1;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
 using Hub.Signing.Identifiers;
@@ -8,11 +6,10 @@ using Hub.Signing.Identifiers;
 namespace Hub.Server.Catalogue;
 
 /// <summary>Validates a license type registration and brings it to one normal form (so equal content compares equal).</summary>
-public static partial class LicenseTypeRegistration
+public static class LicenseTypeRegistration
 {
     public const int MaxFields = 100;
     public const int MaxIssuers = 200;
-    public const int MaxLabelLength = 100;
 
     public static Outcome<RegisterLicenseTypeRequest> Parse(RegisterLicenseTypeRequest request)
     {
@@ -62,7 +59,7 @@ public static partial class LicenseTypeRegistration
 
         var holderKind = violations.Enum("holder_kind", request.HolderKind);
         var sharing = violations.Enum("sharing_type", request.SharingType);
-        var fields = ParseFields(request.Fields, violations);
+        var fields = FieldSpecs.Parse(request.Fields, violations, MaxFields, "face fields");
 
         if (violations.ToError() is { } error)
         {
@@ -81,39 +78,4 @@ public static partial class LicenseTypeRegistration
         };
     }
 
-    private static List<FieldSpec> ParseFields(Google.Protobuf.Collections.RepeatedField<FieldSpec> specs, Violations violations)
-    {
-        var fields = new List<FieldSpec>();
-        if (specs.Count is 0 or > MaxFields)
-        {
-            violations.Add("fields", $"define 1 to {MaxFields} face fields");
-        }
-
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < specs.Count && i < MaxFields; i++)
-        {
-            var spec = specs[i];
-            var path = $"fields[{i}]";
-            var fieldName = spec.Name?.Trim() ?? string.Empty;
-            if (!FieldName().IsMatch(fieldName))
-            {
-                violations.Add($"{path}.name", "must be 1-64 characters: a lower-case letter, then lower-case letters, digits or '_'");
-            }
-            else if (!names.Add(fieldName))
-            {
-                violations.Add($"{path}.name", $"'{fieldName}' is defined twice");
-            }
-
-            var label = violations.Text($"{path}.label", spec.Label, MaxLabelLength);
-            var kind = violations.Enum($"{path}.kind", spec.Kind);
-            var level = violations.Enum($"{path}.level", spec.Level);
-            var mask = violations.Enum($"{path}.mask", spec.Mask);
-            fields.Add(new FieldSpec { Name = fieldName, Label = label, Kind = kind, Required = spec.Required, Level = level, Mask = mask });
-        }
-
-        return fields;
-    }
-
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
-    private static partial Regex FieldName();
 }

@@ -58,6 +58,7 @@ public sealed class HolderLicenseSource(
         var content = stored.Content;
         return new HolderLicense(
             stored.Identifier, content.TypeCode, stored.Version, stored.StoredStatus, content.ValidFrom, content.ValidUntil, content.IssuedAt,
-            content.IssuerOrgCode, content.TypeName, content.Holder.Name, stored.HolderIndex, content.Face, type?.Fields ?? []);
+            content.IssuerOrgCode, content.TypeName, content.Holder.Name, stored.HolderIndex, content.Face, type?.Fields ?? [],
+            type?.SharingType ?? SharingType.NotShared);
     }
 }

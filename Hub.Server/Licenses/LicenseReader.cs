@@ -45,6 +45,7 @@ public sealed class LicenseReader(
             return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
         }
 
+        var type = (await types.FindAsync(stored.Content.TypeCode, cancellationToken))!;
         DisclosureContext context;
         if (caller.Has(Role.Issuer) && caller.OrgCode == stored.IssuerOrgCode)
         {
@@ -57,14 +58,13 @@ public sealed class LicenseReader(
                 return HubError.InvalidArgument("purpose", "is required (用证事由) when a verifier reads a license");
             }
 
-            context = new DisclosureContext(caller.Clearance);
+            context = DisclosureContext.License(caller.Clearance, type.SharingType);
         }
         else
         {
             return HubError.PermissionDenied("NOT_ISSUER_OF_LICENSE", "only the issuing organisation or a VERIFIER may read this license.");
         }
 
-        var type = (await types.FindAsync(stored.Content.TypeCode, cancellationToken))!;
         var (license, disclosed) = LicenseView.Build(stored, type, context, ChinaCalendar.Today(time));
         var entry = await accessLog.AppendAsync(Record(caller, "licenses.GetLicense", stored, purpose, disclosed), cancellationToken);
         return new GetLicenseResponse { License = license, Receipt = entry.ToReceipt() };
@@ -80,7 +80,7 @@ public sealed class LicenseReader(
         violations.ThrowIfAny();
 
         // The portal acts for the holder it authenticated: it sees that holder's licenses in full.
-        var context = caller.Has(Role.Verifier) ? new DisclosureContext(caller.Clearance) : DisclosureContext.HolderPortal(caller.Clearance);
+        var verifier = caller.Has(Role.Verifier);
         var holderIndex = protector.BlindIndex(holder.IdType, holder.IdNumber);
         IReadOnlyList<StoredLicense> licenses;
         string? next;
@@ -94,6 +94,7 @@ public sealed class LicenseReader(
         foreach (var stored in licenses)
         {
             var type = (await types.FindAsync(stored.Content.TypeCode, cancellationToken))!;
+            var context = verifier ? DisclosureContext.License(caller.Clearance, type.SharingType) : DisclosureContext.HolderPortal(caller.Clearance);
             var (license, disclosed) = LicenseView.Build(stored, type, context, today);
             response.Licenses.Add(license);
             fields.UnionWith(disclosed.DisclosedFields);

@@ -114,7 +114,7 @@ public sealed class LicenseVerifier(
 
         var reason = FirstFailure(checks, stored.StoredStatus, notYet);
         var type = (await types.FindAsync(content.TypeCode, cancellationToken))!;
-        var (license, disclosed) = LicenseView.Build(stored, type, new DisclosureContext(caller.Clearance), today);
+        var (license, disclosed) = LicenseView.Build(stored, type, DisclosureContext.License(caller.Clearance, type.SharingType), today);
         var entry = await accessLog.AppendAsync(
             LicenseReader.Record(caller, "verification.VerifyLicense", stored, purpose, disclosed) with { Outcome = reason.Length == 0 ? "VALID" : reason },
             cancellationToken);

@@ -4,7 +4,6 @@ using Hub.Catalogue.V1;
 using Hub.Common.V1;
 using Hub.Exemption.V1;
 using Hub.Licenses.V1;
-using Hub.Signing.Identifiers;
 using Hub.Tests.Support;
 using Npgsql;
 
@@ -21,7 +20,7 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     [Fact]
     public async Task CheckMatter_ValidLicense_IsWaivedWithOnlyTheNeededFieldsAsThePolicyAllows()
     {
-        var holder = NewHolderId();
+        var holder = TestPeople.NewCitizenId();
         var license = await _s.IssueAsync(Number(), idNumber: holder);
 
         var answer = await Window.CheckMatterAsync(Request(holder));
@@ -50,7 +49,7 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     [MemberData(nameof(NotValid))]
     public async Task CheckMatter_LicenseNotValid_IsRequiredWithThePreciseReason(LicenseStatus status, RequiredReason reason)
     {
-        var holder = NewHolderId();
+        var holder = TestPeople.NewCitizenId();
         var license = await _s.IssueAsync(Number(), idNumber: holder);
         await _s.ChangeStatusAsync(license.Identifier, status);
 
@@ -65,8 +64,8 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     [Fact]
     public async Task CheckMatter_NoLicense_Expired_NotYetValid_AreRequired()
     {
-        var none = NewHolderId();
-        var expired = NewHolderId();
+        var none = TestPeople.NewCitizenId();
+        var expired = TestPeople.NewCitizenId();
         await _s.IssueAsync(Number(), idNumber: expired, validUntil: new Google.Type.Date { Year = 2025, Month = 1, Day = 1 });
 
         Assert.Equal(RequiredReason.NoLicense, (await Window.CheckMatterAsync(Request(none))).Materials[0].ReasonCode);
@@ -82,7 +81,7 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     [Fact]
     public async Task CheckMatter_SeveralLicenses_TheValidOneWithTheLatestVersionWins()
     {
-        var holder = NewHolderId();
+        var holder = TestPeople.NewCitizenId();
         var older = await _s.IssueAsync(Number(), idNumber: holder);
         var other = await _s.IssueAsync(Number(), idNumber: holder);
         var face = LicenseScenario.IssueRequest("x").Face;
@@ -100,7 +99,7 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     [Fact]
     public async Task CheckMatter_RetriedRequestId_ReturnsTheFirstAnswerAndWritesNothingNew()
     {
-        var holder = NewHolderId();
+        var holder = TestPeople.NewCitizenId();
         await _s.IssueAsync(Number(), idNumber: holder);
         var request = Request(holder);
         var first = await Window.CheckMatterAsync(request);
@@ -116,16 +115,16 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     [Fact]
     public async Task CheckMatter_MissingPurposeOrCase_IsInvalid_WrongRoleIsDenied_UnknownMatterIsNotFound()
     {
-        var request = Request(NewHolderId());
+        var request = Request(TestPeople.NewCitizenId());
         request.Purpose = "";
         request.CaseNumber = "";
         var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Window.CheckMatterAsync(request));
         Assert.Equal(["case_number", "purpose"], RpcAssert.ViolatedFields(error).Order(StringComparer.Ordinal));
 
         var asIssuer = new ExemptionService.ExemptionServiceClient(_s.Hub.Channel(_s.IssuerKey));
-        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await asIssuer.CheckMatterAsync(Request(NewHolderId())), "ROLE_REQUIRED");
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await asIssuer.CheckMatterAsync(Request(TestPeople.NewCitizenId())), "ROLE_REQUIRED");
 
-        var unknown = Request(NewHolderId());
+        var unknown = Request(TestPeople.NewCitizenId());
         unknown.MatterCode = "NO-SUCH-MATTER";
         await RpcAssert.FailsAsync(StatusCode.NotFound, async () => await Window.CheckMatterAsync(unknown), "MATTER_NOT_FOUND");
     }
@@ -133,7 +132,7 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     [Fact]
     public async Task CheckLicense_AnswersYesOrNo_WithoutFaceData()
     {
-        var holder = NewHolderId();
+        var holder = TestPeople.NewCitizenId();
         await _s.IssueAsync(Number(), idNumber: holder);
 
         var answer = await Window.CheckLicenseAsync(new CheckLicenseRequest
@@ -161,7 +160,7 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     [Fact]
     public async Task CheckLicense_AboutAFieldTheCallerMayNotSee_IsRefused()
     {
-        var holder = NewHolderId();
+        var holder = TestPeople.NewCitizenId();
         await _s.IssueAsync(Number(), idNumber: holder);
 
         await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await Window.CheckLicenseAsync(new CheckLicenseRequest
@@ -207,11 +206,4 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
         });
 
     private static string Number() => "EX-" + Guid.NewGuid().ToString("N")[..12];
-
-    private static string NewHolderId()
-    {
-        var first17 = "610113" + "1985" + Random.Shared.Next(1, 13).ToString("00", System.Globalization.CultureInfo.InvariantCulture)
-            + Random.Shared.Next(1, 29).ToString("00", System.Globalization.CultureInfo.InvariantCulture) + Random.Shared.Next(0, 1000).ToString("000", System.Globalization.CultureInfo.InvariantCulture);
-        return first17 + CitizenIdNumber.CheckCharacter(first17);
-    }
 }

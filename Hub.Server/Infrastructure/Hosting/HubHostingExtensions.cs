@@ -10,6 +10,7 @@ using Hub.Server.Audit;
 using Hub.Server.Callers;
 using Hub.Server.Catalogue;
 using Hub.Server.Demo;
+using Hub.Server.Exchange;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Server.Licenses;
@@ -43,6 +44,7 @@ public static class HubHostingExtensions
         AddOptions<LicenseOptions>(services, LicenseOptions.SectionName);
         AddOptions<DemoOptions>(services, DemoOptions.SectionName);
         AddOptions<AuditOptions>(services, AuditOptions.SectionName);
+        AddOptions<ExchangeOptions>(services, ExchangeOptions.SectionName);
         services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
         services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
         services.AddSingleton<IValidateOptions<EmbeddedOptions>, EmbeddedOptionsValidator>();
@@ -53,6 +55,7 @@ public static class HubHostingExtensions
         services.AddSingleton<IValidateOptions<LicenseOptions>, LicenseOptionsValidator>();
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsValidator>();
         services.TryAddTimeProvider();
 
         AddStorage(services);
@@ -71,6 +74,7 @@ public static class HubHostingExtensions
         app.MapGrpcService<VerificationGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<ExemptionGrpcService>();
+        app.MapGrpcService<ExchangeGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
         app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         app.MapGet("/openapi.json", OpenApiDocument.Write);
@@ -193,6 +197,12 @@ public static class HubHostingExtensions
         services.AddSingleton<ExemptionChecker>();
         services.AddSingleton<IPresentationSigner, PresentationSigner>();
         services.AddSingleton<PresentationService>();
+        services.AddSingleton<PostgresDataResourceStore>();
+        services.AddSingleton<DisclosurePreview>();
+        services.AddSingleton<PostgresGrantStore>();
+        services.AddSingleton<GrantDesk>();
+        services.AddSingleton<ProviderGateway>();
+        services.AddSingleton<DataBroker>();
         services.AddSingleton<CheckpointWriter>();
         services.AddHostedService<Checkpointer>();
         services.AddHostedService<BootstrapAdminService>();

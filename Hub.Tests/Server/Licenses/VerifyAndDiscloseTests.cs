@@ -76,15 +76,16 @@ public sealed class VerifyAndDiscloseTests(LicenseScenarioFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task Verify_CallerSeeingEverything_GetsTheSealedContentToo()
+    public async Task Verify_L4Clearance_StillSeesL4FieldsOnlyMasked_NoMatterOrGrantNamesThem()
     {
         var license = await _s.IssueAsync("VD-L4");
 
         var disclosed = (await _s.VerifyAsync(license.Identifier, DataLevel.L4HighlySensitive)).License;
 
-        Assert.Equal("无", disclosed.Face["health_note"]);
-        Assert.Equal(license.CanonicalJson, disclosed.CanonicalJson);
-        Assert.All(disclosed.Disclosure, d => Assert.Equal(DisclosureDecision.Plain, d.Decision));
+        Assert.Equal("*", disclosed.Face["health_note"]);  // "无" under KEEP_ENDS: at most half shown
+        Assert.Equal("l4-not-named", disclosed.Disclosure.Single(d => d.Field == "health_note").Rule);
+        Assert.Equal("13812345678", disclosed.Face["phone"]);
+        Assert.Equal(string.Empty, disclosed.CanonicalJson);  // not every field was plain
     }
 
     [Fact]
