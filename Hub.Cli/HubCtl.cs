@@ -18,6 +18,9 @@ internal static class HubCtl
         root.Subcommands.Add(AuditCommand.Create(connection, environment));
         root.Subcommands.Add(AuditCommand.Receipts(connection, environment));
         root.Subcommands.Add(ExemptionCommand.Create(connection, environment));
+        root.Subcommands.Add(ExchangeCommand.Resources(connection, environment));
+        root.Subcommands.Add(ExchangeCommand.Grants(connection, environment));
+        root.Subcommands.Add(ExchangeCommand.Query(connection, environment));
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error });
     }

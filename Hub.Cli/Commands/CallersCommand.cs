@@ -44,15 +44,15 @@ internal static class CallersCommand
                 OrgCode = parsed.GetValue(orgCode)!,
                 OrgName = parsed.GetValue(orgName)!,
                 SystemName = parsed.GetValue(systemName)!,
-                Clearance = ParseLevel(parsed.GetValue(clearance)!),
+                Clearance = CliEnums.Parse<DataLevel>(parsed.GetValue(clearance)!),
                 ClientCertificateThumbprints = { parsed.GetValue(thumbprints) ?? [] },
             };
             foreach (var role in parsed.GetValue(roles) ?? [])
             {
-                request.Roles.Add(ParseRole(role));
+                request.Roles.Add(CliEnums.Parse<Role>(role));
             }
 
-            var unknown = (parsed.GetValue(roles) ?? []).Where(r => ParseRole(r) == Role.Unspecified).ToList();
+            var unknown = (parsed.GetValue(roles) ?? []).Where(r => CliEnums.Parse<Role>(r) == Role.Unspecified).ToList();
             if (unknown.Count > 0 || request.Clearance == DataLevel.Unspecified)
             {
                 foreach (var role in unknown)
@@ -121,21 +121,6 @@ internal static class CallersCommand
             }));
         return command;
     }
-
-    // Unknown names map to UNSPECIFIED, which the hub refuses with a field violation naming the bad entry.
-    private static Role ParseRole(string name) =>
-        Enum.TryParse<Role>(name.Replace("ROLE_", string.Empty, StringComparison.OrdinalIgnoreCase).Replace("_", string.Empty, StringComparison.Ordinal), true, out var role)
-            ? role
-            : Role.Unspecified;
-
-    private static DataLevel ParseLevel(string name) => name.ToUpperInvariant() switch
-    {
-        "L1" or "L1_PUBLIC" => DataLevel.L1Public,
-        "L2" or "L2_INTERNAL" => DataLevel.L2Internal,
-        "L3" or "L3_SENSITIVE" => DataLevel.L3Sensitive,
-        "L4" or "L4_HIGHLY_SENSITIVE" => DataLevel.L4HighlySensitive,
-        _ => DataLevel.Unspecified,
-    };
 
     private static string RoleName(Role role) => role.ToString().ToUpperInvariant();
 

@@ -18,7 +18,7 @@ internal static class ExemptionCommand
         var checkMatter = new Command("check-matter", "Which required materials the applicant need not submit") { matter, idType, id, caseNumber, purpose, requestId };
         checkMatter.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
         {
-            var type = Enum.TryParse<HolderIdType>(parsed.GetValue(idType)!.Replace("_", string.Empty, StringComparison.Ordinal), true, out var t) ? t : HolderIdType.Unspecified;
+            var type = CliEnums.Parse<HolderIdType>(parsed.GetValue(idType));
             var response = await new ExemptionService.ExemptionServiceClient(channel).CheckMatterAsync(new CheckMatterRequest
             {
                 RequestId = parsed.GetValue(requestId) ?? Guid.NewGuid().ToString(),
