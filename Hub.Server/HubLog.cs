@@ -80,4 +80,7 @@ internal static partial class HubLog
 
     [LoggerMessage(5003, LogLevel.Warning, "Provider {ProviderOrgCode} is at its limit of {Limit} queries in flight; a query gave up waiting")]
     public static partial void ProviderBusy(this ILogger logger, string providerOrgCode, int limit);
+
+    [LoggerMessage(1003, LogLevel.Warning, "The demo data provider could not listen on port {Port}; demo queries will answer UNAVAILABLE (set Hub:Demo:ProviderPort)")]
+    public static partial void DemoProviderNotStarted(this ILogger logger, int port, Exception exception);
 }

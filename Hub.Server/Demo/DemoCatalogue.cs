@@ -16,6 +16,8 @@ internal static class DemoCatalogue
     public const string ServiceCentreOrg = "11610100MB6Y00005L"; // 西安市政务服务中心
     public const string PortalOrg = "11610100MB7W00006Q";        // 西安市民网上办事大厅
     public const string AuditOrg = "11610100MB8K00007T";         // 西安市审计局
+    public const string SocialSecurityOrg = "11610100MB9R00008K"; // 西安市人力资源和社会保障局
+    public const string HousingOrg = "11610100MBA3000094";       // 西安市住房保障中心
 
     public const string BusinessLicense = "11100000MB1A00101G001";
     public const string FoodLicense = "11100000MB1A00101G002";
@@ -31,7 +33,34 @@ internal static class DemoCatalogue
         ("verifier", ServiceCentreOrg, "西安市政务服务中心", "综合受理窗口系统", Role.Verifier, DataLevel.L2Internal),
         ("portal", PortalOrg, "西安市民网上办事大厅", "一网通办门户", Role.Portal, DataLevel.L1Public),
         ("auditor", AuditOrg, "西安市审计局", "数据共享审计系统", Role.Auditor, DataLevel.L1Public),
+        ("provider-hrss", SocialSecurityOrg, "西安市人力资源和社会保障局", "社会保险信息系统", Role.Provider, DataLevel.L3Sensitive),
+        ("consumer-housing", HousingOrg, "西安市住房保障中心", "公租房资格审核系统", Role.Consumer, DataLevel.L2Internal),
     ];
+
+    public const string SocialInsuranceResource = "610100-RS-SB-0001";
+
+    /// <summary>A conditional resource (社会保险参保信息) the housing centre checks applicants against, with fields at every level.</summary>
+    public static RegisterDataResourceRequest SocialInsurance(string endpoint) => new()
+    {
+        ResourceCode = SocialInsuranceResource,
+        Name = "社会保险参保信息",
+        ProviderOrgCode = SocialSecurityOrg,
+        ProviderEndpoint = endpoint,
+        KeyKind = HolderIdType.CitizenId,
+        SharingType = SharingType.Conditional,
+        SharingCondition = "用于住房保障、社会救助等政务服务事项的资格审核，须经人社部门同意",
+        UpdateCycle = UpdateCycle.Daily,
+        Fields =
+        {
+            Field("name", "姓名", FieldKind.String, true, DataLevel.L2Internal, MaskRule.Name),
+            Field("insured_status", "参保状态", FieldKind.String, true, DataLevel.L1Public, MaskRule.None),
+            Field("insured_since", "参保日期", FieldKind.Date, false, DataLevel.L2Internal, MaskRule.None),
+            Field("employer", "参保单位", FieldKind.String, false, DataLevel.L2Internal, MaskRule.KeepEnds),
+            Field("monthly_base", "缴费基数（元/月）", FieldKind.Number, false, DataLevel.L3Sensitive, MaskRule.KeepEnds),
+            Field("bank_card", "社保卡金融账户", FieldKind.String, false, DataLevel.L3Sensitive, MaskRule.BankCard),
+            Field("special_disease", "门诊特殊病种", FieldKind.String, false, DataLevel.L4HighlySensitive, MaskRule.KeepEnds),
+        },
+    };
 
     public static IEnumerable<RegisterLicenseTypeRequest> LicenseTypes =>
     [

@@ -4,7 +4,9 @@ using Hub.Common.V1;
 using Hub.Core.Callers;
 using Hub.Licenses.V1;
 using Hub.Server.Callers;
+using Hub.Exchange.V1;
 using Hub.Server.Catalogue;
+using Hub.Server.Exchange;
 using Hub.Server.Infrastructure.Embedded;
 using Hub.Server.Infrastructure.Hosting;
 using Hub.Server.Infrastructure.Postgres;
@@ -23,6 +25,9 @@ internal sealed class DemoDataSeeder(
     PostgresCallerStore callers,
     PostgresLicenseTypeStore types,
     PostgresMatterStore matters,
+    PostgresDataResourceStore resources,
+    GrantDesk grants,
+    DemoProviderHost provider,
     LicenseIssuer issuer,
     IOptions<DemoOptions> options,
     IOptions<HubOptions> hub,
@@ -60,6 +65,7 @@ internal sealed class DemoDataSeeder(
             (await matters.RegisterAsync(normalized, registered["catalogue"].Id, cancellationToken)).ValueOrThrow();
         }
 
+        await SeedExchangeAsync(registered, cancellationToken);
         var people = new DemoPeople(seed: 2026);
         var issued = new List<License>();
         for (var i = 0; i < options.Value.Holders; i++)
@@ -81,6 +87,29 @@ internal sealed class DemoDataSeeder(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The demo provider's resource, and the housing centre's grant on it, approved by the provider.</summary>
+    private async Task SeedExchangeAsync(Dictionary<string, Caller> registered, CancellationToken cancellationToken)
+    {
+        var endpoint = provider.Endpoint.Length > 0 ? provider.Endpoint : $"http://127.0.0.1:{options.Value.ProviderPort}";
+        var resource = DataResourceRegistration.Parse(DemoCatalogue.SocialInsurance(endpoint), allowPlaintext: true).ValueOrThrow();
+        (await resources.RegisterAsync(resource, registered["catalogue"].Id, cancellationToken)).ValueOrThrow();
+        var grant = (await grants.RequestAsync(registered["consumer-housing"], new RequestGrantRequest
+        {
+            RequestId = "demo:grant:housing",
+            ResourceCode = DemoCatalogue.SocialInsuranceResource,
+            Fields = { "name", "insured_status", "insured_since", "employer", "monthly_base" },
+            Purpose = "公共租赁住房申请资格审核（核验社会保险参保情况）",
+            MatterCodes = { DemoCatalogue.PublicHousingMatter },
+        }, cancellationToken)).ValueOrThrow().Grant;
+        (await grants.DecideAsync(registered["provider-hrss"], new DecideGrantRequest
+        {
+            RequestId = "demo:decide:housing",
+            GrantId = grant.GrantId,
+            Approve = true,
+            Reason = "符合共享条件：用于公租房资格审核",
+        }, cancellationToken)).ValueOrThrow();
+    }
 
     private async Task<IEnumerable<License>> IssueEnterpriseAsync(DemoPeople people, Caller market, int index, CancellationToken cancellationToken)
     {

@@ -14,6 +14,10 @@ public sealed class DemoOptions
     /// <summary>How many persons and enterprises to issue licenses to.</summary>
     [Range(1, 100_000)]
     public int Holders { get; set; } = 80;
+
+    /// <summary>Loopback port of the demo data provider (the stand-in 人社局 system); 0 picks any free port.</summary>
+    [Range(0, 65535)]
+    public int ProviderPort { get; set; } = 5003;
 }
 
 [OptionsValidator]

@@ -51,6 +51,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         ["Hub:StateDirectory"] = stateDirectory,
         ["Hub:Embedded:PreferredPort"] = "0",
         ["Hub:Demo:Holders"] = "4",
+        ["Hub:Demo:ProviderPort"] = "0",
         ["Logging:LogLevel:Default"] = "Warning",
     });
 

@@ -49,15 +49,11 @@ public sealed class LoopbackProvider : IAsyncDisposable
         return provider;
     }
 
-    /// <summary>An address where nothing listens: a provider that is down.</summary>
-    public static string DeadEndpoint()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((System.Net.IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return $"http://127.0.0.1:{port}";
-    }
+    /// <summary>
+    /// An address where nothing listens: a provider that is down. Port 1 (tcpmux) is outside the ephemeral range, so no
+    /// test server started on "any free port" can ever answer there.
+    /// </summary>
+    public const string DeadEndpoint = "http://127.0.0.1:1";
 
     public async ValueTask DisposeAsync()
     {

@@ -51,6 +51,14 @@ public sealed class EmbeddedPostgres : IDisposable
         var bin = FindBinDirectory(settings.BinDirectory);
         var record = ReadRecord(state);
         var root = record?.ClusterRoot ?? ChooseClusterRoot(state);
+        if (!File.Exists(Path.Combine(state, PasswordFile)) && File.Exists(Path.Combine(root, "data", "PG_VERSION")))
+        {
+            // The state folder was deleted to start afresh, but the cluster it owned (kept outside it when running as
+            // root) was not. Its password and master key went with the folder, so it can never be opened again.
+            StopIfRunning(bin, Path.Combine(root, "data"));
+            Directory.Delete(root, recursive: true);
+        }
+
         PrepareOwnedDirectory(root);
 
         var password = ReadOrCreateSecret(Path.Combine(state, PasswordFile));

@@ -48,6 +48,9 @@ internal sealed class EmbeddedWelcome(
                   dotnet run --project Hub.Cli -- licenses verify {sample.ValidIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
                   dotnet run --project Hub.Cli -- licenses verify {sample.SuspendedIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
                   dotnet run --project Hub.Cli -- keys list
+                  # shared data: the housing centre queries 社会保险参保信息 under its approved grant (brokered to the 人社局 system):
+                  dotnet run --project Hub.Cli -- query --resource {DemoCatalogue.SocialInsuranceResource} --key {sample.HolderCitizenId} --purpose "公租房资格审核" --api-key-file {Relative(Path.Combine(hub.Value.StatePath, "demo-keys", "consumer-housing"))}
+                  dotnet run --project Hub.Cli -- grants list --api-key-file {Relative(Path.Combine(hub.Value.StatePath, "demo-keys", "provider-hrss"))}
                 """;
         }
 

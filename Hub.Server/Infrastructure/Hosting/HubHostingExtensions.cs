@@ -206,6 +206,8 @@ public static class HubHostingExtensions
         services.AddSingleton<CheckpointWriter>();
         services.AddHostedService<Checkpointer>();
         services.AddHostedService<BootstrapAdminService>();
+        services.AddSingleton<DemoProviderHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoProviderHost>());
         services.AddHostedService<DemoDataSeeder>();
         services.AddHostedService<EmbeddedWelcome>();
     }

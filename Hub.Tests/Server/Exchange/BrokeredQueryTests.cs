@@ -187,7 +187,7 @@ public sealed class BrokeredQueryTests(ExchangeScenarioFixture fixture) : IClass
     [Fact]
     public async Task Query_ProviderDown_IsUnavailable_NamingTheProvider()
     {
-        var resource = await _s.NewResourceAsync(SharingType.Unconditional, LoopbackProvider.DeadEndpoint());
+        var resource = await _s.NewResourceAsync(SharingType.Unconditional, LoopbackProvider.DeadEndpoint);
         var (consumer, _) = await _s.NewConsumerAsync(DataLevel.L2Internal);
         await _s.RequestGrantAsync(consumer, resource, AllFields);
 

@@ -80,7 +80,7 @@ public sealed class EmbeddedHubTests : IDisposable
         var callers = await again.ListCallersAsync(new ListCallersRequest(), cancellationToken: ct);
         Assert.Contains(callers.Callers, c => c.SystemName == "kept-across-restarts");
         Assert.Single(callers.Callers, c => c.Roles.Contains(Role.Admin));
-        Assert.Equal(9, callers.Callers.Count); // bootstrap admin + seven demo systems + the one registered above, seeded once
+        Assert.Equal(11, callers.Callers.Count); // bootstrap admin + nine demo systems + the one registered above, seeded once
         await using var connection = new NpgsqlConnection(second.Services.GetRequiredService<HubDatabase>().Embedded!.ConnectionString);
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM schema_migrations WHERE version = 1"));
     }

@@ -16,23 +16,37 @@ namespace Hub.Tests.Server.Infrastructure;
 public sealed class KestrelEndpointTests : IDisposable
 {
     private readonly string _tlsFolder = Directory.CreateTempSubdirectory("hub-tests-tls-").FullName;
-    private readonly int _grpcPort = EmbeddedPostgres.ChoosePort(0);
-    private readonly int _tlsPort = EmbeddedPostgres.ChoosePort(0);
+    private readonly int _grpcPort;
+    private readonly int _tlsPort;
     private readonly HubFactory _hub;
     private readonly X509Certificate2 _serverCertificate;
 
     public KestrelEndpointTests(PostgresCluster postgres)
     {
         _serverCertificate = Hub.Server.Infrastructure.Hosting.TlsCertificate.LoadOrCreateSelfSigned(_tlsFolder, TimeProvider.System);
-        _hub = new HubFactory(postgres, new Dictionary<string, string?>
+        // A free port can be taken by a parallel test between choosing it and listening on it: then choose again.
+        for (var attempt = 1; ; attempt++)
         {
-            ["Hub:Endpoints:GrpcPort"] = _grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Hub:Endpoints:TlsPort"] = _tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Hub:Endpoints:CertificatePath"] = Path.Combine(_tlsFolder, "tls", "cert.pem"),
-            ["Hub:Endpoints:KeyPath"] = Path.Combine(_tlsFolder, "tls", "key.pem"),
-        });
-        _hub.UseKestrel();
-        _hub.StartServer();
+            _grpcPort = EmbeddedPostgres.ChoosePort(0);
+            _tlsPort = EmbeddedPostgres.ChoosePort(0);
+            _hub = new HubFactory(postgres, new Dictionary<string, string?>
+            {
+                ["Hub:Endpoints:GrpcPort"] = _grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Hub:Endpoints:TlsPort"] = _tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Hub:Endpoints:CertificatePath"] = Path.Combine(_tlsFolder, "tls", "cert.pem"),
+                ["Hub:Endpoints:KeyPath"] = Path.Combine(_tlsFolder, "tls", "key.pem"),
+            });
+            _hub.UseKestrel();
+            try
+            {
+                _hub.StartServer();
+                return;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                _hub.Dispose();
+            }
+        }
     }
 
     [Fact]
