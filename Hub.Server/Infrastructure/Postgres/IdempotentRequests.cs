@@ -63,6 +63,88 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
         return outcome;
     }
 
+    /// <summary>
+    /// For work that changes nothing in the database itself (reads that log an entry, brokered queries that call
+    /// another system): the request_id is claimed in a short statement, the work runs holding no connection, and the
+    /// response is stored after. A failed outcome (or an exception) releases the claim so a retry runs again; a claim
+    /// whose holder died is taken over after <see cref="DetachedClaimTimeout"/>. A concurrent duplicate meanwhile gets
+    /// <c>REQUEST_IN_PROGRESS</c>.
+    /// </summary>
+    public async Task<Outcome<TResponse>> RunDetachedAsync<TResponse>(
+        Guid callerId,
+        string requestId,
+        string operation,
+        IMessage request,
+        Func<CancellationToken, Task<Outcome<TResponse>>> work,
+        CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse>, new()
+    {
+        var requestHash = SHA256.HashData(request.ToByteArray());
+        var now = time.GetUtcNow();
+        const string claim = """
+            INSERT INTO idempotency_keys (caller_id, request_id, operation, request_hash, created_at)
+            VALUES (@callerId, @requestId, @operation, @requestHash, @now)
+            ON CONFLICT (caller_id, request_id) DO UPDATE
+                SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at
+                WHERE idempotency_keys.response IS NULL AND idempotency_keys.created_at < @staleBefore
+            """;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            var claimed = await connection.ExecuteAsync(new CommandDefinition(
+                claim,
+                new { callerId, requestId, operation, requestHash, now, staleBefore = now - DetachedClaimTimeout },
+                cancellationToken: cancellationToken));
+            if (claimed == 0)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                return await ReplayAsync<TResponse>(connection, transaction, callerId, requestId, operation, requestHash, cancellationToken);
+            }
+        }
+
+        var completed = false;
+        try
+        {
+            var outcome = await work(cancellationToken);
+            if (outcome.Failed)
+            {
+                return outcome;
+            }
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE idempotency_keys SET response = @response WHERE caller_id = @callerId AND request_id = @requestId",
+                new { response = protector.Encrypt(outcome.Value.ToByteArray(), Aad(callerId, requestId)), callerId, requestId },
+                cancellationToken: cancellationToken));
+            completed = true;
+            return outcome;
+        }
+        finally
+        {
+            if (!completed)
+            {
+                await ReleaseAsync(callerId, requestId);
+            }
+        }
+    }
+
+    /// <summary>How long a detached claim with no response blocks its request_id before a retry may take it over.</summary>
+    public static readonly TimeSpan DetachedClaimTimeout = TimeSpan.FromMinutes(2);
+
+    private async Task ReleaseAsync(Guid callerId, string requestId)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+            await connection.ExecuteAsync(
+                "DELETE FROM idempotency_keys WHERE caller_id = @callerId AND request_id = @requestId AND response IS NULL",
+                new { callerId, requestId });
+        }
+        catch (NpgsqlException)
+        {
+            // The database is away: the claim lapses after DetachedClaimTimeout instead.
+        }
+    }
+
     private static string Aad(Guid callerId, string requestId) => $"idempotency_keys:{callerId}:{requestId}";
 
     private async Task<Outcome<TResponse>> ReplayAsync<TResponse>(

@@ -93,6 +93,79 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
         Assert.Equal(1L, await CountEffectsAsync(dataSource));
     }
 
+    [Fact]
+    public async Task RunDetached_Retried_ReturnsTheFirstAnswer_WithoutRunningTheWorkAgain()
+    {
+        await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        var runs = 0;
+        Task<Outcome<Int64Value>> Work(CancellationToken _) => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = Interlocked.Increment(ref runs) });
+        var request = new StringValue { Value = "query" };
+
+        var first = await requests.RunDetachedAsync(_caller, "q-1", "test.Query", request, Work, TestContext.Current.CancellationToken);
+        var retry = await requests.RunDetachedAsync(_caller, "q-1", "test.Query", request, Work, TestContext.Current.CancellationToken);
+        var reused = await requests.RunDetachedAsync(_caller, "q-1", "test.Query", new StringValue { Value = "other" }, Work, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, first.Value.Value);
+        Assert.Equal(1, retry.Value.Value);
+        Assert.Equal("REQUEST_ID_REUSED", reused.Error?.Reason);
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task RunDetached_FailedOrThrowing_ReleasesTheClaimSoTheRetryRuns()
+    {
+        await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        var request = new StringValue { Value = "query" };
+
+        var failed = await requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
+            _ => Task.FromResult<Outcome<Int64Value>>(HubError.Unavailable("PROVIDER_UNAVAILABLE", "down")), TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<TimeoutException>(() => requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
+            _ => throw new TimeoutException(), TestContext.Current.CancellationToken));
+        var retried = await requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
+            _ => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = 7 }), TestContext.Current.CancellationToken);
+
+        Assert.Equal("PROVIDER_UNAVAILABLE", failed.Error?.Reason);
+        Assert.Equal(7, retried.Value.Value);
+    }
+
+    [Fact]
+    public async Task RunDetached_WhileTheFirstRuns_ADuplicateIsToldItIsInProgress_AndAnAbandonedClaimLapses()
+    {
+        await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        var request = new StringValue { Value = "query" };
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+
+        var first = requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request, async _ =>
+        {
+            started.SetResult();
+            await release.Task;
+            return new Int64Value { Value = 1 };
+        }, TestContext.Current.CancellationToken);
+        await started.Task;
+        var duplicate = await requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
+            _ => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = 2 }), TestContext.Current.CancellationToken);
+        release.SetResult();
+
+        Assert.Equal("REQUEST_IN_PROGRESS", duplicate.Error?.Reason);
+        Assert.Equal(1, (await first).Value.Value);
+
+        // A claim left behind by a replica that died mid-request blocks its request_id only for a while.
+        await using (var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken))
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO idempotency_keys (caller_id, request_id, operation, request_hash, created_at) VALUES (@caller, 'q-2', 'test.Query', '\\x00', now() - interval '1 hour')",
+                new { caller = _caller });
+        }
+
+        var takenOver = await requests.RunDetachedAsync<Int64Value>(_caller, "q-2", "test.Query", request,
+            _ => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = 3 }), TestContext.Current.CancellationToken);
+        Assert.Equal(3, takenOver.Value.Value);
+    }
+
     private static async Task<Outcome<Int64Value>> InsertEffect(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var n = await connection.ExecuteScalarAsync<long>("INSERT INTO effects DEFAULT VALUES RETURNING n", transaction: transaction);
