@@ -17,22 +17,29 @@ namespace Hub.Benchmarks.Load;
 /// <summary>
 /// A real hub for the load harness: started in this process on a free loopback port (its own embedded PostgreSQL
 /// unless a connection string is given), with callers, a license type, a matter and N licenses issued through the
-/// real IssueLicense path.
+/// real IssueLicense path, and a provider system on another loopback port serving a granted data resource.
 /// </summary>
 internal sealed class HubUnderLoad : IAsyncDisposable
 {
     public const string TypeCode = "11610100MB0000000J101";
     public const string MatterCode = "LOAD-MATTER";
+    public const string ResourceCode = "LOAD-RESOURCE";
     private const string Org = "11610100MB1000000Q";
     private readonly WebApplication _app;
     private readonly string _state;
 
-    private HubUnderLoad(WebApplication app, string state, GrpcChannel channel)
+    private HubUnderLoad(WebApplication app, string state, GrpcChannel channel, LoopbackProvider provider)
     {
         _app = app;
         _state = state;
         Channel = channel;
+        Provider = provider;
     }
+
+    /// <summary>The provider system behind <see cref="ResourceCode"/>: it knows every key.</summary>
+    public LoopbackProvider Provider { get; }
+
+    public string ConsumerKey { get; private set; } = string.Empty;
 
     public GrpcChannel Channel { get; }
 
@@ -58,6 +65,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
             ["Hub:RateLimit:PermitsPerSecond"] = "1000000",
             ["Hub:RateLimit:Burst"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Hub:Exchange:AllowPlaintextProviders"] = "true",
         };
         if (options.ConnectionString is { } connectionString)
         {
@@ -76,7 +84,10 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
         });
-        var hub = new HubUnderLoad(app, state, channel);
+        var provider = await LoopbackProvider.StartAsync();
+        provider.State.RecordRequests = false;
+        provider.State.DefaultRecord = new Dictionary<string, string> { ["insured_status"] = "正常参保", ["name"] = "压测用户", ["phone"] = "13812345678" };
+        var hub = new HubUnderLoad(app, state, channel, provider);
         await hub.SeedAsync(adminKey, options.Licenses, options.Concurrency, progress);
         return hub;
     }
@@ -86,6 +97,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        await Provider.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
         var record = Path.Combine(_state, "postgres.json");
@@ -129,6 +141,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         var catalogueKey = await Register(Role.Catalogue, "load-catalogue");
         IssuerKey = await Register(Role.Issuer, "load-issuer");
         VerifierKey = await Register(Role.Verifier, "load-verifier");
+        ConsumerKey = await Register(Role.Consumer, "load-consumer");
         var catalogue = new CatalogueService.CatalogueServiceClient(Channel);
         await catalogue.RegisterLicenseTypeAsync(new RegisterLicenseTypeRequest
         {
@@ -151,6 +164,30 @@ internal sealed class HubUnderLoad : IAsyncDisposable
             DepartmentCode = Org,
             Materials = { new Material { MaterialCode = "M1", Name = "证照", AcceptedTypeCodes = { TypeCode }, NeededFields = { "category", "address" } } },
         }, Key(catalogueKey));
+
+        await catalogue.RegisterDataResourceAsync(new RegisterDataResourceRequest
+        {
+            ResourceCode = ResourceCode,
+            Name = "压测共享数据",
+            ProviderOrgCode = Org,
+            ProviderEndpoint = Provider.Endpoint,
+            KeyKind = HolderIdType.CitizenId,
+            SharingType = SharingType.Unconditional,
+            UpdateCycle = UpdateCycle.Realtime,
+            Fields =
+            {
+                new FieldSpec { Name = "insured_status", Label = "参保状态", Kind = FieldKind.String, Level = DataLevel.L1Public, Mask = MaskRule.None },
+                new FieldSpec { Name = "name", Label = "姓名", Kind = FieldKind.String, Level = DataLevel.L2Internal, Mask = MaskRule.Name },
+                new FieldSpec { Name = "phone", Label = "电话", Kind = FieldKind.String, Level = DataLevel.L3Sensitive, Mask = MaskRule.Phone },
+            },
+        }, Key(catalogueKey));
+        await new Hub.Exchange.V1.DataExchangeService.DataExchangeServiceClient(Channel).RequestGrantAsync(new Hub.Exchange.V1.RequestGrantRequest
+        {
+            RequestId = "load-grant",
+            ResourceCode = ResourceCode,
+            Fields = { "insured_status", "name", "phone" },
+            Purpose = "压测共享查询",
+        }, Key(ConsumerKey));
 
         var client = new LicenseService.LicenseServiceClient(Channel);
         var next = -1;

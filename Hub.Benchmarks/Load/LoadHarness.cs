@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Grpc.Health.V1;
 using Hub.Common.V1;
+using Hub.Exchange.V1;
 using Hub.Exemption.V1;
 using Hub.Licenses.V1;
 using Hub.Verification.V1;
@@ -64,6 +65,8 @@ internal static class LoadHarness
         var verification = new VerificationService.VerificationServiceClient(hub.Channel);
         var exemption = new ExemptionService.ExemptionServiceClient(hub.Channel);
         var licenses = new LicenseService.LicenseServiceClient(hub.Channel);
+        var exchange = new DataExchangeService.DataExchangeServiceClient(hub.Channel);
+        var consumer = HubUnderLoad.Key(hub.ConsumerKey);
         var issued = 0;
         return scenario switch
         {
@@ -93,6 +96,13 @@ internal static class LoadHarness
                 await licenses.IssueLicenseAsync(HubUnderLoad.IssueRequest($"LOAD-{Guid.NewGuid():N}"[..30], HubUnderLoad.CitizenId(1_000_000 + n)), issuer);
             }
             ,
+            "query" => async i => await exchange.QueryAsync(new QueryRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                ResourceCode = HubUnderLoad.ResourceCode,
+                Key = seeded[i % seeded.Count].HolderId,
+                Purpose = "压测共享查询",
+            }, consumer),
             _ => throw new ArgumentException(scenario),
         };
     }

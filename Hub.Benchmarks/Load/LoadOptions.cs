@@ -5,7 +5,7 @@ namespace Hub.Benchmarks.Load;
 /// <summary>Command-line options of <c>load</c>.</summary>
 internal sealed record LoadOptions
 {
-    public static readonly string[] Scenarios = ["echo", "verify", "check-matter", "check-license", "issue"];
+    public static readonly string[] Scenarios = ["echo", "verify", "check-matter", "check-license", "issue", "query"];
 
     public string Scenario { get; init; } = "all";
 

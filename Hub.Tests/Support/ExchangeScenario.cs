@@ -2,6 +2,7 @@ using Hub.Admin.V1;
 using Hub.Audit.V1;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
+using Hub.Benchmarks.Load;
 using Hub.Exchange.V1;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Hub.Audit.V1;
 using Hub.Common.V1;
 using Hub.Exchange.V1;
+using Hub.Benchmarks.Load;
 using Hub.Tests.Support;
 
 namespace Hub.Tests.Server.Exchange;

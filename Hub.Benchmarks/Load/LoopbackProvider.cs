@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Hub.Tests.Support;
+namespace Hub.Benchmarks.Load;
 
 /// <summary>
 /// A departmental provider system: a real gRPC server on a loopback port implementing
-/// <c>hub.provider.v1.DataProvider</c>, whose records, delay and failures a test controls, and which remembers what
-/// the hub asked of it.
+/// <c>hub.provider.v1.DataProvider</c>, whose records, delay and failures the caller controls, and which can remember
+/// what the hub asked of it. The load harness's <c>query</c> scenario and the exchange tests use it.
 /// </summary>
 public sealed class LoopbackProvider : IAsyncDisposable
 {
@@ -70,8 +70,13 @@ public sealed class LoopbackProvider : IAsyncDisposable
         /// <summary>Records by key.</summary>
         public ConcurrentDictionary<string, Dictionary<string, string>> Records { get; } = new();
 
-        /// <summary>Every request the hub made, in order.</summary>
+        /// <summary>Every request the hub made, in order (unless <see cref="RecordRequests"/> is off).</summary>
         public ConcurrentQueue<FetchRequest> Requests { get; } = new();
+
+        public bool RecordRequests { get; set; } = true;
+
+        /// <summary>The record of every key not in <see cref="Records"/>, if set (a provider that knows everyone).</summary>
+        public Dictionary<string, string>? DefaultRecord { get; set; }
 
         public TimeSpan Delay { get; set; }
 
@@ -88,7 +93,11 @@ public sealed class LoopbackProvider : IAsyncDisposable
 
         internal async Task<FetchResponse> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
         {
-            Requests.Enqueue(request.Clone());
+            if (RecordRequests)
+            {
+                Requests.Enqueue(request.Clone());
+            }
+
             var now = Interlocked.Increment(ref _inFlight);
             try
             {
@@ -108,7 +117,7 @@ public sealed class LoopbackProvider : IAsyncDisposable
                 }
 
                 var response = new FetchResponse();
-                if (Records.TryGetValue(request.Key, out var record))
+                if (Records.TryGetValue(request.Key, out var record) || (record = DefaultRecord) is not null)
                 {
                     response.Found = true;
                     response.Record.Add(record);
