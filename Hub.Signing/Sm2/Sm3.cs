@@ -1,44 +1,68 @@
-using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.Macs;
-using Org.BouncyCastle.Crypto.Parameters;
-
 namespace Hub.Signing.Sm2;
 
-/// <summary>SM3 (GB/T 32905) hashing and HMAC-SM3.</summary>
+/// <summary>SM3 (GB/T 32905) hashing and HMAC-SM3 (RFC 2104), on the allocation-free <see cref="Sm3Hasher"/>.</summary>
 public static class Sm3
 {
-    public const int HashSize = 32;
+    public const int HashSize = Sm3Hasher.HashSize;
+    private const int BlockSize = 64;
 
     public static byte[] Hash(ReadOnlySpan<byte> data)
     {
-        var digest = new SM3Digest();
-        digest.BlockUpdate(data);
         var hash = new byte[HashSize];
-        digest.DoFinal(hash);
+        Sm3Hasher.Hash(data, hash);
         return hash;
     }
 
     /// <summary>SM3 over the concatenation of several parts, without joining them first.</summary>
     public static byte[] Hash(params ReadOnlySpan<byte[]> parts)
     {
-        var digest = new SM3Digest();
+        var hasher = Sm3Hasher.Create();
         foreach (var part in parts)
         {
-            digest.BlockUpdate(part);
+            hasher.Append(part);
         }
 
         var hash = new byte[HashSize];
-        digest.DoFinal(hash);
+        hasher.Finish(hash);
         return hash;
     }
 
     public static byte[] Hmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data)
     {
-        var mac = new HMac(new SM3Digest());
-        mac.Init(new KeyParameter(key));
-        mac.BlockUpdate(data);
+        Span<byte> block = stackalloc byte[BlockSize];
+        block.Clear();
+        if (key.Length > BlockSize)
+        {
+            Sm3Hasher.Hash(key, block);
+        }
+        else
+        {
+            key.CopyTo(block);
+        }
+
+        Span<byte> pad = stackalloc byte[BlockSize];
+        Span<byte> inner = stackalloc byte[HashSize];
+        for (var i = 0; i < BlockSize; i++)
+        {
+            pad[i] = (byte)(block[i] ^ 0x36);
+        }
+
+        var hasher = Sm3Hasher.Create();
+        hasher.Append(pad);
+        hasher.Append(data);
+        hasher.Finish(inner);
+        for (var i = 0; i < BlockSize; i++)
+        {
+            pad[i] = (byte)(block[i] ^ 0x5c);
+        }
+
+        hasher = Sm3Hasher.Create();
+        hasher.Append(pad);
+        hasher.Append(inner);
         var result = new byte[HashSize];
-        mac.DoFinal(result);
+        hasher.Finish(result);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(block);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(pad);
         return result;
     }
 }

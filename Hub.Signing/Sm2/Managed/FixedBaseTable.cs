@@ -1,0 +1,150 @@
+namespace Hub.Signing.Sm2.Managed;
+
+/// <summary>
+/// Precomputed multiples of one point P for k·P without doublings: for each of 43 six-bit windows i, the affine points
+/// j·2⁶ⁱ·P for j = 1…32 (88 KB). With the scalar recoded into signed digits in [−32, 32] (Booth), k·P is 43 mixed
+/// additions. <see cref="MultiplyConstantTime"/> reads every entry of a window (no secret-dependent index) and
+/// always adds; <see cref="MultiplyVartime"/> skips zero digits, for public scalars.
+/// </summary>
+internal sealed class FixedBaseTable
+{
+    public const int Windows = 43;
+    public const int PerWindow = 32;
+
+    private readonly AffinePoint[] _points = new AffinePoint[Windows * PerWindow];
+
+    public FixedBaseTable(in AffinePoint p)
+    {
+        var jacobian = new JacobianPoint[Windows * PerWindow];
+        var windowBase = JacobianPoint.FromAffine(p);
+        for (var i = 0; i < Windows; i++)
+        {
+            var row = i * PerWindow;
+            jacobian[row] = windowBase;
+            Curve.Double(windowBase, out jacobian[row + 1]);
+            for (var j = 2; j < PerWindow; j++)
+            {
+                Curve.AddVartime(jacobian[row + j - 1], windowBase, out jacobian[row + j]);
+            }
+
+            // 2⁶ · base: the next window's base.
+            Curve.Double(jacobian[row + PerWindow - 1], out windowBase);  // 64·base
+        }
+
+        BatchToAffine(jacobian, _points);
+    }
+
+    /// <summary>k·P in constant time. <paramref name="degenerate"/> is all ones in the (negligible) case the formulas cannot handle.</summary>
+    public void MultiplyConstantTime(in Fn k, out JacobianPoint result, out ulong degenerate)
+    {
+        var acc = JacobianPoint.Infinity;
+        var started = 0UL;          // all ones once acc holds a real point
+        degenerate = 0;
+        for (var i = 0; i < Windows; i++)
+        {
+            var (digit, negative) = Booth(Window(k, i));
+            var entry = Lookup(i, digit);
+            entry = Curve.NegateIf(entry, Limbs.Mask(negative));
+            Curve.AddMixed(acc, entry, out var sum, out var doubling);
+            var nonZero = ~Limbs.IsZeroMask(digit);
+            degenerate |= doubling & nonZero & started;
+            var fresh = JacobianPoint.FromAffine(entry);
+            var next = JacobianPoint.Select(fresh, sum, started);       // first real digit: the entry itself
+            acc = JacobianPoint.Select(acc, next, nonZero);             // zero digit: unchanged
+            started |= nonZero;
+        }
+
+        // The sum of earlier windows can only equal ±(this window's term) for a handful of scalars; a sum that
+        // reached infinity midway is caught the same way.
+        degenerate |= acc.Z.IsZeroMask() & started;
+        result = acc;
+    }
+
+    /// <summary>k·P for a public scalar.</summary>
+    public void MultiplyVartime(in Fn k, out JacobianPoint result)
+    {
+        var acc = JacobianPoint.Infinity;
+        for (var i = 0; i < Windows; i++)
+        {
+            var (digit, negative) = Booth(Window(k, i));
+            if (digit == 0)
+            {
+                continue;
+            }
+
+            var entry = _points[(i * PerWindow) + (int)digit - 1];
+            if (negative != 0)
+            {
+                entry = Curve.NegateIf(entry, ulong.MaxValue);
+            }
+
+            Curve.AddMixedVartime(acc, entry, out acc);
+        }
+
+        result = acc;
+    }
+
+    /// <summary>Seven bits of k from bit 6i − 1 (bit −1 is 0): one Booth window.</summary>
+    private static ulong Window(in Fn k, int i)
+    {
+        var start = (6 * i) - 1;
+        var value = 0UL;
+        for (var b = 0; b < 7; b++)
+        {
+            var index = start + b;
+            value |= (index < 0 ? 0 : k.Bit(index)) << b;
+        }
+
+        return value;
+    }
+
+    /// <summary>A 7-bit window as a signed digit: (|d| in 0…32, 1 when negative), branch-free.</summary>
+    private static (ulong Digit, ulong Negative) Booth(ulong window)
+    {
+        var sign = ~((window >> 6) - 1);        // all ones when the top bit is set
+        var d = (1UL << 7) - window - 1;
+        d = (d & sign) | (window & ~sign);
+        d = (d >> 1) + (d & 1);
+        return (d, sign & 1);
+    }
+
+    /// <summary>Entry |digit| of window i by reading all 32 (zero digit: an unused dummy).</summary>
+    private AffinePoint Lookup(int window, ulong digit)
+    {
+        var result = default(AffinePoint);
+        var row = window * PerWindow;
+        for (var j = 0; j < PerWindow; j++)
+        {
+            var mask = Limbs.EqualMask((ulong)j + 1, digit);
+            ref readonly var candidate = ref _points[row + j];
+            result.X = Fp.Select(result.X, candidate.X, mask);
+            result.Y = Fp.Select(result.Y, candidate.Y, mask);
+        }
+
+        return result;
+    }
+
+    /// <summary>Montgomery's trick: one inversion for the whole table.</summary>
+    private static void BatchToAffine(JacobianPoint[] points, AffinePoint[] affine)
+    {
+        var prefix = new Fp[points.Length];
+        var running = Fp.One;
+        for (var i = 0; i < points.Length; i++)
+        {
+            prefix[i] = running;
+            Fp.Mul(running, points[i].Z, out running);
+        }
+
+        Fp.Invert(running, out var inverse);
+        for (var i = points.Length - 1; i >= 0; i--)
+        {
+            Fp.Mul(inverse, prefix[i], out var zInv);
+            Fp.Mul(inverse, points[i].Z, out inverse);
+            Fp.Square(zInv, out var zInv2);
+            Fp.Mul(zInv2, zInv, out var zInv3);
+            Fp.Mul(points[i].X, zInv2, out var x);
+            Fp.Mul(points[i].Y, zInv3, out var y);
+            affine[i] = new AffinePoint(x, y);
+        }
+    }
+}

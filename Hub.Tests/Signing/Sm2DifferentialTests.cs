@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using Hub.Signing.Sm2;
+
+namespace Hub.Tests.Signing;
+
+/// <summary>
+/// The managed engine and BouncyCastle, each checking the other over 100,000 random keys and messages in each
+/// direction: what one signs, the other verifies, and a changed message fails in both. BouncyCastle makes this take
+/// minutes on both cores, so it runs alone (see <see cref="CpuBoundCollection"/>).
+/// </summary>
+[Collection(nameof(CpuBoundCollection))]
+public sealed class Sm2DifferentialTests
+{
+    private const int Count = 100_000;
+
+    [Fact]
+    public void ManagedSignatures_VerifyInBouncyCastle()
+    {
+        var failures = Run(Sm2Engine.Managed, Sm2Engine.BouncyCastle);
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void BouncyCastleSignatures_VerifyInManaged()
+    {
+        var failures = Run(Sm2Engine.BouncyCastle, Sm2Engine.Managed);
+
+        Assert.Empty(failures);
+    }
+
+    private static List<string> Run(Sm2Engine signer, Sm2Engine verifier)
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Parallel.For(0, Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var key = Sm2KeyPair.Generate(signer);
+            var message = RandomNumberGenerator.GetBytes(i % 300);
+            var signature = key.Sign(message);
+            var publicKey = key.PublicKey.WithEngine(verifier);
+            if (!publicKey.Verify(message, signature))
+            {
+                failures.Enqueue($"#{i}: valid signature refused (key {Convert.ToHexString(key.PublicKey.SubjectPublicKeyInfo)}, signature {Convert.ToHexString(signature)})");
+            }
+
+            // Every 16th: a message one bit off must fail in the verifying engine too.
+            if (i % 16 == 0 && message.Length > 0)
+            {
+                message[i % message.Length] ^= 1;
+                if (publicKey.Verify(message, signature))
+                {
+                    failures.Enqueue($"#{i}: changed message accepted");
+                }
+            }
+        });
+        return [.. failures.Take(10)];
+    }
+}
+
+/// <summary>Tests that keep every core busy for long: they run after the others, alone, so timing-sensitive tests (provider deadlines) never starve.</summary>
+[CollectionDefinition(nameof(CpuBoundCollection), DisableParallelization = true)]
+public sealed class CpuBoundCollection;
