@@ -40,7 +40,7 @@ internal static class AuditAppendLoad
             }
 
             var master = MasterKey.Resolve(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), state, embedded: false);
-            var keys = new SigningKeyRing(dataSource, master, single, TimeProvider.System);
+            var keys = new SigningKeyRing(dataSource, master, single, Options.Create(new SigningOptions()), TimeProvider.System);
             await keys.InitializeAsync("CN=bench", CancellationToken.None);
             var writer = new CheckpointWriter(dataSource, keys, Options.Create(new AuditOptions()), TimeProvider.System, NullLogger<CheckpointWriter>.Instance);
             await using var group = new GroupCommitAccessLog(dataSource, TimeProvider.System, NullLogger<GroupCommitAccessLog>.Instance);

@@ -6,6 +6,7 @@ using Hub.Core.Errors;
 using Hub.Server.Infrastructure.Postgres;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Signing.Sm2;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Hub.Server.Keys;
@@ -15,8 +16,15 @@ namespace Hub.Server.Keys;
 /// key. Public keys and statuses are cached and re-read at most every few seconds, so a rotation or revocation on
 /// one replica reaches the others within <see cref="RefreshInterval"/>; the replica that made the change sees it at once.
 /// </summary>
-public sealed class SigningKeyRing(NpgsqlDataSource dataSource, MasterKey masterKey, PostgresAccessLog accessLog, TimeProvider time) : IDisposable
+public sealed class SigningKeyRing(
+    NpgsqlDataSource dataSource,
+    MasterKey masterKey,
+    PostgresAccessLog accessLog,
+    IOptions<SigningOptions> options,
+    TimeProvider time) : IDisposable
 {
+    private readonly Sm2Engine _engine = options.Value.SelectedEngine;
+
     public const string Algorithm = "SM2-SM3";
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
@@ -33,7 +41,7 @@ public sealed class SigningKeyRing(NpgsqlDataSource dataSource, MasterKey master
         {
             if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM signing_keys WHERE status = 'ACTIVE')", cancellationToken: cancellationToken)))
             {
-                await InsertKeyAsync(connection, null, Sm2KeyPair.Generate(), onConflictDoNothing: true, cancellationToken);
+                await InsertKeyAsync(connection, null, Sm2KeyPair.Generate(_engine), onConflictDoNothing: true, cancellationToken);
             }
 
             if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM document_certificates WHERE active)", cancellationToken: cancellationToken)))
@@ -71,7 +79,7 @@ public sealed class SigningKeyRing(NpgsqlDataSource dataSource, MasterKey master
     /// <summary>Makes a new key active and retires the previous one, in one transaction with its audit entry.</summary>
     public async Task<(string KeyId, string RetiredKeyId)> RotateAsync(Guid callerId, CancellationToken cancellationToken)
     {
-        var key = Sm2KeyPair.Generate();
+        var key = Sm2KeyPair.Generate(_engine);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var retired = await RetireActiveAsync(connection, transaction, cancellationToken);
@@ -109,7 +117,7 @@ public sealed class SigningKeyRing(NpgsqlDataSource dataSource, MasterKey master
         string? newKeyId = null;
         if (status == "ACTIVE")
         {
-            var replacement = Sm2KeyPair.Generate();
+            var replacement = Sm2KeyPair.Generate(_engine);
             await RetireActiveAsync(connection, transaction, cancellationToken);
             await InsertKeyAsync(connection, transaction, replacement, onConflictDoNothing: false, cancellationToken);
             newKeyId = replacement.KeyId;
@@ -164,7 +172,7 @@ public sealed class SigningKeyRing(NpgsqlDataSource dataSource, MasterKey master
             var keys = rows.ToDictionary(r => r.KeyId, r => new SigningKeyInfo(
                 r.KeyId,
                 r.Algorithm,
-                Sm2PublicKey.FromSubjectPublicKeyInfo(r.PublicKey),
+                OwnPublicKey(r.KeyId, r.PublicKey),
                 Enum.Parse<SigningKeyStatus>(r.Status, ignoreCase: true),
                 Utc(r.CreatedAt),
                 r.RetiredAt is { } retired ? Utc(retired) : null,
@@ -173,7 +181,7 @@ public sealed class SigningKeyRing(NpgsqlDataSource dataSource, MasterKey master
             var activeRow = rows.Single(r => r.Status == "ACTIVE");
             var active = _snapshot?.Active.KeyId == activeRow.KeyId
                 ? _snapshot.Active
-                : Sm2KeyPair.FromPkcs8(masterKey.Open(activeRow.PrivateKeyEncrypted, KeyAad(activeRow.KeyId)));
+                : Sm2KeyPair.FromPkcs8(masterKey.Open(activeRow.PrivateKeyEncrypted, KeyAad(activeRow.KeyId)), _engine);
 
             const string certificatesSql = """
                 SELECT thumbprint AS Thumbprint, certificate AS Certificate, private_key_encrypted AS PrivateKeyEncrypted, active AS Active
@@ -195,6 +203,26 @@ public sealed class SigningKeyRing(NpgsqlDataSource dataSource, MasterKey master
         {
             _refreshLock.Release();
         }
+    }
+
+    /// <summary>
+    /// A key of the hub's own, reused from the last snapshot when known (only its status changes), else loaded and,
+    /// by default, given its fixed-base table: the hub verifies its own seals and checkpoints far more than any other.
+    /// </summary>
+    private Sm2PublicKey OwnPublicKey(string keyId, byte[] subjectPublicKeyInfo)
+    {
+        if (_snapshot?.Keys.GetValueOrDefault(keyId)?.PublicKey is { } known)
+        {
+            return known;
+        }
+
+        var key = Sm2PublicKey.FromSubjectPublicKeyInfo(subjectPublicKeyInfo, _engine);
+        if (options.Value.PrecomputeOwnKeys)
+        {
+            key.Precompute();
+        }
+
+        return key;
     }
 
     private static async Task<string?> RetireActiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>

@@ -6,9 +6,9 @@ namespace Hub.Tests.Signing;
 /// <summary>
 /// The managed engine and BouncyCastle, each checking the other over 100,000 random keys and messages in each
 /// direction: what one signs, the other verifies, and a changed message fails in both. BouncyCastle makes this take
-/// minutes on both cores, so it runs alone (see <see cref="CpuBoundCollection"/>).
+/// minutes on both cores, so it runs alone (see <see cref="RunsAlone"/>).
 /// </summary>
-[Collection(nameof(CpuBoundCollection))]
+[Collection(nameof(RunsAlone))]
 public sealed class Sm2DifferentialTests
 {
     private const int Count = 100_000;
@@ -58,5 +58,5 @@ public sealed class Sm2DifferentialTests
 }
 
 /// <summary>Tests that keep every core busy for long: they run after the others, alone, so timing-sensitive tests (provider deadlines) never starve.</summary>
-[CollectionDefinition(nameof(CpuBoundCollection), DisableParallelization = true)]
-public sealed class CpuBoundCollection;
+[CollectionDefinition(nameof(RunsAlone), DisableParallelization = true)]
+public sealed class RunsAlone;

@@ -45,6 +45,7 @@ public static class HubHostingExtensions
         AddOptions<DemoOptions>(services, DemoOptions.SectionName);
         AddOptions<AuditOptions>(services, AuditOptions.SectionName);
         AddOptions<ExchangeOptions>(services, ExchangeOptions.SectionName);
+        AddOptions<SigningOptions>(services, SigningOptions.SectionName);
         services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
         services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
         services.AddSingleton<IValidateOptions<EmbeddedOptions>, EmbeddedOptionsValidator>();
@@ -56,6 +57,7 @@ public static class HubHostingExtensions
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddSingleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SigningOptions>, SigningOptionsValidator>();
         services.TryAddTimeProvider();
 
         AddStorage(services);
