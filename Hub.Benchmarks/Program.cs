@@ -17,6 +17,11 @@ internal static class EntryPoint
             return await AuditAppendLoad.RunAsync(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "ct-check")
+        {
+            return Timing.ConstantTimeCheck.Run(args[1..], Console.Out);
+        }
+
         if (args.Length > 0 && args[0] == "load")
         {
             return await LoadHarness.RunAsync(args[1..], Console.Out);

@@ -66,6 +66,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
             ["Hub:RateLimit:Burst"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Hub:Exchange:AllowPlaintextProviders"] = "true",
+            ["Hub:Signing:Engine"] = options.Engine,
         };
         if (options.ConnectionString is { } connectionString)
         {

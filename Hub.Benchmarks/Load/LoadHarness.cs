@@ -22,20 +22,27 @@ internal static class LoadHarness
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var options = LoadOptions.Parse(args);
-        await using var hub = await HubUnderLoad.StartAsync(options, options.Json ? TextWriter.Null : output);
-        var results = await RunScenariosAsync(hub, options);
+        var results = new List<ScenarioResult>();
+        foreach (var engine in options.Engines)
+        {
+            // One hub per engine, each with its own echo baseline, in this one run.
+            var run = options with { Engine = engine };
+            await using var hub = await HubUnderLoad.StartAsync(run, options.Json ? TextWriter.Null : output);
+            results.AddRange((await RunScenariosAsync(hub, run)).Select(r => r with { Engine = engine }));
+        }
+
         if (options.Json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(results, Indented));
         }
         else
         {
-            await output.WriteLineAsync("| scenario | in flight | requests/s | vs echo | p50 ms | p90 ms | p99 ms | max ms | errors |");
-            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|");
+            await output.WriteLineAsync("| engine | scenario | in flight | requests/s | vs echo | p50 ms | p90 ms | p99 ms | max ms | errors |");
+            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in results)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"| {r.Scenario} | {r.Concurrency} | {r.RequestsPerSecond:0} | {(double.IsNaN(r.RatioToEcho) ? "—" : $"{r.RatioToEcho:P0}")} | {r.P50Ms:0.00} | {r.P90Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.Errors} |"));
+                    $"| {r.Engine} | {r.Scenario} | {r.Concurrency} | {r.RequestsPerSecond:0} | {(double.IsNaN(r.RatioToEcho) ? "—" : $"{r.RatioToEcho:P0}")} | {r.P50Ms:0.00} | {r.P90Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.Errors} |"));
             }
         }
 
@@ -45,7 +52,7 @@ internal static class LoadHarness
     public static async Task<List<ScenarioResult>> RunScenariosAsync(HubUnderLoad hub, LoadOptions options)
     {
         // echo always runs first: every ratio is against the transport measured in this run.
-        var names = options.Scenario == "all" ? LoadOptions.Scenarios : ["echo", options.Scenario];
+        var names = options.Scenario == "all" ? LoadOptions.Scenarios : ["echo", .. options.Scenario.Split(',')];
         var results = new List<ScenarioResult>();
         foreach (var name in names.Distinct())
         {

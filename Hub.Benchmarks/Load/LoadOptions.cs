@@ -21,6 +21,12 @@ internal sealed record LoadOptions
 
     public bool Json { get; init; }
 
+    /// <summary>The SM2 engine of the hub under load (<c>Hub:Signing:Engine</c>).</summary>
+    public string Engine { get; init; } = "Managed";
+
+    /// <summary>Engines to run, one hub each: <c>--engine Managed|BouncyCastle|both</c>.</summary>
+    public IReadOnlyList<string> Engines { get; init; } = ["Managed"];
+
     public static LoadOptions Parse(string[] args)
     {
         string? Value(string name)
@@ -39,9 +45,16 @@ internal sealed record LoadOptions
             Licenses = Number("--licenses", 100_000),
             ConnectionString = Value("--connection-string"),
             Json = args.Contains("--json"),
+            Engines = (Value("--engine") ?? "Managed") switch
+            {
+                "both" => ["BouncyCastle", "Managed"],
+                "Managed" or "BouncyCastle" => [Value("--engine") ?? "Managed"],
+                var other => throw new ArgumentException($"unknown engine '{other}': Managed, BouncyCastle or both"),
+            },
         };
-        return options.Scenario == "all" || Scenarios.Contains(options.Scenario)
+        var unknown = options.Scenario == "all" ? [] : options.Scenario.Split(',').Where(s => !Scenarios.Contains(s)).ToList();
+        return unknown.Count == 0
             ? options
-            : throw new ArgumentException($"unknown scenario '{options.Scenario}': {string.Join(", ", Scenarios)} or all");
+            : throw new ArgumentException($"unknown scenario '{string.Join(",", unknown)}': {string.Join(", ", Scenarios)}, a comma-separated list, or all");
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Hub.Signing.Sm2.Managed;
 
 /// <summary>
@@ -108,17 +111,39 @@ internal sealed class FixedBaseTable
         return (d, sign & 1);
     }
 
-    /// <summary>Entry |digit| of window i by reading all 32 (zero digit: an unused dummy).</summary>
+    /// <summary>
+    /// Entry |digit| of window i by reading all 32 and keeping the one whose mask is set (zero digit: all zeros, unused).
+    /// Each entry is 64 bytes: two 256-bit vectors when the hardware has them.
+    /// </summary>
     private AffinePoint Lookup(int window, ulong digit)
     {
-        var result = default(AffinePoint);
         var row = window * PerWindow;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var first = ref Unsafe.As<AffinePoint, ulong>(ref _points[row]);
+            var low = Vector256<ulong>.Zero;
+            var high = Vector256<ulong>.Zero;
+            for (var j = 0; j < PerWindow; j++)
+            {
+                var mask = Vector256.Create(Limbs.EqualMask((ulong)j + 1, digit));
+                low |= Vector256.LoadUnsafe(ref first, (nuint)(j * 8)) & mask;
+                high |= Vector256.LoadUnsafe(ref first, (nuint)((j * 8) + 4)) & mask;
+            }
+
+            var picked = default(AffinePoint);
+            ref var target = ref Unsafe.As<AffinePoint, ulong>(ref picked);
+            low.StoreUnsafe(ref target);
+            high.StoreUnsafe(ref target, 4);
+            return picked;
+        }
+
+        var result = default(AffinePoint);
         for (var j = 0; j < PerWindow; j++)
         {
             var mask = Limbs.EqualMask((ulong)j + 1, digit);
             ref readonly var candidate = ref _points[row + j];
-            result.X = Fp.Select(result.X, candidate.X, mask);
-            result.Y = Fp.Select(result.Y, candidate.Y, mask);
+            result.X = new Fp(result.X.L0 | (candidate.X.L0 & mask), result.X.L1 | (candidate.X.L1 & mask), result.X.L2 | (candidate.X.L2 & mask), result.X.L3 | (candidate.X.L3 & mask));
+            result.Y = new Fp(result.Y.L0 | (candidate.Y.L0 & mask), result.Y.L1 | (candidate.Y.L1 & mask), result.Y.L2 | (candidate.Y.L2 & mask), result.Y.L3 | (candidate.Y.L3 & mask));
         }
 
         return result;
