@@ -16,19 +16,26 @@ namespace Hub.Benchmarks.Load;
 
 /// <summary>
 /// A real hub for the load harness: started in this process on a free loopback port (its own embedded PostgreSQL
-/// unless a connection string is given), with callers, a license type, a matter and N licenses issued through the
-/// real IssueLicense path, and a provider system on another loopback port serving a granted data resource.
+/// unless a connection string is given), or one already running at <c>--url</c> (set up through its API with an ADMIN
+/// key); either way with callers, a license type, a matter and N licenses issued through the real IssueLicense path,
+/// and a provider system on another loopback port serving a granted data resource.
 /// </summary>
 internal sealed class HubUnderLoad : IAsyncDisposable
 {
     public const string TypeCode = "11610100MB0000000J101";
     public const string MatterCode = "LOAD-MATTER";
     public const string ResourceCode = "LOAD-RESOURCE";
-    private const string Org = "11610100MB1000000Q";
-    private readonly WebApplication _app;
-    private readonly string _state;
 
-    private HubUnderLoad(WebApplication app, string state, GrpcChannel channel, LoopbackProvider provider)
+    /// <summary>This run's data resource (the code carries the run, so runs against one running hub do not collide).</summary>
+    public string QueryResource => ResourceCode + "-" + _run;
+    private const string Org = "11610100MB1000000Q";
+    private readonly WebApplication? _app;
+    private readonly string? _state;
+
+    /// <summary>Tells this run's callers and license numbers apart from earlier runs against the same running hub.</summary>
+    private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    private HubUnderLoad(WebApplication? app, string? state, GrpcChannel channel, LoopbackProvider provider)
     {
         _app = app;
         _state = state;
@@ -38,6 +45,12 @@ internal sealed class HubUnderLoad : IAsyncDisposable
 
     /// <summary>The provider system behind <see cref="ResourceCode"/>: it knows every key.</summary>
     public LoopbackProvider Provider { get; }
+
+    /// <summary>Where the hub listens (for a hub started here: its h2c port on loopback).</summary>
+    public string Url => "http://" + Channel.Target;
+
+    /// <summary>The ADMIN key the harness set the hub up with.</summary>
+    public string AdminKey { get; private set; } = string.Empty;
 
     public string ConsumerKey { get; private set; } = string.Empty;
 
@@ -51,6 +64,14 @@ internal sealed class HubUnderLoad : IAsyncDisposable
 
     public static async Task<HubUnderLoad> StartAsync(LoadOptions options, TextWriter progress)
     {
+        if (options.Url is { } url)
+        {
+            var remoteAdminKey = options.AdminApiKey ?? throw new ArgumentException("--url needs an ADMIN key: --admin-key-file FILE or HUB_ADMIN_API_KEY");
+            var external = new HubUnderLoad(null, null, OpenChannel(url), await StartProviderAsync());
+            await external.SeedAsync(remoteAdminKey, options.Licenses, options.Concurrency, progress);
+            return external;
+        }
+
         var state = Directory.CreateTempSubdirectory("hub-load-").FullName;
         var port = EmbeddedPostgres.ChoosePort(0);
         var adminKey = "hub_load-admin-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -81,14 +102,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         var app = builder.Build();
         app.MapHub();
         await app.StartAsync();
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-        });
-        var provider = await LoopbackProvider.StartAsync();
-        provider.State.RecordRequests = false;
-        provider.State.DefaultRecord = new Dictionary<string, string> { ["insured_status"] = "正常参保", ["name"] = "压测用户", ["phone"] = "13812345678" };
-        var hub = new HubUnderLoad(app, state, channel, provider);
+        var hub = new HubUnderLoad(app, state, OpenChannel($"http://127.0.0.1:{port}"), await StartProviderAsync());
         await hub.SeedAsync(adminKey, options.Licenses, options.Concurrency, progress);
         return hub;
     }
@@ -99,6 +113,11 @@ internal sealed class HubUnderLoad : IAsyncDisposable
     {
         Channel.Dispose();
         await Provider.DisposeAsync();
+        if (_app is null || _state is null)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
         var record = Path.Combine(_state, "postgres.json");
@@ -127,14 +146,28 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         Face = { ["category"] = "A类", ["address"] = "陕西省西安市雁塔区科技路1号" },
     };
 
+    private static GrpcChannel OpenChannel(string url) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+    });
+
+    private static async Task<LoopbackProvider> StartProviderAsync()
+    {
+        var provider = await LoopbackProvider.StartAsync();
+        provider.State.RecordRequests = false;
+        provider.State.DefaultRecord = new Dictionary<string, string> { ["insured_status"] = "正常参保", ["name"] = "压测用户", ["phone"] = "13812345678" };
+        return provider;
+    }
+
     private async Task SeedAsync(string adminKey, int licenses, int concurrency, TextWriter progress)
     {
+        AdminKey = adminKey;
         var admin = new AdminService.AdminServiceClient(Channel);
         async Task<string> Register(Role role, string system) => (await admin.RegisterCallerAsync(new RegisterCallerRequest
         {
             OrgCode = Org,
             OrgName = "压测单位",
-            SystemName = system,
+            SystemName = $"{system}-{_run}",
             Roles = { role },
             Clearance = DataLevel.L2Internal,
         }, Key(adminKey))).ApiKey;
@@ -168,7 +201,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
 
         await catalogue.RegisterDataResourceAsync(new RegisterDataResourceRequest
         {
-            ResourceCode = ResourceCode,
+            ResourceCode = ResourceCode + "-" + _run,
             Name = "压测共享数据",
             ProviderOrgCode = Org,
             ProviderEndpoint = Provider.Endpoint,
@@ -185,7 +218,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         await new Hub.Exchange.V1.DataExchangeService.DataExchangeServiceClient(Channel).RequestGrantAsync(new Hub.Exchange.V1.RequestGrantRequest
         {
             RequestId = "load-grant",
-            ResourceCode = ResourceCode,
+            ResourceCode = ResourceCode + "-" + _run,
             Fields = { "insured_status", "name", "phone" },
             Purpose = "压测共享查询",
         }, Key(ConsumerKey));
@@ -200,7 +233,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
             while ((n = Interlocked.Increment(ref next)) < licenses)
             {
                 var holder = CitizenId(n);
-                var response = await client.IssueLicenseAsync(IssueRequest($"SEED-{n:0000000}", holder), Key(IssuerKey));
+                var response = await client.IssueLicenseAsync(IssueRequest($"SEED-{_run}-{n:0000000}", holder), Key(IssuerKey));
                 seeded.Add((response.License.Identifier, holder));
                 if (n % 10_000 == 9_999)
                 {

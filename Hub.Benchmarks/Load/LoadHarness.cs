@@ -106,7 +106,7 @@ internal static class LoadHarness
             "query" => async i => await exchange.QueryAsync(new QueryRequest
             {
                 RequestId = Guid.NewGuid().ToString(),
-                ResourceCode = HubUnderLoad.ResourceCode,
+                ResourceCode = hub.QueryResource,
                 Key = seeded[i % seeded.Count].HolderId,
                 Purpose = "压测共享查询",
             }, consumer),

@@ -16,6 +16,12 @@ internal sealed record LoadOptions
     /// <summary>Licenses seeded through IssueLicense before measuring (in-process hub only).</summary>
     public int Licenses { get; init; } = 100_000;
 
+    /// <summary>A hub already running (e.g. http://127.0.0.1:5000) instead of one started in this process.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The running hub's ADMIN key, to register the harness's callers and data (<c>--admin-key-file</c> or HUB_ADMIN_API_KEY).</summary>
+    public string? AdminApiKey { get; init; }
+
     /// <summary>An existing database for the in-process hub (default: a private embedded cluster).</summary>
     public string? ConnectionString { get; init; }
 
@@ -44,12 +50,19 @@ internal sealed record LoadOptions
             Concurrency = Number("--concurrency", 32),
             Licenses = Number("--licenses", 100_000),
             ConnectionString = Value("--connection-string"),
+            Url = Value("--url"),
+            AdminApiKey = Value("--admin-key-file") is { } keyFile
+                ? File.ReadAllText(keyFile).Trim()
+                : Environment.GetEnvironmentVariable("HUB_ADMIN_API_KEY"),
             Json = args.Contains("--json"),
-            Engines = (Value("--engine") ?? "Managed") switch
+            Engines = (Value("--url"), Value("--engine") ?? "Managed") switch
             {
-                "both" => ["BouncyCastle", "Managed"],
-                "Managed" or "BouncyCastle" => [Value("--engine") ?? "Managed"],
-                var other => throw new ArgumentException($"unknown engine '{other}': Managed, BouncyCastle or both"),
+                // A running hub signs with whatever engine it is configured for.
+                ({ }, _) when Value("--engine") is not null => throw new ArgumentException("--engine applies only to the hub the harness starts, not to --url"),
+                ({ }, _) => ["as configured"],
+                (_, "both") => ["BouncyCastle", "Managed"],
+                (_, "Managed" or "BouncyCastle") => [Value("--engine") ?? "Managed"],
+                (_, var other) => throw new ArgumentException($"unknown engine '{other}': Managed, BouncyCastle or both"),
             },
         };
         var unknown = options.Scenario == "all" ? [] : options.Scenario.Split(',').Where(s => !Scenarios.Contains(s)).ToList();

@@ -26,4 +26,22 @@ public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
         });
         Assert.All(results.Skip(1), r => Assert.False(double.IsNaN(r.RatioToEcho)));
     }
+
+    [Fact]
+    public async Task AgainstARunningHub_SetsItselfUpThroughTheApi_AndRunsAgainWithoutCollisions()
+    {
+        var options = new LoadOptions { DurationSeconds = 1, Concurrency = 2, Licenses = 10, ConnectionString = postgres.CreateDatabase() };
+        await using var running = await HubUnderLoad.StartAsync(options, TextWriter.Null);
+        var remote = options with { ConnectionString = null, Url = running.Url, AdminApiKey = running.AdminKey };
+
+        foreach (var run in (int[])[1, 2])
+        {
+            await using var hub = await HubUnderLoad.StartAsync(remote, TextWriter.Null);
+            var results = await LoadHarness.RunScenariosAsync(hub, remote with { Scenario = "verify,query,issue" });
+
+            Assert.Equal(["echo", "verify", "query", "issue"], results.Select(r => r.Scenario));
+            Assert.All(results, r => Assert.Equal(0, r.Errors));
+            Assert.Equal(10, hub.Seeded.Count);
+        }
+    }
 }
