@@ -7,6 +7,7 @@ using Hub.Adapters.Ports;
 using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
+using Hub.Core.Disclosure;
 using Hub.Core.Errors;
 using Hub.Core.Holders;
 using Hub.Core.Ports;
@@ -143,14 +144,11 @@ public sealed class PresentationService(
             shown.ValidUntil = ChinaCalendar.ToDate(until);
         }
 
-        foreach (var field in token.Fields.Where(f => f != HolderNameField))
-        {
-            if (license.Face.TryGetValue(field, out var value))
-            {
-                shown.Face[field] = value;
-                shown.Disclosure.Add(new FieldDisclosure { Field = field, Decision = DisclosureDecision.Plain, Rule = "holder-presented" });
-            }
-        }
+        // The holder chose these fields for this token: the policy's holder-presented rule, over those fields only.
+        var presented = license.Fields.Where(f => token.Fields.Contains(f.Name));
+        var disclosed = DisclosurePolicy.Apply(presented, license.Face, DisclosureContext.HolderPresented(caller.Clearance));
+        shown.Face.Add(disclosed.Values.ToDictionary());
+        shown.Disclosure.Add(disclosed.Decisions);
 
         var entry = await accessLog.AppendAsync(Record(caller, license, purpose, token.Fields, "VALID"), cancellationToken);
         return new VerifyPresentationResponse { Valid = true, License = shown, Receipt = entry.ToReceipt() };

@@ -11,6 +11,7 @@ public sealed record DisclosureContext(DataLevel Clearance, string? FullAccessRu
 {
     public const string IssuerRule = "issuer-org";
     public const string HolderRule = "holder-self";
+    public const string PresentedRule = "holder-presented";
 
     /// <summary>The sharing type of the resource or license type asked about.</summary>
     public SharingType Sharing { get; init; } = SharingType.Unconditional;
@@ -24,6 +25,9 @@ public sealed record DisclosureContext(DataLevel Clearance, string? FullAccessRu
     public static DisclosureContext Issuer(DataLevel clearance) => new(clearance, IssuerRule);
 
     public static DisclosureContext HolderPortal(DataLevel clearance) => new(clearance, HolderRule);
+
+    /// <summary>A verifier reading the fields the holder chose to show in a 亮证 token (only those are passed in).</summary>
+    public static DisclosureContext HolderPresented(DataLevel clearance) => new(clearance, PresentedRule);
 
     /// <summary>A third party reading a license of a type with this sharing type (verification, holder archives).</summary>
     public static DisclosureContext License(DataLevel clearance, SharingType sharing) => new(clearance) { Sharing = sharing };

@@ -75,6 +75,7 @@ public sealed class DisclosurePolicyTests
 
         Assert.Equal("issuer-org", DisclosurePolicy.Decide(l4, DisclosureContext.Issuer(DataLevel.L1Public)).Rule);
         Assert.Equal("holder-self", DisclosurePolicy.Decide(l4, DisclosureContext.HolderPortal(DataLevel.L1Public)).Rule);
+        Assert.Equal("holder-presented", DisclosurePolicy.Decide(l4, DisclosureContext.HolderPresented(DataLevel.L1Public)).Rule);
     }
 
     [Fact]
