@@ -68,7 +68,9 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
     /// another system): the request_id is claimed in a short statement, the work runs holding no connection, and the
     /// response is stored after. A failed outcome (or an exception) releases the claim so a retry runs again; a claim
     /// whose holder died is taken over after <see cref="DetachedClaimTimeout"/>. A concurrent duplicate meanwhile gets
-    /// <c>REQUEST_IN_PROGRESS</c>.
+    /// <c>REQUEST_IN_PROGRESS</c>. These rows commit without waiting for the WAL flush (<c>synchronous_commit =
+    /// off</c>): losing one in a crash only means a retried read runs again — the access-log entry, which is what must
+    /// survive, commits durably on its own.
     /// </summary>
     public async Task<Outcome<TResponse>> RunDetachedAsync<TResponse>(
         Guid callerId,
@@ -81,12 +83,13 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
     {
         var requestHash = SHA256.HashData(request.ToByteArray());
         var now = time.GetUtcNow();
-        const string claim = """
+        const string claim = NoFlush + """
             INSERT INTO idempotency_keys (caller_id, request_id, operation, request_hash, created_at)
             VALUES (@callerId, @requestId, @operation, @requestHash, @now)
             ON CONFLICT (caller_id, request_id) DO UPDATE
                 SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at
-                WHERE idempotency_keys.response IS NULL AND idempotency_keys.created_at < @staleBefore
+                WHERE idempotency_keys.response IS NULL AND idempotency_keys.created_at < @staleBefore;
+            COMMIT;
             """;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
@@ -112,7 +115,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE idempotency_keys SET response = @response WHERE caller_id = @callerId AND request_id = @requestId",
+                NoFlush + "UPDATE idempotency_keys SET response = @response WHERE caller_id = @callerId AND request_id = @requestId; COMMIT;",
                 new { response = protector.Encrypt(outcome.Value.ToByteArray(), Aad(callerId, requestId)), callerId, requestId },
                 cancellationToken: cancellationToken));
             completed = true;
@@ -127,6 +130,9 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
         }
     }
 
+    /// <summary>Opens a transaction whose commit does not wait for the WAL flush (the statement that follows ends with COMMIT).</summary>
+    private const string NoFlush = "BEGIN; SET LOCAL synchronous_commit = off; ";
+
     /// <summary>How long a detached claim with no response blocks its request_id before a retry may take it over.</summary>
     public static readonly TimeSpan DetachedClaimTimeout = TimeSpan.FromMinutes(2);
 
@@ -136,7 +142,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
         {
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
             await connection.ExecuteAsync(
-                "DELETE FROM idempotency_keys WHERE caller_id = @callerId AND request_id = @requestId AND response IS NULL",
+                NoFlush + "DELETE FROM idempotency_keys WHERE caller_id = @callerId AND request_id = @requestId AND response IS NULL; COMMIT;",
                 new { callerId, requestId });
         }
         catch (NpgsqlException)
