@@ -20,7 +20,10 @@ namespace Hub.Benchmarks.Load;
 /// </summary>
 internal static class AuditAppendLoad
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args) => (await MeasureAsync(args, Console.Out)).Checkpoints > 0 ? 0 : 1;
+
+    /// <summary>Runs both measurements, printing a table row for each, and returns what was measured.</summary>
+    public static async Task<AuditAppendResult> MeasureAsync(string[] args, TextWriter output)
     {
         var seconds = Option(args, "--seconds", 10);
         var concurrency = Option(args, "--concurrency", 64);
@@ -32,7 +35,7 @@ internal static class AuditAppendLoad
             await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
             await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).RunAsync(Migration.LoadEmbedded(), CancellationToken.None);
             var single = new PostgresAccessLog(dataSource, TimeProvider.System);
-            var baseline = await MeasureAsync("single transaction per entry (baseline)", r => single.AppendAsync(r, CancellationToken.None), TimeSpan.FromSeconds(seconds), concurrency);
+            var baseline = await MeasureAsync(output, "single transaction per entry (baseline)", r => single.AppendAsync(r, CancellationToken.None), TimeSpan.FromSeconds(seconds), concurrency);
 
             await using (var connection = await dataSource.OpenConnectionAsync())
             {
@@ -53,7 +56,7 @@ internal static class AuditAppendLoad
                     await writer.WriteAsync(CancellationToken.None);
                 }
             });
-            var measured = await MeasureAsync("group commit (reads)", r => group.AppendAsync(r, CancellationToken.None), TimeSpan.FromSeconds(seconds), concurrency);
+            var measured = await MeasureAsync(output, "group commit (reads)", r => group.AppendAsync(r, CancellationToken.None), TimeSpan.FromSeconds(seconds), concurrency);
             await Task.Delay(1500);
             stop.Cancel();
             await checkpointing;
@@ -67,9 +70,9 @@ internal static class AuditAppendLoad
                       FROM access_log a
                       CROSS JOIN LATERAL (SELECT created_at FROM checkpoints WHERE tree_size > a.log_index ORDER BY tree_size LIMIT 1) c) t
                 """);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| group commit vs baseline | {measured / baseline:0.0}× |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| checkpoint lag p50 / p99 / max (checkpoint every {checkpointMs} ms) | {lag.P50 * 1000:0} ms / {lag.P99 * 1000:0} ms / {lag.Max * 1000:0} ms over {lag.Checkpoints} checkpoints |"));
-            return 0;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| group commit vs baseline | {measured / baseline:0.0}× |"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| checkpoint lag p50 / p99 / max (checkpoint every {checkpointMs} ms) | {lag.P50 * 1000:0} ms / {lag.P99 * 1000:0} ms / {lag.Max * 1000:0} ms over {lag.Checkpoints} checkpoints |"));
+            return new AuditAppendResult(baseline, measured, lag.P50, lag.P99, lag.Max, lag.Checkpoints);
         }
         finally
         {
@@ -78,7 +81,7 @@ internal static class AuditAppendLoad
         }
     }
 
-    private static async Task<double> MeasureAsync(string name, Func<AccessRecord, Task<AccessLogEntry>> append, TimeSpan duration, int concurrency)
+    private static async Task<double> MeasureAsync(TextWriter output, string name, Func<AccessRecord, Task<AccessLogEntry>> append, TimeSpan duration, int concurrency)
     {
         var count = 0L;
         var stopwatch = Stopwatch.StartNew();
@@ -93,7 +96,7 @@ internal static class AuditAppendLoad
         });
         await Task.WhenAll(workers);
         var rate = count / stopwatch.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:0} appends/s ({count} in {stopwatch.Elapsed.TotalSeconds:0.0} s, {concurrency} in flight) |"));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:0} appends/s ({count} in {stopwatch.Elapsed.TotalSeconds:0.0} s, {concurrency} in flight) |"));
         return rate;
     }
 
@@ -103,3 +106,6 @@ internal static class AuditAppendLoad
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
     }
 }
+
+/// <summary>What <c>audit-append</c> measured: appends/s for each way, and checkpoint lag in seconds.</summary>
+internal sealed record AuditAppendResult(double BaselinePerSecond, double GroupCommitPerSecond, double LagP50, double LagP99, double LagMax, long Checkpoints);

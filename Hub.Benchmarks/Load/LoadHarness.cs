@@ -22,6 +22,13 @@ internal static class LoadHarness
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var options = LoadOptions.Parse(args);
+        if (options.Scenario == LoadOptions.AuditAppend)
+        {
+            var seconds = options.DurationSeconds.ToString(CultureInfo.InvariantCulture);
+            var inFlight = options.Concurrency.ToString(CultureInfo.InvariantCulture);
+            return (await AuditAppendLoad.MeasureAsync(["--seconds", seconds, "--concurrency", inFlight, .. args], output)).Checkpoints > 0 ? 0 : 1;
+        }
+
         var results = new List<ScenarioResult>();
         foreach (var engine in options.Engines)
         {

@@ -44,4 +44,17 @@ public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
             Assert.Equal(10, hub.Seeded.Count);
         }
     }
+
+    [Fact]
+    public async Task AuditAppend_MeasuresBothWaysOfAppending_AndCheckpointsCatchUp()
+    {
+        using var output = new StringWriter();
+
+        var result = await AuditAppendLoad.MeasureAsync(["--seconds", "1", "--concurrency", "4", "--checkpoint-ms", "200"], output);
+
+        Assert.True(result.BaselinePerSecond > 0);
+        Assert.True(result.GroupCommitPerSecond > 0);
+        Assert.True(result.Checkpoints > 0, output.ToString());
+        Assert.Contains("checkpoint lag p50 / p99 / max", output.ToString(), StringComparison.Ordinal);
+    }
 }
