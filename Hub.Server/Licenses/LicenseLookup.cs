@@ -1,5 +1,6 @@
 using Hub.Core.Ports;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Hub.Server.Licenses;
@@ -19,14 +20,16 @@ public sealed class LicenseLookup : IDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresLicenseStore _store;
     private readonly IChangeNotifier _notifier;
-    private readonly MemoryCache _content = new(new MemoryCacheOptions { SizeLimit = 50_000 });
-    private readonly MemoryCache _state = new(new MemoryCacheOptions { SizeLimit = 200_000 });
+    private readonly MemoryCache _content;
+    private readonly MemoryCache _state;
 
     // Bumped by every eviction: a state read that raced with a change is not cached (it may be the old state).
     private long _epoch;
 
-    public LicenseLookup(NpgsqlDataSource dataSource, PostgresLicenseStore store, IChangeNotifier notifier)
+    public LicenseLookup(NpgsqlDataSource dataSource, PostgresLicenseStore store, IChangeNotifier notifier, IOptions<LicenseOptions> options)
     {
+        _content = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries });
+        _state = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries * 4L });
         _dataSource = dataSource;
         _store = store;
         _notifier = notifier;

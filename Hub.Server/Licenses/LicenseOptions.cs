@@ -15,6 +15,13 @@ public sealed class LicenseOptions
     [MaxLength(10_000)]
     public string[] LegacyUsccAllowList { get; set; } = [];
 
+    /// <summary>
+    /// License versions (decrypted, so never in Redis) each replica keeps in memory for verification, about 2 KB
+    /// each; their states are cached four times as many. Beyond it, reads go to PostgreSQL by index.
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int ContentCacheEntries { get; set; } = 50_000;
+
     public IReadOnlySet<string> LegacyUsccSet => LegacyUsccAllowList.Select(c => c.Trim().ToUpperInvariant()).ToHashSet();
 }
 
