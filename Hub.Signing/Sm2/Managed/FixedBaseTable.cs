@@ -4,15 +4,19 @@ using System.Runtime.Intrinsics;
 namespace Hub.Signing.Sm2.Managed;
 
 /// <summary>
-/// Precomputed multiples of one point P for k·P without doublings: for each of 43 six-bit windows i, the affine points
-/// j·2⁶ⁱ·P for j = 1…32 (88 KB). With the scalar recoded into signed digits in [−32, 32] (Booth), k·P is 43 mixed
-/// additions. <see cref="MultiplyConstantTime"/> reads every entry of a window (no secret-dependent index) and
+/// Precomputed multiples of one point P for k·P without doublings: for each of 37 seven-bit windows i, the affine
+/// points j·2⁷ⁱ·P for j = 1…64 (176 KB). With the scalar recoded into signed digits in [−64, 64] (Booth), k·P is 37
+/// mixed additions. <see cref="MultiplyConstantTime"/> reads every entry of a window (no secret-dependent index) and
 /// always adds; <see cref="MultiplyVartime"/> skips zero digits, for public scalars.
 /// </summary>
 internal sealed class FixedBaseTable
 {
-    public const int Windows = 43;
-    public const int PerWindow = 32;
+    /// <summary>Bits per window. 7 (37 additions, 64 entries a window) measured faster than 6 (43, 32).</summary>
+    public const int Width = 7;
+    public const int PerWindow = 1 << (Width - 1);
+
+    /// <summary>Enough windows for a 257-bit signed recoding of any scalar below n.</summary>
+    public const int Windows = (257 + Width - 1) / Width;
 
     private readonly AffinePoint[] _points = new AffinePoint[Windows * PerWindow];
 
@@ -30,8 +34,8 @@ internal sealed class FixedBaseTable
                 Curve.AddVartime(jacobian[row + j - 1], windowBase, out jacobian[row + j]);
             }
 
-            // 2⁶ · base: the next window's base.
-            Curve.Double(jacobian[row + PerWindow - 1], out windowBase);  // 64·base
+            // 2^Width · base: the next window's base.
+            Curve.Double(jacobian[row + PerWindow - 1], out windowBase);
         }
 
         BatchToAffine(jacobian, _points);
@@ -87,12 +91,12 @@ internal sealed class FixedBaseTable
         result = acc;
     }
 
-    /// <summary>Seven bits of k from bit 6i − 1 (bit −1 is 0): one Booth window.</summary>
+    /// <summary>Width + 1 bits of k from bit Width·i − 1 (bit −1 is 0): one Booth window.</summary>
     private static ulong Window(in Fn k, int i)
     {
-        var start = (6 * i) - 1;
+        var start = (Width * i) - 1;
         var value = 0UL;
-        for (var b = 0; b < 7; b++)
+        for (var b = 0; b <= Width; b++)
         {
             var index = start + b;
             value |= (index < 0 ? 0 : k.Bit(index)) << b;
@@ -101,11 +105,11 @@ internal sealed class FixedBaseTable
         return value;
     }
 
-    /// <summary>A 7-bit window as a signed digit: (|d| in 0…32, 1 when negative), branch-free.</summary>
+    /// <summary>A (Width + 1)-bit window as a signed digit: (|d| in 0…2^(Width−1), 1 when negative), branch-free.</summary>
     private static (ulong Digit, ulong Negative) Booth(ulong window)
     {
-        var sign = ~((window >> 6) - 1);        // all ones when the top bit is set
-        var d = (1UL << 7) - window - 1;
+        var sign = ~((window >> Width) - 1);    // all ones when the top bit is set
+        var d = (1UL << (Width + 1)) - window - 1;
         d = (d & sign) | (window & ~sign);
         d = (d >> 1) + (d & 1);
         return (d, sign & 1);
