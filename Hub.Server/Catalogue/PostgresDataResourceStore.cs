@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Dapper;
 using Google.Protobuf;
@@ -15,8 +14,7 @@ namespace Hub.Server.Catalogue;
 /// <summary>Shared data resources in PostgreSQL. Registration is idempotent on the resource code and commits with its audit entry.</summary>
 public sealed class PostgresDataResourceStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time)
 {
-    private const int MaxRemembered = 10_000;
-    private readonly ConcurrentDictionary<string, DataResourceDefinition> _known = new(StringComparer.Ordinal);
+    private readonly RegisteredOnceCache<DataResourceDefinition> _known = new();
 
     private const string SelectColumns = """
         SELECT resource_code AS ResourceCode, name AS Name, provider_org_code AS ProviderOrgCode, provider_endpoint AS ProviderEndpoint,
@@ -67,24 +65,14 @@ public sealed class PostgresDataResourceStore(NpgsqlDataSource dataSource, Postg
     }
 
     /// <summary>A registered resource; resources never change once registered, so found ones are kept in memory.</summary>
-    public async Task<DataResourceDefinition?> FindAsync(string resourceCode, CancellationToken cancellationToken)
-    {
-        if (_known.TryGetValue(resourceCode, out var known))
+    public Task<DataResourceDefinition?> FindAsync(string resourceCode, CancellationToken cancellationToken) =>
+        _known.GetAsync(resourceCode, async (code, ct) =>
         {
-            return known;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ResourceRow>(new CommandDefinition(
-            SelectColumns + " WHERE resource_code = @resourceCode", new { resourceCode }, cancellationToken: cancellationToken));
-        var found = row?.ToDefinition();
-        if (found is not null && _known.Count < MaxRemembered)
-        {
-            _known[resourceCode] = found;
-        }
-
-        return found;
-    }
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var row = await connection.QuerySingleOrDefaultAsync<ResourceRow>(new CommandDefinition(
+                SelectColumns + " WHERE resource_code = @code", new { code }, cancellationToken: ct));
+            return row?.ToDefinition();
+        }, cancellationToken);
 
     /// <summary>Ordered by resource code, keyset-paged, filtered by any of: name contains, provider, most sensitive level, sharing type.</summary>
     public async Task<(IReadOnlyList<DataResourceDefinition> Resources, string? NextCursor)> ListAsync(

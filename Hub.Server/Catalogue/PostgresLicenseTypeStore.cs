@@ -15,8 +15,7 @@ namespace Hub.Server.Catalogue;
 /// <summary>License types in PostgreSQL. Registration is idempotent on the type code and commits with its audit entry.</summary>
 public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time)
 {
-    private const int MaxRemembered = 10_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LicenseTypeDefinition> _known = new(StringComparer.Ordinal);
+    private readonly RegisteredOnceCache<LicenseTypeDefinition> _known = new();
 
     private const string SelectColumns = """
         SELECT type_code AS TypeCode, name AS Name, defining_org_code AS DefiningOrgCode, issuer_org_codes AS IssuerOrgCodes,
@@ -63,22 +62,12 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
     }
 
     /// <summary>A registered type; types never change once registered, so found ones are kept in memory.</summary>
-    public async Task<LicenseTypeDefinition?> FindAsync(string typeCode, CancellationToken cancellationToken)
-    {
-        if (_known.TryGetValue(typeCode, out var known))
+    public Task<LicenseTypeDefinition?> FindAsync(string typeCode, CancellationToken cancellationToken) =>
+        _known.GetAsync(typeCode, async (code, ct) =>
         {
-            return known;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var found = await FindAsync(connection, null, typeCode, cancellationToken);
-        if (found is not null && _known.Count < MaxRemembered)
-        {
-            _known[typeCode] = found;
-        }
-
-        return found;
-    }
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            return await FindAsync(connection, null, code, ct);
+        }, cancellationToken);
 
     public static async Task<LicenseTypeDefinition?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string typeCode, CancellationToken cancellationToken)
     {
