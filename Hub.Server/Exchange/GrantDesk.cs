@@ -101,43 +101,32 @@ public sealed class GrantDesk(
             return invalid;
         }
 
-        return await requests.RunOnceAsync<DecideGrantResponse>(caller.Id, requestId, "exchange.DecideGrant", request, async (connection, transaction) =>
-        {
-            var grant = await PostgresGrantStore.LockAsync(connection, transaction, grantId, cancellationToken);
-            if (grant is null)
-            {
-                return NotFound();
-            }
-
-            if (grant.ProviderOrgCode != caller.OrgCode)
-            {
-                return HubError.PermissionDenied("NOT_PROVIDER_OF_RESOURCE", $"only the provider of {grant.ResourceCode} ({grant.ProviderOrgCode}) decides its grants.");
-            }
-
-            var status = grant.StatusOn(today);
-            if (!GrantStatusRules.AwaitsDecision(status))
-            {
-                return HubError.FailedPrecondition("GRANT_NOT_PENDING", $"grant is {GrantStatusName(status)}; only a pending or overdue grant can be decided.");
-            }
-
-            var now = time.GetUtcNow();
-            var decided = grant with
+        var changed = await ChangeAsync(
+            caller,
+            requestId,
+            "exchange.DecideGrant",
+            request,
+            grantId,
+            (grant, status) => grant.ProviderOrgCode != caller.OrgCode
+                ? HubError.PermissionDenied("NOT_PROVIDER_OF_RESOURCE", $"only the provider of {grant.ResourceCode} ({grant.ProviderOrgCode}) decides its grants.")
+                : !GrantStatusRules.AwaitsDecision(status)
+                    ? HubError.FailedPrecondition("GRANT_NOT_PENDING", $"grant is {GrantStatusName(status)}; only a pending or overdue grant can be decided.")
+                    : null,
+            (grant, now) => grant with
             {
                 StoredStatus = request.Approve ? GrantStatus.Approved : GrantStatus.Rejected,
                 DecidedAt = now,
                 DecisionReason = reason,
                 ExpiresOn = request.Approve ? today.AddDays(grant.RequestedDays) : null,
-            };
-            await PostgresGrantStore.DecideAsync(connection, transaction, grantId, decided.StoredStatus, now, caller.Id, reason, decided.ExpiresOn, cancellationToken);
-            await accessLog.AppendAsync(connection, transaction, Audit(caller, "exchange.DecideGrant", decided, decided.StoredStatus), cancellationToken);
-            var resource = await resources.FindAsync(grant.ResourceCode, cancellationToken);
-            return new DecideGrantResponse { Grant = decided.ToMessage(today, resource?.Name ?? string.Empty) };
-        }, cancellationToken);
+            },
+            (connection, transaction, decided) => PostgresGrantStore.DecideAsync(
+                connection, transaction, grantId, decided.StoredStatus, decided.DecidedAt!.Value, caller.Id, reason, decided.ExpiresOn, cancellationToken),
+            cancellationToken);
+        return changed.Failed ? changed.Error : new DecideGrantResponse { Grant = changed.Value };
     }
 
     public async Task<Outcome<RevokeGrantResponse>> RevokeAsync(Caller caller, RevokeGrantRequest request, CancellationToken cancellationToken)
     {
-        var today = ChinaCalendar.Today(time);
         var violations = new Violations();
         var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
         var grantId = GrantId(request.GrantId, violations);
@@ -147,32 +136,22 @@ public sealed class GrantDesk(
             return invalid;
         }
 
-        return await requests.RunOnceAsync<RevokeGrantResponse>(caller.Id, requestId, "exchange.RevokeGrant", request, async (connection, transaction) =>
-        {
-            var grant = await PostgresGrantStore.LockAsync(connection, transaction, grantId, cancellationToken);
-            if (grant is null)
-            {
-                return NotFound();
-            }
-
-            if (!MayManage(caller, grant))
-            {
-                return HubError.PermissionDenied("NOT_PARTY_TO_GRANT", "only the grant's consumer, the resource's provider or the platform team (CATALOGUE) may revoke it.");
-            }
-
-            var status = grant.StatusOn(today);
-            if (!GrantStatusRules.Revocable(status))
-            {
-                return HubError.FailedPrecondition("GRANT_NOT_ACTIVE", $"grant is {GrantStatusName(status)}; only a pending, overdue or approved grant can be revoked.");
-            }
-
-            var now = time.GetUtcNow();
-            var revoked = grant with { StoredStatus = GrantStatus.Revoked, RevokedAt = now, RevokeReason = reason };
-            await PostgresGrantStore.RevokeAsync(connection, transaction, grantId, now, caller.Id, reason, cancellationToken);
-            await accessLog.AppendAsync(connection, transaction, Audit(caller, "exchange.RevokeGrant", revoked, GrantStatus.Revoked), cancellationToken);
-            var resource = await resources.FindAsync(grant.ResourceCode, cancellationToken);
-            return new RevokeGrantResponse { Grant = revoked.ToMessage(today, resource?.Name ?? string.Empty) };
-        }, cancellationToken);
+        var changed = await ChangeAsync(
+            caller,
+            requestId,
+            "exchange.RevokeGrant",
+            request,
+            grantId,
+            (grant, status) => !MayManage(caller, grant)
+                ? HubError.PermissionDenied("NOT_PARTY_TO_GRANT", "only the grant's consumer, the resource's provider or the platform team (CATALOGUE) may revoke it.")
+                : !GrantStatusRules.Revocable(status)
+                    ? HubError.FailedPrecondition("GRANT_NOT_ACTIVE", $"grant is {GrantStatusName(status)}; only a pending, overdue or approved grant can be revoked.")
+                    : null,
+            (grant, now) => grant with { StoredStatus = GrantStatus.Revoked, RevokedAt = now, RevokeReason = reason },
+            (connection, transaction, revoked) => PostgresGrantStore.RevokeAsync(
+                connection, transaction, grantId, revoked.RevokedAt!.Value, caller.Id, reason, cancellationToken),
+            cancellationToken);
+        return changed.Failed ? changed.Error : new RevokeGrantResponse { Grant = changed.Value };
     }
 
     public async Task<Outcome<GetGrantResponse>> GetAsync(Caller caller, GetGrantRequest request, CancellationToken cancellationToken)
@@ -244,6 +223,43 @@ public sealed class GrantDesk(
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// A decision on an existing grant, once per request_id: lock the grant, let <paramref name="refuse"/> say why not
+    /// (given its status today), apply <paramref name="change"/>, save it with its audit entry in one transaction.
+    /// </summary>
+    private async Task<Outcome<Grant>> ChangeAsync(
+        Caller caller,
+        string requestId,
+        string operation,
+        Google.Protobuf.IMessage request,
+        Guid grantId,
+        Func<StoredGrant, GrantStatus, HubError?> refuse,
+        Func<StoredGrant, DateTimeOffset, StoredGrant> change,
+        Func<Npgsql.NpgsqlConnection, Npgsql.NpgsqlTransaction, StoredGrant, Task> save,
+        CancellationToken cancellationToken)
+    {
+        var today = ChinaCalendar.Today(time);
+        return await requests.RunOnceAsync<Grant>(caller.Id, requestId, operation, request, async (connection, transaction) =>
+        {
+            var grant = await PostgresGrantStore.LockAsync(connection, transaction, grantId, cancellationToken);
+            if (grant is null)
+            {
+                return NotFound();
+            }
+
+            if (refuse(grant, grant.StatusOn(today)) is { } refusal)
+            {
+                return refusal;
+            }
+
+            var changed = change(grant, time.GetUtcNow());
+            await save(connection, transaction, changed);
+            await accessLog.AppendAsync(connection, transaction, Audit(caller, operation, changed, changed.StoredStatus), cancellationToken);
+            var resource = await resources.FindAsync(grant.ResourceCode, cancellationToken);
+            return changed.ToMessage(today, resource?.Name ?? string.Empty);
+        }, cancellationToken);
     }
 
     /// <summary>Fields named by a request: unique fields of the resource (unknown ones are violations).</summary>
