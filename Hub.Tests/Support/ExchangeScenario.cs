@@ -1,4 +1,3 @@
-using Hub.Admin.V1;
 using Hub.Audit.V1;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
@@ -67,14 +66,7 @@ public sealed class ExchangeScenario : IAsyncDisposable
     /// <summary>A new consumer system of the consuming department with this clearance; returns its key and caller id.</summary>
     public async Task<(string Key, string CallerId)> NewConsumerAsync(DataLevel clearance, params Role[] extraRoles)
     {
-        var response = await Admin.RegisterCallerAsync(new RegisterCallerRequest
-        {
-            OrgCode = ConsumerOrg,
-            OrgName = "测试消费部门",
-            SystemName = $"consumer-{Guid.NewGuid():N}"[..24],
-            Roles = { extraRoles.Prepend(Role.Consumer) },
-            Clearance = clearance,
-        });
+        var response = await Hub.RegisterCallerAsync(ConsumerOrg, "consumer", clearance, [.. extraRoles.Prepend(Role.Consumer)]);
         return (response.ApiKey, response.CallerId);
     }
 
@@ -160,17 +152,8 @@ public sealed class ExchangeScenario : IAsyncDisposable
         await Provider.DisposeAsync();
     }
 
-    private AdminService.AdminServiceClient Admin => new(Hub.Channel(HubFactory.AdminApiKey));
-
     private async Task<string> RegisterCallerAsync(string org, string system, DataLevel clearance, Role role) =>
-        (await Admin.RegisterCallerAsync(new RegisterCallerRequest
-        {
-            OrgCode = org,
-            OrgName = "测试单位 " + org[..8],
-            SystemName = $"{system}-{Guid.NewGuid():N}"[..20],
-            Roles = { role },
-            Clearance = clearance,
-        })).ApiKey;
+        (await Hub.RegisterCallerAsync(org, system, clearance, role)).ApiKey;
 }
 
 /// <summary>One <see cref="ExchangeScenario"/> shared by the tests of a class.</summary>

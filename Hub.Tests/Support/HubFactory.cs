@@ -66,6 +66,17 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         MaxSendMessageSize = null,
     });
 
+    /// <summary>Registers a calling system through the real AdminService with the bootstrap ADMIN key (a unique system name each time).</summary>
+    public async Task<Hub.Admin.V1.RegisterCallerResponse> RegisterCallerAsync(string org, string system, Hub.Common.V1.DataLevel clearance, params Hub.Common.V1.Role[] roles) =>
+        await new Hub.Admin.V1.AdminService.AdminServiceClient(Channel(AdminApiKey)).RegisterCallerAsync(new Hub.Admin.V1.RegisterCallerRequest
+        {
+            OrgCode = org,
+            OrgName = "测试单位 " + org[..8],
+            SystemName = $"{system}-{Guid.NewGuid():N}"[..Math.Min(system.Length + 13, 40)],
+            Roles = { roles },
+            Clearance = clearance,
+        });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)

@@ -118,12 +118,5 @@ public sealed class LicenseScenario : IAsyncDisposable
     }
 
     private async Task<string> RegisterAsync(string org, string system, DataLevel clearance, Role role) =>
-        (await Admin.RegisterCallerAsync(new RegisterCallerRequest
-        {
-            OrgCode = org,
-            OrgName = "测试单位 " + org[..8],
-            SystemName = $"{system}-{Guid.NewGuid():N}"[..20],
-            Roles = { role },
-            Clearance = clearance,
-        })).ApiKey;
+        (await Hub.RegisterCallerAsync(org, system, clearance, role)).ApiKey;
 }
