@@ -17,6 +17,8 @@ namespace Hub.Server.Catalogue;
 /// <summary>Matters in PostgreSQL; registration is idempotent on the matter code and commits with its audit entry.</summary>
 public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time) : IMatterCatalogue
 {
+    private readonly RegisteredOnceCache<Matter> _known = new();
+
     private const string SelectColumns = """
         SELECT matter_code AS MatterCode, name AS Name, department_code AS DepartmentCode, materials::text AS Materials,
                registered_at AS RegisteredAt
@@ -54,13 +56,15 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
             : ((await GetAsync(normalized.MatterCode, cancellationToken))!, created.Value);
     }
 
-    public async Task<Matter?> GetAsync(string matterCode, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<MatterRow>(new CommandDefinition(
-            SelectColumns + " WHERE matter_code = @matterCode", new { matterCode }, cancellationToken: cancellationToken));
-        return row?.ToMessage();
-    }
+    /// <summary>A registered matter; matters never change once registered, so found ones are kept in memory (do not modify it).</summary>
+    public Task<Matter?> GetAsync(string matterCode, CancellationToken cancellationToken) =>
+        _known.GetAsync(matterCode, async (code, ct) =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var row = await connection.QuerySingleOrDefaultAsync<MatterRow>(new CommandDefinition(
+                SelectColumns + " WHERE matter_code = @code", new { code }, cancellationToken: ct));
+            return row?.ToMessage();
+        }, cancellationToken);
 
     public async Task<MatterDefinition?> FindAsync(string matterCode, CancellationToken cancellationToken)
     {

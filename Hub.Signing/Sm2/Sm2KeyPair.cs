@@ -20,7 +20,9 @@ public sealed class Sm2KeyPair
         Engine = engine;
         BouncyCastlePrivate = new ECPrivateKeyParameters(d, Sm2Curve.Parameters);
         Span<byte> scalar = stackalloc byte[32];
-        d.ToByteArrayUnsigned().CopyTo(scalar[(32 - d.ToByteArrayUnsigned().Length)..]);
+        var magnitude = d.ToByteArrayUnsigned();
+        magnitude.CopyTo(scalar[(32 - magnitude.Length)..]);
+        CryptographicOperations.ZeroMemory(magnitude);
         Managed = new ManagedPrivateKey(scalar);
         var q = ManagedSm2.PublicPoint(scalar);
         CryptographicOperations.ZeroMemory(scalar);
