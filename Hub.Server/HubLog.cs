@@ -69,6 +69,9 @@ internal static partial class HubLog
     [LoggerMessage(1104, LogLevel.Error, "Writing a batch of {Count} access-log entries failed; those calls are refused")]
     public static partial void AccessLogBatchFailed(this ILogger logger, int count, Exception exception);
 
+    [LoggerMessage(1106, LogLevel.Warning, "A committed change's access-log entry is not sequenced yet; it stays queued and the log writer's next cycle takes it")]
+    public static partial void SequencingDelayed(this ILogger logger, Exception exception);
+
     [LoggerMessage(1105, LogLevel.Warning, "{Method} failed: the database is unavailable")]
     public static partial void DatabaseUnavailable(this ILogger logger, string method, Exception exception);
 

@@ -15,7 +15,7 @@ namespace Hub.Benchmarks.Load;
 
 /// <summary>
 /// Access-log throughput and checkpoint lag on a private, durable PostgreSQL (fsync on, as in production).
-/// Baseline: one transaction per entry (how writes append). Measured: the group-commit appender reads use, with
+/// Baseline: one transaction per entry, sequenced after its commit (how writes append). Measured: the group-commit appender reads use, with
 /// the checkpointer signing on the hub's default cadence (Hub:Audit). Lag = checkpoint commit time − entry time.
 /// </summary>
 internal static class AuditAppendLoad
@@ -34,8 +34,15 @@ internal static class AuditAppendLoad
         {
             await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
             await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).RunAsync(Migration.LoadEmbedded(), CancellationToken.None);
-            var single = new PostgresAccessLog(dataSource, TimeProvider.System);
-            var baseline = await MeasureAsync(output, "single transaction per entry (baseline)", r => single.AppendAsync(r, CancellationToken.None), TimeSpan.FromSeconds(seconds), concurrency);
+            await using var group = new GroupCommitAccessLog(dataSource, TimeProvider.System, NullLogger<GroupCommitAccessLog>.Instance);
+            var single = new PostgresAccessLog(group, TimeProvider.System, NullLogger<PostgresAccessLog>.Instance);
+            var baseline = await MeasureAsync(output, "one transaction per entry, sequenced after commit (how writes append; baseline)", async r =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await single.AppendAsync(connection, transaction, r, CancellationToken.None);
+                await single.CommitAsync(transaction, CancellationToken.None);
+            }, TimeSpan.FromSeconds(seconds), concurrency);
 
             await using (var connection = await dataSource.OpenConnectionAsync())
             {
@@ -46,7 +53,6 @@ internal static class AuditAppendLoad
             var keys = new SigningKeyRing(dataSource, master, single, Options.Create(new SigningOptions()), TimeProvider.System);
             await keys.InitializeAsync("CN=bench", CancellationToken.None);
             var writer = new CheckpointWriter(dataSource, keys, Options.Create(new AuditOptions()), TimeProvider.System, NullLogger<CheckpointWriter>.Instance);
-            await using var group = new GroupCommitAccessLog(dataSource, TimeProvider.System, NullLogger<GroupCommitAccessLog>.Instance);
             using var stop = new CancellationTokenSource();
             var checkpointing = Task.Run(async () =>
             {
@@ -81,7 +87,7 @@ internal static class AuditAppendLoad
         }
     }
 
-    private static async Task<double> MeasureAsync(TextWriter output, string name, Func<AccessRecord, Task<AccessLogEntry>> append, TimeSpan duration, int concurrency)
+    private static async Task<double> MeasureAsync(TextWriter output, string name, Func<AccessRecord, Task> append, TimeSpan duration, int concurrency)
     {
         var count = 0L;
         var stopwatch = Stopwatch.StartNew();

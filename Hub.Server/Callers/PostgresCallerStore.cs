@@ -107,7 +107,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
             ObjectId = id.ToString(),
             Outcome = "OK",
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await accessLog.CommitAsync(transaction, cancellationToken);
 
         var roles = caller.Roles.ToHashSet();
         return new CallerRecord(
@@ -159,7 +159,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
             ObjectId = callerId.ToString(),
             Outcome = "OK",
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await accessLog.CommitAsync(transaction, cancellationToken);
         return row.ToRecord() with { DisabledAt = now, DisabledReason = reason };
     }
 

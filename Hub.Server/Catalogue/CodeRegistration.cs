@@ -39,7 +39,7 @@ internal static class CodeRegistration
         }
 
         await accessLog.AppendAsync(connection, transaction, audit, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await accessLog.CommitAsync(transaction, cancellationToken);
         return true;
     }
 }

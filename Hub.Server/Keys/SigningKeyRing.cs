@@ -92,7 +92,7 @@ public sealed class SigningKeyRing(
             ObjectId = key.KeyId,
             Outcome = "OK",
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await accessLog.CommitAsync(transaction, cancellationToken);
         await RefreshAsync(cancellationToken);
         return (key.KeyId, retired ?? string.Empty);
     }
@@ -136,7 +136,7 @@ public sealed class SigningKeyRing(
             ObjectId = keyId,
             Outcome = "OK",
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await accessLog.CommitAsync(transaction, cancellationToken);
         await RefreshAsync(cancellationToken);
         return (keyId, newKeyId ?? Snapshot.Active.KeyId);
     }

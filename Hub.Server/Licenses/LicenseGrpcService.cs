@@ -2,11 +2,12 @@ using Grpc.Core;
 using Hub.Common.V1;
 using Hub.Core.Callers;
 using Hub.Licenses.V1;
+using Hub.Server.Licenses.Import;
 
 namespace Hub.Server.Licenses;
 
-/// <summary>Adapts licenses.proto to <see cref="LicenseIssuer"/> and <see cref="LicenseReader"/>.</summary>
-public sealed class LicenseGrpcService(LicenseIssuer issuer, LicenseReader reader) : LicenseService.LicenseServiceBase
+/// <summary>Adapts licenses.proto to <see cref="LicenseIssuer"/>, <see cref="LicenseImporter"/> and <see cref="LicenseReader"/>.</summary>
+public sealed class LicenseGrpcService(LicenseIssuer issuer, LicenseImporter importer, LicenseReader reader) : LicenseService.LicenseServiceBase
 {
     [RequiresRole(Role.Issuer)]
     public override async Task<IssueLicenseResponse> IssueLicense(IssueLicenseRequest request, ServerCallContext context) =>
@@ -31,4 +32,16 @@ public sealed class LicenseGrpcService(LicenseIssuer issuer, LicenseReader reade
     [RequiresRole(Role.Issuer, Role.Portal)]
     public override async Task<ExportLicenseDocumentResponse> ExportLicenseDocument(ExportLicenseDocumentRequest request, ServerCallContext context) =>
         (await reader.ExportAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+
+    /// <summary>Answers each batch in order once its licenses and audit entries have committed; a bad batch ends the stream.</summary>
+    [RequiresRole(Role.Issuer)]
+    public override async Task ImportLicenses(IAsyncStreamReader<ImportLicensesRequest> requestStream, IServerStreamWriter<ImportLicensesResponse> responseStream, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            var answer = (await importer.ImportBatchAsync(caller, batch, context.CancellationToken)).ValueOrThrow();
+            await responseStream.WriteAsync(answer, context.CancellationToken);
+        }
+    }
 }

@@ -3,7 +3,6 @@ using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
-using Hub.Core.Holders;
 using Hub.Core.Time;
 using Hub.Core.Validation;
 using Hub.Licenses.V1;
@@ -12,7 +11,7 @@ using Hub.Server.Infrastructure.Postgres;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Signing.Identifiers;
-using Microsoft.Extensions.Options;
+using Hub.Signing.Sm2;
 using Npgsql;
 
 namespace Hub.Server.Licenses;
@@ -24,76 +23,58 @@ namespace Hub.Server.Licenses;
 public sealed class LicenseIssuer(
     IdempotentRequests requests,
     LicenseLookup lookup,
-    PostgresLicenseTypeStore types,
+    NewLicenseValidator validator,
     PostgresLicenseStore store,
+    LicenseSerials serials,
     SigningKeyRing keys,
     DataProtector protector,
     PostgresAccessLog accessLog,
-    IOptions<LicenseOptions> options,
     TimeProvider time)
 {
-    public const int MaxFaceFields = 100;
-
     public async Task<Outcome<IssueLicenseResponse>> IssueAsync(Caller caller, IssueLicenseRequest request, CancellationToken cancellationToken)
     {
         var today = ChinaCalendar.Today(time);
         var violations = new Violations();
         var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
-        var typeCode = violations.Text("type_code", request.TypeCode, LicenseIdentifier.TypeCodeLength).ToUpperInvariant();
-        var number = violations.Text("license_number", request.LicenseNumber, InputLimits.CodeLength);
-        var holder = HolderInput.Parse(request.Holder, "holder", violations, today, options.Value.LegacyUsccSet);
-        var validFrom = ChinaCalendar.Parse(request.ValidFrom, "valid_from", violations, required: true);
-        var validUntil = ChinaCalendar.Parse(request.ValidUntil, "valid_until", violations, required: false);
-        if (validFrom is { } from && validUntil is { } until && until < from)
+        var validated = await validator.ValidateAsync(
+            caller.OrgCode,
+            new NewLicenseFields(request.TypeCode, request.LicenseNumber, request.Holder, request.ValidFrom, request.ValidUntil, request.Face),
+            violations,
+            today,
+            cancellationToken);
+        if (validated.Failed)
         {
-            violations.Add("valid_until", "must not be before valid_from");
+            return validated.Error;
         }
 
-        if (request.Face.Count > MaxFaceFields)
-        {
-            violations.Add("face", $"at most {MaxFaceFields} fields");
-        }
+        var (type, number, holder, validFrom, validUntil, face) = validated.Value;
+        var typeCode = type.TypeCode;
 
-        // Types never change once registered, so the face can be checked against it before anything is written,
-        // and every problem with the request is reported at once.
-        var type = typeCode.Length == LicenseIdentifier.TypeCodeLength ? await types.FindAsync(typeCode, cancellationToken) : null;
-        var face = type is null ? [] : ValidateFaceAndHolder(type, holder, request.Face, violations);
-        if (violations.ToError() is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (type is null)
-        {
-            return HubError.NotFound("LICENSE_TYPE_NOT_FOUND", $"no license type has type_code {typeCode}.");
-        }
-
-        if (!type.IssuerOrgCodes.Contains(caller.OrgCode))
-        {
-            return HubError.PermissionDenied("ISSUER_NOT_ALLOWED", $"organisation {caller.OrgCode} is not an issuer of license type {typeCode}.");
-        }
-
+        // Taken before the transaction and outside it (a serial is never waited for under a lock); a retry or a
+        // refused number skips one, which identifiers allow.
+        var serial = await serials.NextAsync(typeCode, caller.OrgCode, today.Year, cancellationToken);
         return await requests.RunOnceAsync<IssueLicenseResponse>(caller.Id, requestId, "licenses.IssueLicense", request, async (connection, transaction) =>
         {
-            if (await PostgresLicenseStore.LicenseNumberTakenAsync(connection, transaction, caller.OrgCode, typeCode, number, cancellationToken))
-            {
-                return HubError.AlreadyExists("LICENSE_NUMBER_EXISTS", "this issuer already issued a license of this type with this license_number.");
-            }
-
             var now = time.GetUtcNow();
-            var serial = await PostgresLicenseStore.NextSerialAsync(connection, transaction, typeCode, caller.OrgCode, today.Year, cancellationToken);
             var identifier = new LicenseIdentifier(typeCode, caller.OrgCode, serial, 1);
             var content = new SealedContent(
-                identifier.ToString(), typeCode, type.Name, number, 1, holder, caller.OrgCode, caller.OrgName,
-                new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero), validFrom!.Value, validUntil, face);
+                identifier.ToString(), typeCode, type.Name, number, 1, holder, caller.OrgCode, caller.OrgName, SealTime(now), validFrom, validUntil, face);
             var licenseId = Guid.CreateVersion7(now);
             var holderIndex = protector.BlindIndex(holder.IdType, holder.IdNumber);
-            await PostgresLicenseStore.InsertLicenseAsync(connection, transaction, licenseId, serial, holderIndex, content, caller.Id, cancellationToken);
-            var stored = await SealAndStoreAsync(connection, transaction, licenseId, content, holderIndex, LicenseStatus.Valid, null, caller.Id, cancellationToken);
+            var sealedVersion = Seal(content, await keys.ActiveKeyAsync(cancellationToken));
+            if (!await store.InsertNewAsync(connection, transaction, licenseId, serial, holderIndex, sealedVersion, caller.Id, now, cancellationToken))
+            {
+                return LicenseNumberExists();
+            }
+
+            var stored = sealedVersion.ToStored(licenseId, holderIndex, LicenseStatus.Valid, null);
             await accessLog.AppendAsync(connection, transaction, Record(caller, "licenses.IssueLicense", stored), cancellationToken);
             return new IssueLicenseResponse { License = LicenseView.Build(stored, type, DisclosureContext.Issuer(caller.Clearance), today).License };
         }, cancellationToken);
     }
+
+    internal static HubError LicenseNumberExists() =>
+        HubError.AlreadyExists("LICENSE_NUMBER_EXISTS", "this issuer already issued a license of this type with this license_number.");
 
     public async Task<Outcome<AmendLicenseResponse>> AmendAsync(Caller caller, AmendLicenseRequest request, CancellationToken cancellationToken)
     {
@@ -108,9 +89,9 @@ public sealed class LicenseIssuer(
         }
 
         var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
-        if (request.Face.Count > MaxFaceFields)
+        if (request.Face.Count > NewLicenseValidator.MaxFaceFields)
         {
-            violations.Add("face", $"at most {MaxFaceFields} fields");
+            violations.Add("face", $"at most {NewLicenseValidator.MaxFaceFields} fields");
         }
 
         if (violations.ToError() is { } invalid)
@@ -139,7 +120,7 @@ public sealed class LicenseIssuer(
             }
 
             var type = (await PostgresLicenseTypeStore.FindAsync(connection, transaction, current.Content.TypeCode, cancellationToken))!;
-            var face = ValidateFaceAndHolder(type, current.Content.Holder, request.Face, violations);
+            var face = NewLicenseValidator.ValidateFaceAndHolder(type, current.Content.Holder, request.Face, violations);
             var newUntil = request.LongTerm ? null : validUntil ?? current.Content.ValidUntil;
             if (newUntil is { } until && until < current.Content.ValidFrom)
             {
@@ -254,32 +235,24 @@ public sealed class LicenseIssuer(
             : HubError.PermissionDenied("NOT_ISSUER_OF_LICENSE", "only the issuing organisation may change this license.");
     }
 
-    private static Dictionary<string, string> ValidateFaceAndHolder(LicenseTypeDefinition type, HolderInput holder, IDictionary<string, string> face, Violations violations)
-    {
-        var organization = HolderIdTypes.IsOrganization(holder.IdType);
-        if (type.HolderKind == Hub.Catalogue.V1.HolderKind.Organization && !organization)
-        {
-            violations.Add("holder.id_type", $"license type {type.TypeCode} is held by organisations: use USCC");
-        }
-        else if (type.HolderKind == Hub.Catalogue.V1.HolderKind.Person && organization)
-        {
-            violations.Add("holder.id_type", $"license type {type.TypeCode} is held by persons: use a personal identifier");
-        }
+    /// <summary>Seals record whole seconds: the canonical JSON's issued_at has no fraction.</summary>
+    internal static DateTimeOffset SealTime(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
-        return FaceValidation.Validate(type, face, violations);
+    /// <summary>Seals a version's content with the active SM2 key (in memory: no database work).</summary>
+    internal static SealedVersion Seal(SealedContent content, Sm2KeyPair key)
+    {
+        var canonical = content.ToCanonicalJson();
+        var bytes = Encoding.UTF8.GetBytes(canonical);
+        return new SealedVersion(content, canonical, Sm3.Hash(bytes), key.Sign(bytes), key.KeyId);
     }
 
     private async Task<StoredLicense> SealAndStoreAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, SealedContent content, byte[] holderIndex,
         LicenseStatus status, string? statusReason, Guid callerId, CancellationToken cancellationToken)
     {
-        var canonical = content.ToCanonicalJson();
-        var key = await keys.ActiveKeyAsync(cancellationToken);
-        var bytes = Encoding.UTF8.GetBytes(canonical);
-        var seal = key.Sign(bytes);
-        await store.InsertVersionAsync(connection, transaction, licenseId, content, canonical, seal, key.KeyId, callerId, time.GetUtcNow(), cancellationToken);
-        return new StoredLicense(licenseId, content.Identifier, content.Version, content.Version, status, statusReason, holderIndex, canonical, content,
-            Hub.Signing.Sm2.Sm3.Hash(bytes), seal, key.KeyId);
+        var sealedVersion = Seal(content, await keys.ActiveKeyAsync(cancellationToken));
+        await store.InsertVersionAsync(connection, transaction, licenseId, sealedVersion, callerId, time.GetUtcNow(), cancellationToken);
+        return sealedVersion.ToStored(licenseId, holderIndex, status, statusReason);
     }
 
     private static AccessRecord Record(Caller caller, string action, StoredLicense license) => new()

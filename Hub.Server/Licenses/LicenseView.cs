@@ -52,6 +52,13 @@ public static class LicenseView
             license.ValidUntil = ChinaCalendar.ToDate(until);
         }
 
+        if (content.IssuedOn is { } issuedOn)
+        {
+            license.IssuedOn = ChinaCalendar.ToDate(issuedOn);
+        }
+
+        license.SourceSystem = content.SourceSystem ?? string.Empty;
+
         foreach (var field in type.Fields)
         {
             if (disclosed.Values.TryGetValue(field.Name, out var value))

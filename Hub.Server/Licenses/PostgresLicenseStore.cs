@@ -1,10 +1,8 @@
-using System.Globalization;
 using System.Text;
 using Dapper;
 using Hub.Licenses.V1;
 using Hub.Server.Infrastructure.Postgres;
 using Hub.Server.Infrastructure.Secrets;
-using Hub.Signing.Sm2;
 using Npgsql;
 
 namespace Hub.Server.Licenses;
@@ -23,51 +21,71 @@ public sealed class PostgresLicenseStore(DataProtector protector)
         FROM license_versions v JOIN licenses l ON l.license_id = v.license_id
         """;
 
-    /// <summary>The next serial for an issuer and type: the year and an 8-digit counter, e.g. 202600000001.</summary>
-    public static async Task<string> NextSerialAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string typeCode, string issuerOrgCode, int year, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts a new license and its first sealed version in one round trip. False when the issuer already has a
+    /// license of this type with this license_number (the unique constraint decides, so two concurrent issues of one
+    /// number cannot both pass); the transaction is then aborted and must be rolled back.
+    /// </summary>
+    public async Task<bool> InsertNewAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, string serial, byte[] holderIndex, SealedVersion version, Guid issuedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string sql = """
-            INSERT INTO license_serials (type_code, issuer_org_code, last_serial) VALUES (@typeCode, @issuerOrgCode, 1)
-            ON CONFLICT (type_code, issuer_org_code) DO UPDATE SET last_serial = license_serials.last_serial + 1
-            RETURNING last_serial
-            """;
-        var next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { typeCode, issuerOrgCode }, transaction, cancellationToken: cancellationToken));
-        return string.Create(CultureInfo.InvariantCulture, $"{year:0000}{next:00000000}");
-    }
-
-    public static async Task<bool> LicenseNumberTakenAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string issuerOrgCode, string typeCode, string licenseNumber, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM licenses WHERE issuer_org_code = @issuerOrgCode AND type_code = @typeCode AND license_number = @licenseNumber)",
-            new { issuerOrgCode, typeCode, licenseNumber },
-            transaction,
-            cancellationToken: cancellationToken));
-
-    public static async Task InsertLicenseAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, string serial, byte[] holderIndex, SealedContent content, Guid issuedBy, CancellationToken cancellationToken)
-    {
-        const string sql = """
+        var content = version.Content;
+        const string sql = $"""
             INSERT INTO licenses (license_id, type_code, issuer_org_code, serial, license_number, holder_index, current_version,
                                   status, status_changed_at, issued_at, issued_by)
-            VALUES (@licenseId, @TypeCode, @IssuerOrgCode, @serial, @LicenseNumber, @holderIndex, 1, 'VALID', @IssuedAt, @IssuedAt, @issuedBy)
+            VALUES (@licenseId, @TypeCode, @IssuerOrgCode, @serial, @LicenseNumber, @holderIndex, 1, 'VALID', @IssuedAt, @IssuedAt, @issuedBy);
+            {InsertVersionSql}
             """;
-        await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            new { licenseId, content.TypeCode, content.IssuerOrgCode, serial, content.LicenseNumber, holderIndex, content.IssuedAt, issuedBy },
-            transaction,
-            cancellationToken: cancellationToken));
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                sql,
+                new
+                {
+                    licenseId,
+                    content.TypeCode,
+                    content.IssuerOrgCode,
+                    serial,
+                    content.LicenseNumber,
+                    holderIndex,
+                    content.IssuedAt,
+                    issuedBy,
+                    content.Identifier,
+                    content.Version,
+                    validFrom = content.ValidFrom.ToDateTime(TimeOnly.MinValue),
+                    validUntil = content.ValidUntil?.ToDateTime(TimeOnly.MinValue),
+                    encrypted = EncryptContent(version),
+                    hash = version.ContentHash,
+                    seal = version.Seal,
+                    sealKeyId = version.SealKeyId,
+                    now,
+                    createdBy = issuedBy,
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == LicenseNumberConstraint)
+        {
+            return false;
+        }
     }
 
-    /// <summary>Stores a sealed version and makes it the license's current one.</summary>
+    /// <summary>The unique constraint on (issuer_org_code, type_code, license_number).</summary>
+    public const string LicenseNumberConstraint = "licenses_issuer_org_code_type_code_license_number_key";
+
+    private const string InsertVersionSql = """
+        INSERT INTO license_versions (identifier, license_id, version, valid_from, valid_until, content_encrypted, content_hash,
+                                      seal, seal_key_id, created_at, created_by)
+        VALUES (@Identifier, @licenseId, @Version, @validFrom, @validUntil, @encrypted, @hash, @seal, @sealKeyId, @now, @createdBy);
+        """;
+
+    /// <summary>Stores a sealed version of an existing license and makes it the license's current one.</summary>
     public async Task InsertVersionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, SealedContent content, string canonicalJson, byte[] seal, string sealKeyId, Guid createdBy, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, SealedVersion version, Guid createdBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(canonicalJson);
-        const string sql = """
-            INSERT INTO license_versions (identifier, license_id, version, valid_from, valid_until, content_encrypted, content_hash,
-                                          seal, seal_key_id, created_at, created_by)
-            VALUES (@Identifier, @licenseId, @Version, @validFrom, @validUntil, @encrypted, @hash, @seal, @sealKeyId, @now, @createdBy);
-            UPDATE licenses SET current_version = @Version WHERE license_id = @licenseId;
-            """;
+        var content = version.Content;
+        const string sql = InsertVersionSql + "UPDATE licenses SET current_version = @Version WHERE license_id = @licenseId;";
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
             new
@@ -77,16 +95,20 @@ public sealed class PostgresLicenseStore(DataProtector protector)
                 content.Version,
                 validFrom = content.ValidFrom.ToDateTime(TimeOnly.MinValue),
                 validUntil = content.ValidUntil?.ToDateTime(TimeOnly.MinValue),
-                encrypted = protector.Encrypt(bytes, Aad(content.Identifier)),
-                hash = Sm3.Hash(bytes),
-                seal,
-                sealKeyId,
+                encrypted = EncryptContent(version),
+                hash = version.ContentHash,
+                seal = version.Seal,
+                sealKeyId = version.SealKeyId,
                 now,
                 createdBy,
             },
             transaction,
             cancellationToken: cancellationToken));
     }
+
+    /// <summary>The sealed content encrypted at rest, bound to its identifier.</summary>
+    public byte[] EncryptContent(SealedVersion version) =>
+        protector.Encrypt(Encoding.UTF8.GetBytes(version.CanonicalJson), Aad(version.Content.Identifier));
 
     public async Task<StoredLicense?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string identifier, bool forUpdate, CancellationToken cancellationToken)
     {

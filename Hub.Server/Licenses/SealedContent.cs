@@ -25,6 +25,12 @@ public sealed record SealedContent(
     DateOnly? ValidUntil,
     IReadOnlyDictionary<string, string> Face)
 {
+    /// <summary>Imported (归集) licenses: when the source system first issued it. Sealed when present.</summary>
+    public DateOnly? IssuedOn { get; init; }
+
+    /// <summary>Imported (归集) licenses: the system it came from. Sealed when present.</summary>
+    public string? SourceSystem { get; init; }
+
     public const string Format = "hub.license.v1";
 
     public string ToCanonicalJson()
@@ -60,6 +66,17 @@ public sealed record SealedContent(
             json["valid_until"] = until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
 
+        // Absent for licenses issued here, so their seals are unchanged.
+        if (IssuedOn is { } issuedOn)
+        {
+            json["issued_on"] = issuedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        if (SourceSystem is { } source)
+        {
+            json["source_system"] = source;
+        }
+
         return CanonicalJson.Serialize(json);
     }
 
@@ -84,6 +101,10 @@ public sealed record SealedContent(
             DateTimeOffset.Parse(json["issued_at"]!.GetValue<string>(), CultureInfo.InvariantCulture),
             DateOnly.ParseExact(json["valid_from"]!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture),
             json["valid_until"] is { } until ? DateOnly.ParseExact(until.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
-            json["face"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()));
+            json["face"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()))
+        {
+            IssuedOn = json["issued_on"] is { } issuedOn ? DateOnly.ParseExact(issuedOn.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+            SourceSystem = json["source_system"]?.GetValue<string>(),
+        };
     }
 }

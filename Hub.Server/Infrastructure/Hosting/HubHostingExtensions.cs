@@ -187,8 +187,11 @@ public static class HubHostingExtensions
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<PostgresLicenseTypeStore>();
         services.AddSingleton<PostgresLicenseStore>();
+        services.AddSingleton<LicenseSerials>();
         services.AddSingleton<LicenseLookup>();
+        services.AddSingleton<NewLicenseValidator>();
         services.AddSingleton<LicenseIssuer>();
+        services.AddSingleton<Hub.Server.Licenses.Import.LicenseImporter>();
         services.AddSingleton<LicenseReader>();
         services.AddSingleton<LicenseVerifier>();
         services.AddSingleton<AuditReader>();

@@ -8,14 +8,36 @@ using NpgsqlTypes;
 namespace Hub.Server.Infrastructure.Postgres;
 
 /// <summary>
-/// The access log for reads: entries from concurrent requests are written together, one transaction and one binary
-/// COPY per batch, so the log is never the bottleneck of a read path. Each caller waits for its batch to commit
-/// before its answer leaves (nothing is disclosed unlogged); if the batch fails, every call in it fails with
-/// <c>Unavailable</c>. Indices come from the same locked log head as single appends, so the order stays one.
+/// The one writer of <c>access_log</c> on this replica, and the sequencer of the write path. Each cycle it locks the
+/// log head, takes the entries that committed write transactions left in <c>access_log_queue</c> and the entries of
+/// concurrent reads waiting in memory, gives them the next dense indices, writes them with one binary COPY and
+/// commits once. The head's lock is held for that short cycle only, never across a request's own transaction, so
+/// writes no longer queue behind each other (docs/architecture.md).
+/// <para>
+/// A read waits for its batch to commit before its answer leaves (nothing is disclosed unlogged); if the batch fails,
+/// every read in it fails with <c>Unavailable</c>. A write waits (<see cref="SequenceCommittedAsync"/>) until a cycle
+/// that began after its commit has drained the queue, so its entry has its index before it answers. Several replicas
+/// may run this loop on one database: the head's row lock orders their cycles, and rows left by a replica that died
+/// are sequenced by the next cycle of any replica (an idle replica sweeps the queue every <see cref="SweepInterval"/>).
+/// </para>
 /// </summary>
 public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 {
+    /// <summary>Most in-memory entries (reads) written by one cycle.</summary>
     public const int MaxBatch = 2000;
+
+    /// <summary>Most queued entries (writes, imports) moved by one cycle; a cycle that takes this many loops again at once.</summary>
+    public const int MaxQueued = 5000;
+
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
+
+    private const string TakeQueued = """
+        SELECT size FROM log_head FOR UPDATE;
+        DELETE FROM access_log_queue WHERE queue_id IN (SELECT queue_id FROM access_log_queue ORDER BY queue_id LIMIT @limit)
+        RETURNING queue_id AS QueueId, occurred_at AS OccurredAt, caller_id AS CallerId, action AS Action, object_type AS ObjectType,
+                  object_id AS ObjectId, holder_index AS HolderIndex, purpose AS Purpose, matter_code AS MatterCode,
+                  case_number AS CaseNumber, fields AS Fields, outcome AS Outcome;
+        """;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
@@ -33,9 +55,20 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 
     public async Task<AccessLogEntry> AppendAsync(AccessRecord record, CancellationToken cancellationToken)
     {
-        var pending = new Pending(record, new TaskCompletionSource<AccessLogEntry>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(record, new TaskCompletionSource<AccessLogEntry?>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
-        return await pending.Completion.Task.WaitAsync(cancellationToken);
+        return (await pending.Completion.Task.WaitAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Returns once every entry that a transaction committed to <c>access_log_queue</c> before this call has its index
+    /// in <c>access_log</c>. Throws when the log cannot be written; the queued entries stay and are sequenced later.
+    /// </summary>
+    public async Task SequenceCommittedAsync(CancellationToken cancellationToken)
+    {
+        var marker = new Pending(null, new TaskCompletionSource<AccessLogEntry?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(marker, cancellationToken);
+        await marker.Completion.Task.WaitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -46,82 +79,204 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        var reads = new List<Pending>(MaxBatch);
+        var markers = new List<Pending>();
+        var more = true;
+        while (true)
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            // More queued rows than one cycle takes: go again at once. Otherwise wait for work, sweeping when idle.
+            if (!more && !_queue.Reader.TryPeek(out _) && !await WaitOrSweepAsync())
             {
-                batch.Add(next);
+                return;
+            }
+
+            reads.Clear();
+            while (reads.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                (next.Record is null ? markers : reads).Add(next);
             }
 
             try
             {
-                var entries = await WriteBatchAsync(batch);
-                for (var i = 0; i < batch.Count; i++)
+                var (entries, drained) = await WriteBatchAsync(reads);
+                for (var i = 0; i < reads.Count; i++)
                 {
-                    batch[i].Completion.TrySetResult(entries[i]);
+                    reads[i].Completion.TrySetResult(entries[i]);
+                }
+
+                more = !drained;
+                if (drained)
+                {
+                    // This cycle began after every marker was enqueued, hence after its transaction committed, and
+                    // left nothing committed behind: each marker's entries are sequenced (here or by another replica).
+                    foreach (var marker in markers)
+                    {
+                        marker.Completion.TrySetResult(null);
+                    }
+
+                    markers.Clear();
                 }
             }
 #pragma warning disable CA1031 // the writer must outlive any failure: a dead loop would hang every later read
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                _logger.AccessLogBatchFailed(batch.Count, e);
+                _logger.AccessLogBatchFailed(reads.Count + markers.Count, e);
                 var refusal = new HubException(HubError.Unavailable("ACCESS_LOG_UNAVAILABLE", "the access log could not be written, so nothing is disclosed; retry shortly."));
-                foreach (var pending in batch)
+                foreach (var pending in reads.Concat(markers))
                 {
                     pending.Completion.TrySetException(refusal);
+                }
+
+                markers.Clear();
+                more = false;
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time);
+            }
+        }
+    }
+
+    /// <summary>Waits for the next request; every <see cref="SweepInterval"/> of quiet, checks the queue for orphans. False once disposed.</summary>
+    private async Task<bool> WaitOrSweepAsync()
+    {
+        while (true)
+        {
+            using var quiet = new CancellationTokenSource(SweepInterval, _time);
+            try
+            {
+                return await _queue.Reader.WaitToReadAsync(quiet.Token);
+            }
+            catch (OperationCanceledException) when (quiet.IsCancellationRequested)
+            {
+                if (await QueueHasRowsAsync())
+                {
+                    return true;
                 }
             }
         }
     }
 
-    private async Task<List<AccessLogEntry>> WriteBatchAsync(List<Pending> batch)
+    private async Task<bool> QueueHasRowsAsync()
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM access_log_queue)");
+        }
+        catch (Exception e) when (e is NpgsqlException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One cycle; returns the reads' entries and whether the queue was drained of every committed row.</summary>
+    private async Task<(List<AccessLogEntry> Reads, bool Drained)> WriteBatchAsync(List<Pending> reads)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var first = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "UPDATE log_head SET size = size + @count RETURNING size - @count", new { count = (long)batch.Count }, transaction));
+        long next;
+        List<QueuedRow> queued;
+        await using (var taken = await connection.QueryMultipleAsync(new CommandDefinition(TakeQueued, new { limit = MaxQueued }, transaction)))
+        {
+            next = await taken.ReadSingleAsync<long>();
+            queued = [.. (await taken.ReadAsync<QueuedRow>()).OrderBy(r => r.QueueId)];
+        }
+
+        var entries = new List<AccessLogEntry>(reads.Count);
+        if (queued.Count + reads.Count == 0)
+        {
+            await transaction.RollbackAsync();
+            return (entries, true);
+        }
+
         var occurredAt = AccessEntryFormat.Truncate(_time.GetUtcNow());
-        var entries = new List<AccessLogEntry>(batch.Count);
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY access_log (log_index, occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome, entry_json, leaf_hash) FROM STDIN (FORMAT BINARY)"))
         {
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var row in queued)
             {
-                var record = batch[i].Record;
-                var index = first + i;
-                var json = AccessEntryFormat.EntryJson(index, occurredAt, record);
-                var leaf = AccessEntryFormat.LeafHash(json);
-                entries.Add(new AccessLogEntry(index, occurredAt, record, json, leaf));
-                await copy.StartRowAsync();
-                await copy.WriteAsync(index, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(occurredAt, NpgsqlDbType.TimestampTz);
-                await copy.WriteAsync(record.CallerId, NpgsqlDbType.Uuid);
-                await copy.WriteAsync(record.Action, NpgsqlDbType.Varchar);
-                await WriteNullableAsync(copy, record.ObjectType, NpgsqlDbType.Varchar);
-                await WriteNullableAsync(copy, record.ObjectId, NpgsqlDbType.Varchar);
-                await WriteNullableAsync(copy, record.HolderIndex, NpgsqlDbType.Bytea);
-                await WriteNullableAsync(copy, record.Purpose, NpgsqlDbType.Varchar);
-                await WriteNullableAsync(copy, record.MatterCode, NpgsqlDbType.Varchar);
-                await WriteNullableAsync(copy, record.CaseNumber, NpgsqlDbType.Varchar);
-                await copy.WriteAsync(record.Fields.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
-                await copy.WriteAsync(record.Outcome, NpgsqlDbType.Varchar);
-                await copy.WriteAsync(json, NpgsqlDbType.Text);
-                await copy.WriteAsync(leaf, NpgsqlDbType.Bytea);
+                await WriteRowAsync(copy, next++, new DateTimeOffset(DateTime.SpecifyKind(row.OccurredAt, DateTimeKind.Utc)), row.ToRecord());
+            }
+
+            foreach (var read in reads)
+            {
+                entries.Add(await WriteRowAsync(copy, next++, occurredAt, read.Record!));
             }
 
             await copy.CompleteAsync();
         }
 
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE log_head SET size = @next", new { next }, transaction));
         await transaction.CommitAsync();
-        return entries;
+        return (entries, queued.Count < MaxQueued);
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
+    private static async Task<AccessLogEntry> WriteRowAsync(NpgsqlBinaryImporter copy, long index, DateTimeOffset occurredAt, AccessRecord record)
+    {
+        var json = AccessEntryFormat.EntryJson(index, occurredAt, record);
+        var leaf = AccessEntryFormat.LeafHash(json);
+        await copy.StartRowAsync();
+        await copy.WriteAsync(index, NpgsqlDbType.Bigint);
+        await copy.WriteAsync(occurredAt, NpgsqlDbType.TimestampTz);
+        await copy.WriteAsync(record.CallerId, NpgsqlDbType.Uuid);
+        await copy.WriteAsync(record.Action, NpgsqlDbType.Varchar);
+        await WriteNullableAsync(copy, record.ObjectType, NpgsqlDbType.Varchar);
+        await WriteNullableAsync(copy, record.ObjectId, NpgsqlDbType.Varchar);
+        await WriteNullableAsync(copy, record.HolderIndex, NpgsqlDbType.Bytea);
+        await WriteNullableAsync(copy, record.Purpose, NpgsqlDbType.Varchar);
+        await WriteNullableAsync(copy, record.MatterCode, NpgsqlDbType.Varchar);
+        await WriteNullableAsync(copy, record.CaseNumber, NpgsqlDbType.Varchar);
+        await copy.WriteAsync(record.Fields.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+        await copy.WriteAsync(record.Outcome, NpgsqlDbType.Varchar);
+        await copy.WriteAsync(json, NpgsqlDbType.Text);
+        await copy.WriteAsync(leaf, NpgsqlDbType.Bytea);
+        return new AccessLogEntry(index, occurredAt, record, json, leaf);
+    }
+
+    internal static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
         where T : class =>
         value is null ? copy.WriteNullAsync() : copy.WriteAsync(value, type);
 
-    private sealed record Pending(AccessRecord Record, TaskCompletionSource<AccessLogEntry> Completion);
+    /// <summary>A read's entry waiting for its batch, or (with no record) a write waiting for the queue to be sequenced.</summary>
+    private sealed record Pending(AccessRecord? Record, TaskCompletionSource<AccessLogEntry?> Completion);
+
+    private sealed class QueuedRow
+    {
+        public long QueueId { get; init; }
+
+        public DateTime OccurredAt { get; init; }
+
+        public Guid CallerId { get; init; }
+
+        public string Action { get; init; } = string.Empty;
+
+        public string? ObjectType { get; init; }
+
+        public string? ObjectId { get; init; }
+
+        public byte[]? HolderIndex { get; init; }
+
+        public string? Purpose { get; init; }
+
+        public string? MatterCode { get; init; }
+
+        public string? CaseNumber { get; init; }
+
+        public string[] Fields { get; init; } = [];
+
+        public string Outcome { get; init; } = string.Empty;
+
+        public AccessRecord ToRecord() => new()
+        {
+            CallerId = CallerId,
+            Action = Action,
+            ObjectType = ObjectType,
+            ObjectId = ObjectId,
+            HolderIndex = HolderIndex,
+            Purpose = Purpose,
+            MatterCode = MatterCode,
+            CaseNumber = CaseNumber,
+            Fields = Fields,
+            Outcome = Outcome,
+        };
+    }
 }

@@ -13,11 +13,12 @@ namespace Hub.Server.Infrastructure.Postgres;
 /// A concurrent duplicate waits on the first one's row and then sees its result. A request_id reused with
 /// different content is refused. Stored responses may hold personal data, so they are kept encrypted.
 /// </summary>
-public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtector protector, TimeProvider time)
+public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtector protector, PostgresAccessLog accessLog, TimeProvider time)
 {
     /// <summary>
     /// Runs <paramref name="work"/> inside a transaction unless this request_id already completed. A failed outcome
-    /// rolls everything back, so a later retry runs again.
+    /// rolls everything back, so a later retry runs again. The work's access-log entries (queued through
+    /// <see cref="PostgresAccessLog"/>) commit with it and are sequenced before this returns.
     /// </summary>
     public async Task<Outcome<TResponse>> RunOnceAsync<TResponse>(
         Guid callerId,
@@ -59,7 +60,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
             new { response = protector.Encrypt(outcome.Value.ToByteArray(), Aad(callerId, requestId)), callerId, requestId },
             transaction,
             cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+        await accessLog.CommitAsync(transaction, cancellationToken);
         return outcome;
     }
 

@@ -1,49 +1,35 @@
 using Dapper;
 using Hub.Core.Access;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Hub.Server.Infrastructure.Postgres;
 
 /// <summary>
-/// The access log in PostgreSQL. Each entry takes the next dense index from <c>log_head</c>, whose row lock is held
-/// until the entry's transaction commits: indices become visible in order and never leave holes.
+/// The access log inside a state change's own transaction. The entry goes into <c>access_log_queue</c> with the
+/// change, so both commit or neither does, and takes no lock: its dense index is assigned after the commit by the
+/// log writer (<see cref="GroupCommitAccessLog"/>). <see cref="CommitAsync"/> commits and then waits for that index,
+/// so a write answers only once its entry is in the log.
 /// </summary>
-public sealed class PostgresAccessLog(NpgsqlDataSource dataSource, TimeProvider time) : IAccessLog
+public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider time, ILogger<PostgresAccessLog> logger)
 {
-    public async Task<AccessLogEntry> AppendAsync(AccessRecord record, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var entry = await AppendAsync(connection, transaction, record, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return entry;
-    }
+    /// <summary>How long a committed write waits for its entry's index before answering anyway (its entry is durable in the queue).</summary>
+    public static readonly TimeSpan SequenceWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Appends inside the caller's transaction, so a state change and its entry commit together. Call it last in the
-    /// transaction: it holds the log head until commit.
-    /// </summary>
-    public async Task<AccessLogEntry> AppendAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, CancellationToken cancellationToken)
+    private const string Columns = "occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome";
+
+    /// <summary>Queues the entry in the caller's transaction; call <see cref="CommitAsync"/> to commit it.</summary>
+    public async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, CancellationToken cancellationToken)
     {
-        // Taking the index first (and holding the head's row lock to commit) keeps indices dense and in commit order.
-        var logIndex = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "UPDATE log_head SET size = size + 1 RETURNING size - 1", transaction: transaction, cancellationToken: cancellationToken));
-        var occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow());
-        var entryJson = AccessEntryFormat.EntryJson(logIndex, occurredAt, record);
-        var leafHash = AccessEntryFormat.LeafHash(entryJson);
-        const string sql = """
-            INSERT INTO access_log (log_index, occurred_at, caller_id, action, object_type, object_id, holder_index,
-                                    purpose, matter_code, case_number, fields, outcome, entry_json, leaf_hash)
-            VALUES (@logIndex, @occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex,
-                    @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome, @entryJson, @leafHash)
+        const string sql = $"""
+            INSERT INTO access_log_queue ({Columns})
+            VALUES (@occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex, @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
             new
             {
-                logIndex,
-                occurredAt,
+                occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow()),
                 record.CallerId,
                 record.Action,
                 record.ObjectType,
@@ -54,11 +40,58 @@ public sealed class PostgresAccessLog(NpgsqlDataSource dataSource, TimeProvider 
                 record.CaseNumber,
                 Fields = record.Fields.ToArray(),
                 record.Outcome,
-                entryJson,
-                leafHash,
             },
             transaction,
             cancellationToken: cancellationToken));
-        return new AccessLogEntry(logIndex, occurredAt, record, entryJson, leafHash);
+    }
+
+    /// <summary>Queues many entries in the caller's transaction with one binary COPY (bulk import).</summary>
+    public async Task AppendManyAsync(NpgsqlConnection connection, IReadOnlyList<AccessRecord> records, CancellationToken cancellationToken)
+    {
+        var occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow());
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY access_log_queue ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var record in records)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(occurredAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(record.CallerId, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(record.Action, NpgsqlDbType.Varchar, cancellationToken);
+            await GroupCommitAccessLog.WriteNullableAsync(copy, record.ObjectType, NpgsqlDbType.Varchar);
+            await GroupCommitAccessLog.WriteNullableAsync(copy, record.ObjectId, NpgsqlDbType.Varchar);
+            await GroupCommitAccessLog.WriteNullableAsync(copy, record.HolderIndex, NpgsqlDbType.Bytea);
+            await GroupCommitAccessLog.WriteNullableAsync(copy, record.Purpose, NpgsqlDbType.Varchar);
+            await GroupCommitAccessLog.WriteNullableAsync(copy, record.MatterCode, NpgsqlDbType.Varchar);
+            await GroupCommitAccessLog.WriteNullableAsync(copy, record.CaseNumber, NpgsqlDbType.Varchar);
+            await copy.WriteAsync(record.Fields.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(record.Outcome, NpgsqlDbType.Varchar, cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits the transaction, then waits (at most <see cref="SequenceWait"/>) until its queued entries have their
+    /// indices. The transaction's connection is closed (returned to the pool) first. The change has committed whatever happens after the commit, so a log writer in trouble is logged, not
+    /// reported to the caller as a failure: its entries are durable in the queue and the next cycle sequences them.
+    /// </summary>
+    public async Task CommitAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection;
+        await transaction.CommitAsync(cancellationToken);
+
+        // Back to the pool before waiting: a connection is never held idle while the log writer works.
+        if (connection is not null)
+        {
+            await connection.CloseAsync();
+        }
+
+        try
+        {
+            await writer.SequenceCommittedAsync(CancellationToken.None).WaitAsync(SequenceWait, time, CancellationToken.None);
+        }
+        catch (Exception e) when (e is TimeoutException or Core.Errors.HubException)
+        {
+            logger.SequencingDelayed(e);
+        }
     }
 }

@@ -1,6 +1,5 @@
 using Dapper;
 using Hub.Core.Access;
-using Hub.Server.Infrastructure.Postgres;
 using Hub.Tests.Support;
 using Npgsql;
 
@@ -12,9 +11,9 @@ public sealed class AccessLogTests(PostgresCluster postgres)
     public async Task Append_Concurrently_GivesDenseIndicesWithoutHoles()
     {
         await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
-        var log = new PostgresAccessLog(dataSource, TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
 
-        var entries = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => log.AppendAsync(Record($"test.Read{i}"), TestContext.Current.CancellationToken)));
+        var entries = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => log.Writer.AppendAsync(Record($"test.Read{i}"), TestContext.Current.CancellationToken)));
 
         Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), entries.Select(e => e.LogIndex).Order());
         await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
@@ -25,24 +24,102 @@ public sealed class AccessLogTests(PostgresCluster postgres)
     public async Task Append_InsideARolledBackTransaction_LeavesNoEntryAndNoHole()
     {
         await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
-        var log = new PostgresAccessLog(dataSource, TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
         await using (var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken))
         {
-            await log.AppendAsync(connection, transaction, Record("test.Abandoned"), TestContext.Current.CancellationToken);
+            await log.Transactional.AppendAsync(connection, transaction, Record("test.Abandoned"), TestContext.Current.CancellationToken);
             await transaction.RollbackAsync(TestContext.Current.CancellationToken);
         }
 
-        var next = await log.AppendAsync(Record("test.Kept"), TestContext.Current.CancellationToken);
+        var next = await log.Writer.AppendAsync(Record("test.Kept"), TestContext.Current.CancellationToken);
 
         Assert.Equal(0, next.LogIndex);
+    }
+
+    [Fact]
+    public async Task Commit_ReturnsOnlyOnceTheEntryHasItsIndexInTheLog()
+    {
+        await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
+        await using var log = new TestAccessLog(dataSource);
+        await using (var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            await log.Transactional.AppendAsync(connection, transaction, Record("test.Write"), TestContext.Current.CancellationToken);
+            await log.Transactional.CommitAsync(transaction, TestContext.Current.CancellationToken);
+        }
+
+        await using var db = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("test.Write", await db.ExecuteScalarAsync<string>("SELECT action FROM access_log WHERE log_index = 0"));
+        Assert.Equal(0L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM access_log_queue"));
+    }
+
+    [Fact]
+    public async Task ManyWritersAndReadersOnTwoHosts_KeepTheLogDenseWithEveryEntryOnce()
+    {
+        // Two hosts of 16 connections each: 400 callers queue on their pools as they would on real hosts.
+        var database = postgres.CreateDatabase() + ";Maximum Pool Size=16";
+        await using var dataSourceA = await MigratedDatabase.CreateAsync(database);
+        await using var dataSourceB = NpgsqlDataSource.Create(database);
+        await using var hostA = new TestAccessLog(dataSourceA);
+        await using var hostB = new TestAccessLog(dataSourceB);
+        var ct = TestContext.Current.CancellationToken;
+
+        async Task WriteAsync(TestAccessLog host, NpgsqlDataSource dataSource, string action)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await host.Transactional.AppendAsync(connection, transaction, Record(action), ct);
+            await host.Transactional.CommitAsync(transaction, ct);
+        }
+
+        var work = Enumerable.Range(0, 400).Select(i => (i % 4) switch
+        {
+            0 => WriteAsync(hostA, dataSourceA, $"test.WriteA{i}"),
+            1 => WriteAsync(hostB, dataSourceB, $"test.WriteB{i}"),
+            2 => hostA.Writer.AppendAsync(Record($"test.ReadA{i}"), ct),
+            _ => hostB.Writer.AppendAsync(Record($"test.ReadB{i}"), ct),
+        });
+        await Task.WhenAll(work);
+
+        await using var db = await dataSourceA.OpenConnectionAsync(ct);
+        var rows = (await db.QueryAsync<(long Index, string Action, string Json)>("SELECT log_index, action, entry_json FROM access_log ORDER BY log_index")).ToList();
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => (long)i), rows.Select(r => r.Index));
+        Assert.Equal(400, rows.Select(r => r.Action).Distinct().Count());
+        Assert.All(rows, r => Assert.Contains($"\"log_index\":{r.Index},", r.Json, StringComparison.Ordinal));
+        Assert.Equal(400L, await db.ExecuteScalarAsync<long>("SELECT size FROM log_head"));
+    }
+
+    [Fact]
+    public async Task EntriesLeftInTheQueueByADeadReplica_AreSequencedByAnother()
+    {
+        await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
+        var dead = new TestAccessLog(dataSource);
+        await dead.DisposeAsync(); // its log writer has stopped: the replica died after committing
+        await using (var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            await dead.Transactional.AppendAsync(connection, transaction, Record("test.Orphaned"), TestContext.Current.CancellationToken);
+            await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using var survivor = new TestAccessLog(dataSource);
+        await using var db = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM access_log") == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("test.Orphaned", await db.ExecuteScalarAsync<string>("SELECT action FROM access_log WHERE log_index = 0"));
     }
 
     [Fact]
     public async Task Rows_CannotBeUpdatedOrDeleted()
     {
         await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
-        await new PostgresAccessLog(dataSource, TimeProvider.System).AppendAsync(Record("test.Read"), TestContext.Current.CancellationToken);
+        await using var log = new TestAccessLog(dataSource);
+        await log.Writer.AppendAsync(Record("test.Read"), TestContext.Current.CancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
 
         var update = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("UPDATE access_log SET outcome = 'FORGED'"));
@@ -59,7 +136,8 @@ public sealed class AccessLogTests(PostgresCluster postgres)
         await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
         var caller = Guid.NewGuid();
         var blindIndex = new byte[] { 1, 2, 3, 4 };
-        await new PostgresAccessLog(dataSource, TimeProvider.System).AppendAsync(
+        await using var log = new TestAccessLog(dataSource);
+        await log.Writer.AppendAsync(
             new AccessRecord
             {
                 CallerId = caller,

@@ -20,7 +20,8 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
             await setup.ExecuteAsync("CREATE TABLE effects (n serial PRIMARY KEY)");
         }
 
-        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var request = new StringValue { Value = "issue license 1" };
 
         var first = await requests.RunOnceAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken);
@@ -39,7 +40,8 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
             await setup.ExecuteAsync("CREATE TABLE effects (n serial PRIMARY KEY)");
         }
 
-        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         await requests.RunOnceAsync(_caller, "req-1", "test.Issue", new StringValue { Value = "a" }, InsertEffect, TestContext.Current.CancellationToken);
 
         var reused = await requests.RunOnceAsync(_caller, "req-1", "test.Issue", new StringValue { Value = "b" }, InsertEffect, TestContext.Current.CancellationToken);
@@ -58,7 +60,8 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
             await setup.ExecuteAsync("CREATE TABLE effects (n serial PRIMARY KEY)");
         }
 
-        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var request = new StringValue { Value = "x" };
         var failed = await requests.RunOnceAsync<Int64Value>(_caller, "req-1", "test.Issue", request, async (c, t) =>
         {
@@ -82,7 +85,8 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
             await setup.ExecuteAsync("CREATE TABLE effects (n serial PRIMARY KEY)");
         }
 
-        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var request = new StringValue { Value = "same" };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
@@ -97,7 +101,8 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
     public async Task RunDetached_Retried_ReturnsTheFirstAnswer_WithoutRunningTheWorkAgain()
     {
         await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
-        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var runs = 0;
         Task<Outcome<Int64Value>> Work(CancellationToken _) => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = Interlocked.Increment(ref runs) });
         var request = new StringValue { Value = "query" };
@@ -116,7 +121,8 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
     public async Task RunDetached_FailedOrThrowing_ReleasesTheClaimSoTheRetryRuns()
     {
         await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
-        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var request = new StringValue { Value = "query" };
 
         var failed = await requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
@@ -134,7 +140,8 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
     public async Task RunDetached_WhileTheFirstRuns_ADuplicateIsToldItIsInProgress_AndAnAbandonedClaimLapses()
     {
         await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
-        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), TimeProvider.System);
+        await using var log = new TestAccessLog(dataSource);
+        var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var request = new StringValue { Value = "query" };
         var release = new TaskCompletionSource();
         var started = new TaskCompletionSource();
