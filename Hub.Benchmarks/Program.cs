@@ -22,6 +22,11 @@ internal static class EntryPoint
             return Timing.ConstantTimeCheck.Run(args[1..], Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "sample-import")
+        {
+            return Import.SampleImportFile.Run(args[1..], Console.Out);
+        }
+
         if (args.Length > 0 && args[0] == "load")
         {
             return await LoadHarness.RunAsync(args[1..], Console.Out);

@@ -7,17 +7,18 @@ using Hub.Verification.V1;
 
 namespace Hub.Cli.Commands;
 
-/// <summary><c>hubctl licenses issue|get|status|verify|export</c>: the e-license repository from the command line.</summary>
+/// <summary><c>hubctl licenses issue|get|status|verify|export|import</c>: the e-license repository from the command line.</summary>
 internal static class LicensesCommand
 {
     public static Command Create(ConnectionOptions connection, CliEnvironment environment)
     {
-        var command = new Command("licenses", "Issue, read, verify and export e-licenses");
+        var command = new Command("licenses", "Issue, read, verify, export and import (归集) e-licenses");
         command.Subcommands.Add(Issue(connection, environment));
         command.Subcommands.Add(Get(connection, environment));
         command.Subcommands.Add(Status(connection, environment));
         command.Subcommands.Add(Verify(connection, environment));
         command.Subcommands.Add(Export(connection, environment));
+        command.Subcommands.Add(Import.ImportCommand.Create(connection, environment));
         return command;
     }
 

@@ -35,13 +35,6 @@ public sealed class LicenseGrpcService(LicenseIssuer issuer, LicenseImporter imp
 
     /// <summary>Answers each batch in order once its licenses and audit entries have committed; a bad batch ends the stream.</summary>
     [RequiresRole(Role.Issuer)]
-    public override async Task ImportLicenses(IAsyncStreamReader<ImportLicensesRequest> requestStream, IServerStreamWriter<ImportLicensesResponse> responseStream, ServerCallContext context)
-    {
-        var caller = context.GetCaller();
-        await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
-        {
-            var answer = (await importer.ImportBatchAsync(caller, batch, context.CancellationToken)).ValueOrThrow();
-            await responseStream.WriteAsync(answer, context.CancellationToken);
-        }
-    }
+    public override Task ImportLicenses(IAsyncStreamReader<ImportLicensesRequest> requestStream, IServerStreamWriter<ImportLicensesResponse> responseStream, ServerCallContext context) =>
+        ImportStream.RunAsync(importer, context.GetCaller(), requestStream, responseStream, context.CancellationToken);
 }

@@ -81,7 +81,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
     {
         var reads = new List<Pending>(MaxBatch);
         var markers = new List<Pending>();
-        var more = true;
+        var more = false;
         while (true)
         {
             // More queued rows than one cycle takes: go again at once. Otherwise wait for work, sweeping when idle.

@@ -70,9 +70,9 @@ public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider 
     }
 
     /// <summary>
-    /// Commits the transaction, then waits (at most <see cref="SequenceWait"/>) until its queued entries have their
-    /// indices. The transaction's connection is closed (returned to the pool) first. The change has committed whatever happens after the commit, so a log writer in trouble is logged, not
-    /// reported to the caller as a failure: its entries are durable in the queue and the next cycle sequences them.
+    /// Commits the transaction, returns its connection to the pool, then waits until its queued entries have their
+    /// indices (<see cref="SequencedAsync"/>). The change has committed whatever happens after the commit, so a log
+    /// writer in trouble is logged, not reported to the caller as a failure: its entries are durable in the queue.
     /// </summary>
     public async Task CommitAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
@@ -85,6 +85,15 @@ public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider 
             await connection.CloseAsync();
         }
 
+        await SequencedAsync();
+    }
+
+    /// <summary>
+    /// Waits (at most <see cref="SequenceWait"/>) until every entry queued by a transaction that committed before this
+    /// call has its index. Never fails: a log writer in trouble is logged, and the entries stay queued for its next cycle.
+    /// </summary>
+    public async Task SequencedAsync()
+    {
         try
         {
             await writer.SequenceCommittedAsync(CancellationToken.None).WaitAsync(SequenceWait, time, CancellationToken.None);

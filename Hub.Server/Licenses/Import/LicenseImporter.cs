@@ -45,7 +45,25 @@ public sealed partial class LicenseImporter(
     public const int SourceSystemLength = 64;
     public const string Action = "licenses.ImportLicenses";
 
+    /// <summary>Imports one batch and returns once its licenses committed and their audit entries have indices.</summary>
     public async Task<Outcome<ImportLicensesResponse>> ImportBatchAsync(Caller caller, ImportLicensesRequest request, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(caller, request, cancellationToken);
+        if (prepared.Failed)
+        {
+            return prepared.Error;
+        }
+
+        var written = await WriteAsync(prepared.Value, cancellationToken);
+        await written.Sequenced;
+        return written.Response;
+    }
+
+    /// <summary>
+    /// The first stage of a batch, all but the transaction: every record validated, duplicates and records already
+    /// imported counted, serials reserved, the new licenses sealed and encrypted (on every core). Nothing is written.
+    /// </summary>
+    internal async Task<Outcome<PreparedBatch>> PrepareAsync(Caller caller, ImportLicensesRequest request, CancellationToken cancellationToken)
     {
         var batchViolations = new Violations();
         batchViolations.Text("batch_id", request.BatchId, InputLimits.RequestIdLength, required: false);
@@ -90,12 +108,47 @@ public sealed partial class LicenseImporter(
         }
 
         var fresh = await SkipKnownAsync(caller, candidates, response, cancellationToken);
-        if (fresh.Count > 0)
+        return new PreparedBatch(caller, response, fresh.Count == 0 ? [] : await SealAsync(caller, fresh, today, cancellationToken));
+    }
+
+    /// <summary>
+    /// The second stage: one transaction stages the sealed rows with a binary COPY and inserts licenses, versions and
+    /// audit entries from them in one statement. Returns the batch's answer and a task that completes once its audit
+    /// entries have their indices (the answer is sent only then).
+    /// </summary>
+    internal async Task<WrittenBatch> WriteAsync(PreparedBatch batch, CancellationToken cancellationToken)
+    {
+        var (caller, response, rows) = batch;
+        if (rows.Length == 0)
         {
-            await InsertAsync(caller, fresh, today, response, cancellationToken);
+            return new WrittenBatch(response, Task.CompletedTask);
         }
 
-        return response;
+        var now = time.GetUtcNow();
+        HashSet<Guid> inserted;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(CreateStaging, transaction: transaction, cancellationToken: cancellationToken));
+            await StageAsync(connection, rows, cancellationToken);
+            inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
+                    InsertFromStaging,
+                    new { org = caller.OrgCode, now, caller = caller.Id, action = Action },
+                    transaction,
+                    cancellationToken: cancellationToken)))
+                .ToHashSet();
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var sequenced = accessLog.SequencedAsync();
+        response.Imported += (uint)inserted.Count;
+        foreach (var row in rows.Where(r => !inserted.Contains(r.LicenseId)))
+        {
+            // Another import of the same number committed between the check and the insert.
+            CountKnown(response, row.Candidate, await StoredHashAsync(caller, row.Candidate, cancellationToken));
+        }
+
+        return new WrittenBatch(response, sequenced);
     }
 
     private async Task<Candidate?> ValidateAsync(Caller caller, ImportRecord record, DateOnly today, ImportLicensesResponse response, CancellationToken cancellationToken)
@@ -191,7 +244,7 @@ public sealed partial class LicenseImporter(
         }
     }
 
-    private async Task InsertAsync(Caller caller, List<Candidate> fresh, DateOnly today, ImportLicensesResponse response, CancellationToken cancellationToken)
+    private async Task<StagedRow[]> SealAsync(Caller caller, List<Candidate> fresh, DateOnly today, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var sealedAt = LicenseIssuer.SealTime(now);
@@ -226,25 +279,7 @@ public sealed partial class LicenseImporter(
             row.Encrypted = store.EncryptContent(row.Version);
             row.HolderIndex = protector.BlindIndex(license.Holder.IdType, license.Holder.IdNumber);
         });
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(CreateStaging, transaction: transaction, cancellationToken: cancellationToken));
-        await StageAsync(connection, rows, cancellationToken);
-        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
-                InsertFromStaging,
-                new { org = caller.OrgCode, now, caller = caller.Id, action = Action },
-                transaction,
-                cancellationToken: cancellationToken)))
-            .ToHashSet();
-        await accessLog.CommitAsync(transaction, cancellationToken);
-
-        response.Imported += (uint)inserted.Count;
-        foreach (var row in rows.Where(r => !inserted.Contains(r.LicenseId)))
-        {
-            // Another import of the same number committed between the check and the insert.
-            CountKnown(response, row.Candidate, await StoredHashAsync(caller, row.Candidate, cancellationToken));
-        }
+        return rows;
     }
 
     private async Task<byte[]?> StoredHashAsync(Caller caller, Candidate candidate, CancellationToken cancellationToken)
@@ -359,11 +394,17 @@ public sealed partial class LicenseImporter(
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex SourceSystemPattern();
 
-    private sealed record Candidate(ulong Sequence, NewLicense License, DateOnly IssuedOn, string SourceSystem, byte[] Hash);
+    /// <summary>A batch ready to be written: its answer so far and the sealed rows of the new licenses.</summary>
+    internal sealed record PreparedBatch(Caller Caller, ImportLicensesResponse Response, StagedRow[] Rows);
 
-    private sealed class StagedRow(Candidate candidate, string serial, Guid licenseId)
+    /// <summary>A committed batch: its answer, and a task that completes once its audit entries have their indices.</summary>
+    internal sealed record WrittenBatch(ImportLicensesResponse Response, Task Sequenced);
+
+    internal sealed record Candidate(ulong Sequence, NewLicense License, DateOnly IssuedOn, string SourceSystem, byte[] Hash);
+
+    internal sealed class StagedRow(Candidate candidate, string serial, Guid licenseId)
     {
-        public Candidate Candidate { get; } = candidate;
+        internal Candidate Candidate { get; } = candidate;
 
         public string Serial { get; } = serial;
 

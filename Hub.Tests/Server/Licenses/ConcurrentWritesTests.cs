@@ -1,7 +1,6 @@
 using Dapper;
 using Grpc.Core;
 using Hub.Audit.V1;
-using Hub.Common.V1;
 using Hub.Licenses.V1;
 using Hub.Signing.Identifiers;
 using Hub.Signing.Merkle;
@@ -22,7 +21,7 @@ public sealed class ConcurrentWritesTests(PostgresCluster postgres)
         await using var second = new HubFactory(database, new Dictionary<string, string?> { ["Hub:Secrets:MasterKey"] = masterKey });
         var clients = new[] { first.Licenses(first.IssuerKey), new LicenseService.LicenseServiceClient(second.Channel(first.IssuerKey)) };
         await using var db = new NpgsqlConnection(database);
-        var before = await db.ExecuteScalarAsync<long>("SELECT size FROM log_head", cancellationToken: TestContext.Current.CancellationToken);
+        var before = await db.ExecuteScalarAsync<long>("SELECT size FROM log_head");
 
         var issued = await Task.WhenAll(Enumerable.Range(0, 120).Select(async i =>
             (await clients[i % 2].IssueLicenseAsync(LicenseScenario.IssueRequest($"XA-DENSE-{i:000}"), cancellationToken: TestContext.Current.CancellationToken)).License));

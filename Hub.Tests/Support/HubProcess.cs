@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Hub.Server.Infrastructure.Embedded;
+
+namespace Hub.Tests.Support;
+
+/// <summary>
+/// The hub as its own operating-system process (<c>dotnet Hub.Server.dll</c>, as built next to this test assembly's
+/// configuration) on a database of the test cluster, listening on a free loopback port: what a test needs that kills
+/// the hub with SIGKILL and starts it again on the same database.
+/// </summary>
+public sealed class HubProcess : IAsyncDisposable
+{
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("hub-process-state-").FullName;
+    private readonly Dictionary<string, string> _environment;
+    private Process? _process;
+
+    public HubProcess(string connectionString)
+    {
+        ConnectionString = connectionString;
+        Port = EmbeddedPostgres.ChoosePort(0);
+        _environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Hub"] = connectionString,
+            ["Hub__StateDirectory"] = _stateDirectory,
+            ["Hub__Bootstrap__AdminApiKey"] = HubFactory.AdminApiKey,
+            ["Hub__Secrets__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Hub__Endpoints__GrpcPort"] = Port.ToString(CultureInfo.InvariantCulture),
+            ["Hub__Endpoints__TlsPort"] = "0",
+            ["Hub__Audit__CheckpointIntervalMilliseconds"] = "100",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+    }
+
+    public string ConnectionString { get; }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    /// <summary>The repository's root, found from this test assembly's folder.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Hub.sln")))
+            {
+                folder = folder.Parent;
+            }
+
+            return folder?.FullName ?? throw new InvalidOperationException("Hub.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>A project's built assembly in the same configuration as the tests (e.g. Hub.Server/bin/Release/net10.0/Hub.Server.dll).</summary>
+    public static string BuiltAssembly(string project, string assembly)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", assembly);
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is not built: run scripts/test.sh (it builds the solution).");
+    }
+
+    /// <summary>Starts the process and waits until its health check answers SERVING.</summary>
+    public async Task StartAsync()
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(BuiltAssembly("Hub.Server", "Hub.Server.dll"));
+        foreach (var (name, value) in _environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var channel = GrpcChannel.ForAddress(Url);
+        var health = new Health.HealthClient(channel);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the hub process exited with {_process.ExitCode} while starting");
+            }
+
+            try
+            {
+                if ((await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2))).Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the hub process did not become SERVING within 60 s");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, in-flight requests and unflushed work are lost as in a crash.</summary>
+    public void Kill()
+    {
+        _process?.Kill(entireProcessTree: true);
+        _process?.WaitForExit();
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public GrpcChannel Channel(string apiKey) => GrpcChannel.ForAddress(Url, new GrpcChannelOptions
+    {
+        Credentials = Grpc.Core.ChannelCredentials.Create(
+            Grpc.Core.ChannelCredentials.Insecure,
+            Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("authorization", "Bearer " + apiKey);
+                return Task.CompletedTask;
+            })),
+        UnsafeUseInsecureChannelCallCredentials = true,
+    });
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        if (Directory.Exists(_stateDirectory))
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
