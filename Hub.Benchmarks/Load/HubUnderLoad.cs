@@ -17,7 +17,7 @@ namespace Hub.Benchmarks.Load;
 /// <summary>
 /// A real hub for the load harness: started in this process on a free loopback port (its own embedded PostgreSQL
 /// unless a connection string is given), or one already running at <c>--url</c> (set up through its API with an ADMIN
-/// key); either way with callers, a license type, a matter and N licenses issued through the real IssueLicense path,
+/// key); either way with callers, a license type, a matter and N licenses imported through the real ImportLicenses path,
 /// and a provider system on another loopback port serving a granted data resource.
 /// </summary>
 internal sealed class HubUnderLoad : IAsyncDisposable
@@ -61,6 +61,12 @@ internal sealed class HubUnderLoad : IAsyncDisposable
     public string IssuerKey { get; private set; } = string.Empty;
 
     public List<(string Identifier, string HolderId)> Seeded { get; } = [];
+
+    /// <summary>The hub's database, when the harness started the hub itself (for the COPY ceiling).</summary>
+    public Npgsql.NpgsqlDataSource? DataSource => _app?.Services.GetService(typeof(Hub.Server.Infrastructure.Postgres.HubDatabase)) is Hub.Server.Infrastructure.Postgres.HubDatabase database ? database.DataSource : null;
+
+    /// <summary>Tells this run's records apart from earlier runs' (for license numbers).</summary>
+    public string Run => _run;
 
     public static async Task<HubUnderLoad> StartAsync(LoadOptions options, TextWriter progress)
     {
@@ -223,25 +229,24 @@ internal sealed class HubUnderLoad : IAsyncDisposable
             Purpose = "压测共享查询",
         }, Key(ConsumerKey));
 
-        var client = new LicenseService.LicenseServiceClient(Channel);
-        var next = -1;
+        // Seeded through ImportLicenses (归集), as a city loads its history: minutes for a million, not an hour.
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var seeded = new System.Collections.Concurrent.ConcurrentBag<(string, string)>();
-        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, concurrency)).Select(async _ =>
-        {
-            int n;
-            while ((n = Interlocked.Increment(ref next)) < licenses)
+        var lastReport = 0L;
+        var (_, identifiers) = await ImportLoad.StreamAsync(
+            new LicenseService.LicenseServiceClient(Channel),
+            Key(IssuerKey),
+            $"SEED-{_run}",
+            0,
+            licenses,
+            done =>
             {
-                var holder = CitizenId(n);
-                var response = await client.IssueLicenseAsync(IssueRequest($"SEED-{_run}-{n:0000000}", holder), Key(IssuerKey));
-                seeded.Add((response.License.Identifier, holder));
-                if (n % 10_000 == 9_999)
+                if (done - lastReport >= 50_000)
                 {
-                    await progress.WriteLineAsync($"seeded {n + 1} licenses ({(n + 1) / started.Elapsed.TotalSeconds:0}/s)");
+                    lastReport = done;
+                    progress.WriteLine($"seeded {done} licenses ({done / started.Elapsed.TotalSeconds:0}/s)");
                 }
-            }
-        }));
-        Seeded.AddRange(seeded);
-        await progress.WriteLineAsync($"seeded {licenses} licenses through IssueLicense in {started.Elapsed.TotalSeconds:0} s");
+            });
+        Seeded.AddRange(identifiers.OrderBy(p => p.Key).Select(p => (p.Value, CitizenId((int)p.Key))));
+        await progress.WriteLineAsync($"seeded {licenses} licenses through ImportLicenses in {started.Elapsed.TotalSeconds:0} s");
     }
 }

@@ -5,7 +5,13 @@ namespace Hub.Benchmarks.Load;
 /// <summary>Command-line options of <c>load</c>.</summary>
 internal sealed record LoadOptions
 {
-    public static readonly string[] Scenarios = ["echo", "verify", "check-matter", "check-license", "issue", "query"];
+    /// <summary>
+    /// Every scenario, the baseline first: <c>keys</c> is GetSigningKeys, a keyless read answered from memory — the cost
+    /// of the transport and the server pipeline with no database and no authentication.
+    /// </summary>
+    public static readonly string[] Scenarios = ["keys", "verify", "check-matter", "check-license", "issue", "query", "import", "verify-during-import"];
+
+    public const string Baseline = "keys";
 
     /// <summary>The access-log scenario: it measures the log itself on its own durable cluster, not calls to a hub.</summary>
     public const string AuditAppend = "audit-append";
@@ -30,6 +36,9 @@ internal sealed record LoadOptions
 
     public bool Json { get; init; }
 
+    /// <summary>Records the <c>import</c> and <c>verify-during-import</c> scenarios stream.</summary>
+    public int ImportRows { get; init; } = 100_000;
+
     /// <summary>The SM2 engine of the hub under load (<c>Hub:Signing:Engine</c>).</summary>
     public string Engine { get; init; } = "Managed";
 
@@ -52,6 +61,7 @@ internal sealed record LoadOptions
             DurationSeconds = Number("--duration", 20),
             Concurrency = Number("--concurrency", 32),
             Licenses = Number("--licenses", 100_000),
+            ImportRows = Number("--import-rows", 100_000),
             ConnectionString = Value("--connection-string"),
             Url = Value("--url"),
             AdminApiKey = Value("--admin-key-file") is { } keyFile

@@ -3,7 +3,7 @@ namespace Hub.Benchmarks.Load;
 /// <summary>What one scenario measured.</summary>
 internal sealed record ScenarioResult(string Scenario, int Concurrency, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, double MaxMs, long Requests, long Errors)
 {
-    public double RatioToEcho { get; init; } = double.NaN;
+    public double RatioToBaseline { get; init; } = double.NaN;
 
     /// <summary>The SM2 engine the hub ran on.</summary>
     public string Engine { get; init; } = string.Empty;

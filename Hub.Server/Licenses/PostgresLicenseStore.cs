@@ -22,12 +22,12 @@ public sealed class PostgresLicenseStore(DataProtector protector)
         """;
 
     /// <summary>
-    /// Inserts a new license and its first sealed version in one round trip. False when the issuer already has a
-    /// license of this type with this license_number (the unique constraint decides, so two concurrent issues of one
-    /// number cannot both pass); the transaction is then aborted and must be rolled back.
+    /// The statements that insert a new license and its first sealed version, with their parameters, for a caller that
+    /// sends them with others in one round trip. A license_number this issuer already used for the type fails them
+    /// with a unique violation on <see cref="LicenseNumberConstraint"/> (the constraint decides, so two concurrent
+    /// issues of one number cannot both pass).
     /// </summary>
-    public async Task<bool> InsertNewAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, string serial, byte[] holderIndex, SealedVersion version, Guid issuedBy, DateTimeOffset now, CancellationToken cancellationToken)
+    public (string Sql, DynamicParameters Parameters) NewLicenseStatements(Guid licenseId, string serial, byte[] holderIndex, SealedVersion version, Guid issuedBy, DateTimeOffset now)
     {
         var content = version.Content;
         const string sql = $"""
@@ -36,39 +36,27 @@ public sealed class PostgresLicenseStore(DataProtector protector)
             VALUES (@licenseId, @TypeCode, @IssuerOrgCode, @serial, @LicenseNumber, @holderIndex, 1, 'VALID', @IssuedAt, @IssuedAt, @issuedBy);
             {InsertVersionSql}
             """;
-        try
+        return (sql, new DynamicParameters(new
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                sql,
-                new
-                {
-                    licenseId,
-                    content.TypeCode,
-                    content.IssuerOrgCode,
-                    serial,
-                    content.LicenseNumber,
-                    holderIndex,
-                    content.IssuedAt,
-                    issuedBy,
-                    content.Identifier,
-                    content.Version,
-                    validFrom = content.ValidFrom.ToDateTime(TimeOnly.MinValue),
-                    validUntil = content.ValidUntil?.ToDateTime(TimeOnly.MinValue),
-                    encrypted = EncryptContent(version),
-                    hash = version.ContentHash,
-                    seal = version.Seal,
-                    sealKeyId = version.SealKeyId,
-                    now,
-                    createdBy = issuedBy,
-                },
-                transaction,
-                cancellationToken: cancellationToken));
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == LicenseNumberConstraint)
-        {
-            return false;
-        }
+            licenseId,
+            content.TypeCode,
+            content.IssuerOrgCode,
+            serial,
+            content.LicenseNumber,
+            holderIndex,
+            content.IssuedAt,
+            issuedBy,
+            content.Identifier,
+            content.Version,
+            validFrom = content.ValidFrom.ToDateTime(TimeOnly.MinValue),
+            validUntil = content.ValidUntil?.ToDateTime(TimeOnly.MinValue),
+            encrypted = EncryptContent(version),
+            hash = version.ContentHash,
+            seal = version.Seal,
+            sealKeyId = version.SealKeyId,
+            now,
+            createdBy = issuedBy,
+        }));
     }
 
     /// <summary>The unique constraint on (issuer_org_code, type_code, license_number).</summary>

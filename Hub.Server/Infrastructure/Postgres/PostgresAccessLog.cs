@@ -21,28 +21,35 @@ public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider 
     /// <summary>Queues the entry in the caller's transaction; call <see cref="CommitAsync"/> to commit it.</summary>
     public async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, CancellationToken cancellationToken)
     {
+        var (sql, parameters) = QueueStatement(record);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The statement that queues an entry, for a caller that sends it with other statements in one round trip; its
+    /// parameter names start with <c>q_</c>, so they never clash with the others'.
+    /// </summary>
+    public (string Sql, DynamicParameters Parameters) QueueStatement(AccessRecord record)
+    {
         const string sql = $"""
             INSERT INTO access_log_queue ({Columns})
-            VALUES (@occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex, @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome)
+            VALUES (@q_occurred_at, @q_caller_id, @q_action, @q_object_type, @q_object_id, @q_holder_index, @q_purpose, @q_matter_code,
+                    @q_case_number, @q_fields, @q_outcome)
             """;
-        await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            new
-            {
-                occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow()),
-                record.CallerId,
-                record.Action,
-                record.ObjectType,
-                record.ObjectId,
-                record.HolderIndex,
-                record.Purpose,
-                record.MatterCode,
-                record.CaseNumber,
-                Fields = record.Fields.ToArray(),
-                record.Outcome,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
+        return (sql, new DynamicParameters(new
+        {
+            q_occurred_at = AccessEntryFormat.Truncate(time.GetUtcNow()),
+            q_caller_id = record.CallerId,
+            q_action = record.Action,
+            q_object_type = record.ObjectType,
+            q_object_id = record.ObjectId,
+            q_holder_index = record.HolderIndex,
+            q_purpose = record.Purpose,
+            q_matter_code = record.MatterCode,
+            q_case_number = record.CaseNumber,
+            q_fields = record.Fields.ToArray(),
+            q_outcome = record.Outcome,
+        }));
     }
 
     /// <summary>Queues many entries in the caller's transaction with one binary COPY (bulk import).</summary>

@@ -142,10 +142,17 @@ public sealed partial class LicenseImporter(
 
         var sequenced = accessLog.SequencedAsync();
         response.Imported += (uint)inserted.Count;
-        foreach (var row in rows.Where(r => !inserted.Contains(r.LicenseId)))
+        foreach (var row in rows)
         {
+            if (inserted.Contains(row.LicenseId))
+            {
+                response.Licenses.Add(new ImportedLicense { Sequence = row.Candidate.Sequence, Identifier = row.Version!.Content.Identifier });
+                continue;
+            }
+
             // Another import of the same number committed between the check and the insert.
-            CountKnown(response, row.Candidate, await StoredHashAsync(caller, row.Candidate, cancellationToken));
+            var known = await StoredAsync(caller, row.Candidate, cancellationToken);
+            CountKnown(response, row.Candidate, known?.ImportHash, known?.Identifier ?? string.Empty);
         }
 
         return new WrittenBatch(response, sequenced);
@@ -205,9 +212,10 @@ public sealed partial class LicenseImporter(
         }
 
         const string sql = """
-            SELECT l.type_code AS TypeCode, l.license_number AS LicenseNumber, l.import_hash AS ImportHash
+            SELECT l.type_code AS TypeCode, l.license_number AS LicenseNumber, l.import_hash AS ImportHash, v.identifier AS Identifier
             FROM licenses l JOIN unnest(@types, @numbers) AS k(type_code, license_number)
               ON l.type_code = k.type_code AND l.license_number = k.license_number
+            JOIN license_versions v ON v.license_id = l.license_id AND v.version = l.current_version
             WHERE l.issuer_org_code = @org
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -215,28 +223,29 @@ public sealed partial class LicenseImporter(
                 sql,
                 new { types = candidates.Select(c => c.License.Type.TypeCode).ToArray(), numbers = candidates.Select(c => c.License.LicenseNumber).ToArray(), org = caller.OrgCode },
                 cancellationToken: cancellationToken)))
-            .ToDictionary(r => (r.TypeCode, r.LicenseNumber), r => r.ImportHash);
+            .ToDictionary(r => (r.TypeCode, r.LicenseNumber));
         var fresh = new List<Candidate>(candidates.Count);
         foreach (var candidate in candidates)
         {
-            if (!existing.TryGetValue((candidate.License.Type.TypeCode, candidate.License.LicenseNumber), out var hash))
+            if (!existing.TryGetValue((candidate.License.Type.TypeCode, candidate.License.LicenseNumber), out var known))
             {
                 fresh.Add(candidate);
             }
             else
             {
-                CountKnown(response, candidate, hash);
+                CountKnown(response, candidate, known.ImportHash, known.Identifier);
             }
         }
 
         return fresh;
     }
 
-    private static void CountKnown(ImportLicensesResponse response, Candidate candidate, byte[]? storedHash)
+    private static void CountKnown(ImportLicensesResponse response, Candidate candidate, byte[]? storedHash, string identifier)
     {
         if (storedHash is not null && storedHash.AsSpan().SequenceEqual(candidate.Hash))
         {
             response.AlreadyPresent++;
+            response.Licenses.Add(new ImportedLicense { Sequence = candidate.Sequence, Identifier = identifier });
         }
         else
         {
@@ -282,11 +291,15 @@ public sealed partial class LicenseImporter(
         return rows;
     }
 
-    private async Task<byte[]?> StoredHashAsync(Caller caller, Candidate candidate, CancellationToken cancellationToken)
+    private async Task<ExistingRow?> StoredAsync(Caller caller, Candidate candidate, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
-            "SELECT import_hash FROM licenses WHERE issuer_org_code = @org AND type_code = @type AND license_number = @number",
+        return await connection.QuerySingleOrDefaultAsync<ExistingRow>(new CommandDefinition(
+            """
+            SELECT l.type_code AS TypeCode, l.license_number AS LicenseNumber, l.import_hash AS ImportHash, v.identifier AS Identifier
+            FROM licenses l JOIN license_versions v ON v.license_id = l.license_id AND v.version = l.current_version
+            WHERE l.issuer_org_code = @org AND l.type_code = @type AND l.license_number = @number
+            """,
             new { org = caller.OrgCode, type = candidate.License.Type.TypeCode, number = candidate.License.LicenseNumber },
             cancellationToken: cancellationToken));
     }
@@ -424,5 +437,7 @@ public sealed partial class LicenseImporter(
         public string LicenseNumber { get; init; } = string.Empty;
 
         public byte[]? ImportHash { get; init; }
+
+        public string Identifier { get; init; } = string.Empty;
     }
 }

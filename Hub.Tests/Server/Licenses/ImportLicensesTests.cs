@@ -37,6 +37,8 @@ public sealed class ImportLicensesTests(LicenseScenarioFixture fixture) : IClass
         await using var db = new NpgsqlConnection(_s.Hub.ConnectionString);
         var identifier = await db.ExecuteScalarAsync<string>(
             "SELECT v.identifier FROM licenses l JOIN license_versions v USING (license_id) WHERE l.license_number = 'IMP-GOOD-1'") ?? "";
+        Assert.Equal(identifier, answer.Licenses.Single(l => l.Sequence == 1).Identifier);
+        Assert.Equal(2, answer.Licenses.Count);
         var license = (await _s.Licenses(_s.IssuerKey).GetLicenseAsync(new GetLicenseRequest { Identifier = identifier })).License;
         Assert.Equal(new Google.Type.Date { Year = 2015, Month = 2, Day = 27 }, license.IssuedOn);
         Assert.Equal("XA-RSJ-ZGXT", license.SourceSystem);
@@ -112,6 +114,7 @@ public sealed class ImportLicensesTests(LicenseScenarioFixture fixture) : IClass
         var answer = Assert.Single(await ImportAsync(_s.IssuerKey, [Record(1, "IMP-AGAIN-1"), changed, Record(3, "IMP-AGAIN-3"), duplicate]));
 
         Assert.Equal((1u, 1u, 2u), (answer.Imported, answer.AlreadyPresent, answer.Rejected));
+        Assert.Equal([1ul, 3ul], answer.Licenses.Select(l => l.Sequence).Order()); // the one already present and the one imported now
         Assert.Contains(answer.Rejections, r => r is { Sequence: 2, Field: "license_number", Code: "LICENSE_NUMBER_CONFLICT" });
         Assert.Contains(answer.Rejections, r => r is { Sequence: 4, Field: "license_number", Code: "DUPLICATE_IN_BATCH" });
         await using var db = new NpgsqlConnection(_s.Hub.ConnectionString);
