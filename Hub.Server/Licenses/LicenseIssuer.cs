@@ -26,6 +26,7 @@ public sealed class LicenseIssuer(
     NewLicenseValidator validator,
     PostgresLicenseStore store,
     LicenseSerials serials,
+    PostgresNewLicenseWriter newLicenses,
     SigningKeyRing keys,
     DataProtector protector,
     PostgresAccessLog accessLog,
@@ -63,20 +64,21 @@ public sealed class LicenseIssuer(
         var stored = sealedVersion.ToStored(licenseId, holderIndex, LicenseStatus.Valid, null);
         var response = new IssueLicenseResponse { License = LicenseView.Build(stored, type, DisclosureContext.Issuer(caller.Clearance), today).License };
 
-        // Everything is known before the database is touched, so the license, its version, its audit entry and the
-        // request_id's claim go in one round trip (then the commit): the fewest waits a write can have.
-        var (licenseSql, parameters) = store.NewLicenseStatements(licenseId, serial, holderIndex, sealedVersion, caller.Id, now);
-        var (entrySql, entryParameters) = accessLog.QueueStatement(Record(caller, "licenses.IssueLicense", stored));
-        parameters.AddDynamicParams(entryParameters);
-        return await requests.RunOnceInOneRoundTripAsync(
-            caller.Id,
-            requestId,
-            "licenses.IssueLicense",
-            request,
-            response,
-            licenseSql + entrySql,
-            parameters,
-            e => e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == PostgresLicenseStore.LicenseNumberConstraint ? LicenseNumberExists() : null,
+        // Everything is known before the database is touched, so the license is written with those of concurrent
+        // calls in one batch (PostgresNewLicenseWriter): its claim, stored response and audit entry go with it.
+        return await newLicenses.WriteAsync(
+            new NewLicenseWrite(
+                caller.Id,
+                requestId,
+                IdempotentRequests.RequestHash(request),
+                response,
+                requests.StoredResponse(caller.Id, requestId, response),
+                licenseId,
+                serial,
+                holderIndex,
+                sealedVersion,
+                store.EncryptContent(sealedVersion),
+                now),
             cancellationToken);
     }
 

@@ -21,44 +21,6 @@ public sealed class PostgresLicenseStore(DataProtector protector)
         FROM license_versions v JOIN licenses l ON l.license_id = v.license_id
         """;
 
-    /// <summary>
-    /// The statements that insert a new license and its first sealed version, with their parameters, for a caller that
-    /// sends them with others in one round trip. A license_number this issuer already used for the type fails them
-    /// with a unique violation on <see cref="LicenseNumberConstraint"/> (the constraint decides, so two concurrent
-    /// issues of one number cannot both pass).
-    /// </summary>
-    public (string Sql, DynamicParameters Parameters) NewLicenseStatements(Guid licenseId, string serial, byte[] holderIndex, SealedVersion version, Guid issuedBy, DateTimeOffset now)
-    {
-        var content = version.Content;
-        const string sql = $"""
-            INSERT INTO licenses (license_id, type_code, issuer_org_code, serial, license_number, holder_index, current_version,
-                                  status, status_changed_at, issued_at, issued_by)
-            VALUES (@licenseId, @TypeCode, @IssuerOrgCode, @serial, @LicenseNumber, @holderIndex, 1, 'VALID', @IssuedAt, @IssuedAt, @issuedBy);
-            {InsertVersionSql}
-            """;
-        return (sql, new DynamicParameters(new
-        {
-            licenseId,
-            content.TypeCode,
-            content.IssuerOrgCode,
-            serial,
-            content.LicenseNumber,
-            holderIndex,
-            content.IssuedAt,
-            issuedBy,
-            content.Identifier,
-            content.Version,
-            validFrom = content.ValidFrom.ToDateTime(TimeOnly.MinValue),
-            validUntil = content.ValidUntil?.ToDateTime(TimeOnly.MinValue),
-            encrypted = EncryptContent(version),
-            hash = version.ContentHash,
-            seal = version.Seal,
-            sealKeyId = version.SealKeyId,
-            now,
-            createdBy = issuedBy,
-        }));
-    }
-
     /// <summary>The unique constraint on (issuer_org_code, type_code, license_number).</summary>
     public const string LicenseNumberConstraint = "licenses_issuer_org_code_type_code_license_number_key";
 

@@ -188,6 +188,7 @@ public static class HubHostingExtensions
         services.AddSingleton<PostgresLicenseTypeStore>();
         services.AddSingleton<PostgresLicenseStore>();
         services.AddSingleton<LicenseSerials>();
+        services.AddSingleton<PostgresNewLicenseWriter>();
         services.AddSingleton<LicenseLookup>();
         services.AddSingleton<NewLicenseValidator>();
         services.AddSingleton<LicenseIssuer>();

@@ -26,8 +26,11 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
     /// <summary>Most in-memory entries (reads) written by one cycle.</summary>
     public const int MaxBatch = 2000;
 
-    /// <summary>Most queued entries (writes, imports) moved by one cycle; a cycle that takes this many loops again at once.</summary>
-    public const int MaxQueued = 5000;
+    /// <summary>
+    /// Most queued entries (writes, imports) moved by one cycle; a cycle that takes this many loops again at once. Small
+    /// enough that a cycle stays short while an import floods the queue: reads ride in every cycle and wait for it.
+    /// </summary>
+    public const int MaxQueued = 1000;
 
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
 

@@ -29,7 +29,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
         CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>, new()
     {
-        var requestHash = SHA256.HashData(request.ToByteArray());
+        var requestHash = RequestHash(request);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -57,70 +57,31 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
 
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE idempotency_keys SET response = @response WHERE caller_id = @callerId AND request_id = @requestId",
-            new { response = protector.Encrypt(outcome.Value.ToByteArray(), Aad(callerId, requestId)), callerId, requestId },
+            new { response = StoredResponse(callerId, requestId, outcome.Value), callerId, requestId },
             transaction,
             cancellationToken: cancellationToken));
         await accessLog.CommitAsync(transaction, cancellationToken);
         return outcome;
     }
 
+    /// <summary>SHA-256 of a request as its request_id remembers it.</summary>
+    public static byte[] RequestHash(IMessage request) => SHA256.HashData(request.ToByteArray());
+
+    /// <summary>A first response as stored for retries: encrypted (it may hold personal data), bound to its request_id.</summary>
+    public byte[] StoredResponse(Guid callerId, string requestId, IMessage response) =>
+        protector.Encrypt(response.ToByteArray(), Aad(callerId, requestId));
+
     /// <summary>
-    /// For a write whose every statement is known before it runs — nothing to read first, e.g. IssueLicense: the
-    /// request_id's claim, carrying the response, and <paramref name="sql"/> go to PostgreSQL in one round trip, then
-    /// the commit (and the wait for the write's queued audit entries to be sequenced). A retry fails the claim first,
-    /// so nothing else runs and the stored response is returned. A <see cref="PostgresException"/> of the write that
-    /// <paramref name="refusal"/> maps to an error (e.g. a unique violation) rolls everything back and is returned.
+    /// The answer to a request whose request_id another request claimed first (written by a batch writer that stores
+    /// claims itself): that request's stored response, or <c>REQUEST_ID_REUSED</c> if the content differs.
     /// </summary>
-    public async Task<Outcome<TResponse>> RunOnceInOneRoundTripAsync<TResponse>(
-        Guid callerId,
-        string requestId,
-        string operation,
-        IMessage request,
-        TResponse response,
-        string sql,
-        DynamicParameters parameters,
-        Func<PostgresException, HubError?> refusal,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<TResponse>> ReplayAsync<TResponse>(Guid callerId, string requestId, string operation, byte[] requestHash, CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>, new()
     {
-        var requestHash = SHA256.HashData(request.ToByteArray());
-        const string claim = """
-            INSERT INTO idempotency_keys (caller_id, request_id, operation, request_hash, created_at, response)
-            VALUES (@k_caller_id, @k_request_id, @k_operation, @k_request_hash, @k_now, @k_response);
-            """;
-        parameters.AddDynamicParams(new
-        {
-            k_caller_id = callerId,
-            k_request_id = requestId,
-            k_operation = operation,
-            k_request_hash = requestHash,
-            k_now = time.GetUtcNow(),
-            k_response = protector.Encrypt(response.ToByteArray(), Aad(callerId, requestId)),
-        });
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(claim + sql, parameters, transaction, cancellationToken: cancellationToken));
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == ClaimConstraint)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            await using var replay = await connection.BeginTransactionAsync(cancellationToken);
-            return await ReplayAsync<TResponse>(connection, replay, callerId, requestId, operation, requestHash, cancellationToken);
-        }
-        catch (PostgresException e) when (refusal(e) is { } error)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return error;
-        }
-
-        await accessLog.CommitAsync(transaction, cancellationToken);
-        return response;
+        return await ReplayAsync<TResponse>(connection, transaction, callerId, requestId, operation, requestHash, cancellationToken);
     }
-
-    /// <summary>The primary key of idempotency_keys: (caller_id, request_id).</summary>
-    private const string ClaimConstraint = "idempotency_keys_pkey";
 
     /// <summary>
     /// For work that changes nothing in the database itself (reads that log an entry, brokered queries that call
@@ -140,7 +101,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
         CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>, new()
     {
-        var requestHash = SHA256.HashData(request.ToByteArray());
+        var requestHash = RequestHash(request);
         var now = time.GetUtcNow();
         const string claim = NoFlush + """
             INSERT INTO idempotency_keys (caller_id, request_id, operation, request_hash, created_at)
@@ -175,7 +136,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 NoFlush + "UPDATE idempotency_keys SET response = @response WHERE caller_id = @callerId AND request_id = @requestId; COMMIT;",
-                new { response = protector.Encrypt(outcome.Value.ToByteArray(), Aad(callerId, requestId)), callerId, requestId },
+                new { response = StoredResponse(callerId, requestId, outcome.Value), callerId, requestId },
                 cancellationToken: cancellationToken));
             completed = true;
             return outcome;
