@@ -30,7 +30,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
     /// Most queued entries (writes, imports) moved by one cycle; a cycle that takes this many loops again at once. Small
     /// enough that a cycle stays short while an import floods the queue: reads ride in every cycle and wait for it.
     /// </summary>
-    public const int MaxQueued = 1000;
+    public const int MaxQueued = 500;
 
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
 

@@ -45,6 +45,8 @@ public sealed partial class LicenseImporter(
     public const int SourceSystemLength = 64;
     public const string Action = "licenses.ImportLicenses";
 
+    private static readonly int SealingThreads = Math.Max(1, Environment.ProcessorCount - 1);
+
     /// <summary>Imports one batch and returns once its licenses committed and their audit entries have indices.</summary>
     public async Task<Outcome<ImportLicensesResponse>> ImportBatchAsync(Caller caller, ImportLicensesRequest request, CancellationToken cancellationToken)
     {
@@ -271,8 +273,9 @@ public sealed partial class LicenseImporter(
             rows[i] = new StagedRow(fresh[i], LicenseSerials.Format(today.Year, counters[typeCode]++), Guid.CreateVersion7(now));
         }
 
-        // Sealing (SM2), encryption and the blind index are the CPU-heavy part: spread them over every core.
-        Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        // Sealing (SM2), encryption and the blind index are the CPU-heavy part: spread over every core but one, which
+        // stays free for the requests an import must not slow down (and for PostgreSQL).
+        Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = SealingThreads }, i =>
         {
             var row = rows[i];
             var license = row.Candidate.License;
