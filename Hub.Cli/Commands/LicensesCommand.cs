@@ -202,6 +202,10 @@ internal static class LicensesCommand
         output.WriteLine($"holder:         {Show(license.Holder?.Name)} / {license.Holder?.IdType.ToString().ToUpperInvariant()} {Show(license.Holder?.IdNumber)}");
         output.WriteLine($"issuer:         {license.IssuerOrgCode} {license.IssuerOrgName}");
         output.WriteLine($"valid:          {Date(license.ValidFrom)} to {(license.ValidUntil is null ? "长期" : Date(license.ValidUntil))}");
+        if (license.IssuedOn is not null || license.SourceSystem.Length > 0)
+        {
+            output.WriteLine($"imported (归集): first issued {Date(license.IssuedOn)} by {license.SourceSystem}");
+        }
         foreach (var (name, value) in license.Face.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  face.{name}: {value}");

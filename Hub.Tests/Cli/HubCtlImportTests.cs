@@ -68,6 +68,11 @@ public sealed class HubCtlImportTests(LicenseScenarioFixture fixture, PostgresCl
         await using var db = new NpgsqlConnection(_s.Hub.ConnectionString);
         var sources = (await db.QueryAsync<string>("SELECT source_system FROM licenses WHERE license_number IN ('CLI-IMP-C1', 'CLI-IMP-C2')")).ToList();
         Assert.Equal(["XA-OLD-SYS", "XA-OLD-SYS"], sources);
+        var identifier = await db.ExecuteScalarAsync<string>(
+            "SELECT v.identifier FROM licenses l JOIN license_versions v USING (license_id) WHERE l.license_number = 'CLI-IMP-C1'");
+        var (got, getOutput, _) = await RunAsync("licenses", "get", identifier!, "--api-key", _s.IssuerKey);
+        Assert.Equal(0, got);
+        Assert.Contains("imported (归集): first issued 2016-04-30 by XA-OLD-SYS", getOutput, StringComparison.Ordinal);
     }
 
     [Fact]
