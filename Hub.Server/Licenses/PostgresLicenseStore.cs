@@ -21,9 +21,6 @@ public sealed class PostgresLicenseStore(DataProtector protector)
         FROM license_versions v JOIN licenses l ON l.license_id = v.license_id
         """;
 
-    /// <summary>The unique constraint on (issuer_org_code, type_code, license_number).</summary>
-    public const string LicenseNumberConstraint = "licenses_issuer_org_code_type_code_license_number_key";
-
     private const string InsertVersionSql = """
         INSERT INTO license_versions (identifier, license_id, version, valid_from, valid_until, content_encrypted, content_hash,
                                       seal, seal_key_id, created_at, created_by)

@@ -235,7 +235,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         return new AccessLogEntry(index, occurredAt, record, json, leaf);
     }
 
-    internal static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
         where T : class =>
         value is null ? copy.WriteNullAsync() : copy.WriteAsync(value, type);
 

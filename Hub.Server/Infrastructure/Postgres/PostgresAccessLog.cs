@@ -1,7 +1,6 @@
 using Dapper;
 using Hub.Core.Access;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Hub.Server.Infrastructure.Postgres;
 
@@ -16,64 +15,31 @@ public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider 
     /// <summary>How long a committed write waits for its entry's index before answering anyway (its entry is durable in the queue).</summary>
     public static readonly TimeSpan SequenceWait = TimeSpan.FromSeconds(10);
 
-    private const string Columns = "occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome";
-
     /// <summary>Queues the entry in the caller's transaction; call <see cref="CommitAsync"/> to commit it.</summary>
     public async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = QueueStatement(record);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
-    }
-
-    /// <summary>
-    /// The statement that queues an entry, for a caller that sends it with other statements in one round trip; its
-    /// parameter names start with <c>q_</c>, so they never clash with the others'.
-    /// </summary>
-    public (string Sql, DynamicParameters Parameters) QueueStatement(AccessRecord record)
-    {
-        const string sql = $"""
-            INSERT INTO access_log_queue ({Columns})
-            VALUES (@q_occurred_at, @q_caller_id, @q_action, @q_object_type, @q_object_id, @q_holder_index, @q_purpose, @q_matter_code,
-                    @q_case_number, @q_fields, @q_outcome)
+        const string sql = """
+            INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome)
+            VALUES (@occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex, @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome)
             """;
-        return (sql, new DynamicParameters(new
-        {
-            q_occurred_at = AccessEntryFormat.Truncate(time.GetUtcNow()),
-            q_caller_id = record.CallerId,
-            q_action = record.Action,
-            q_object_type = record.ObjectType,
-            q_object_id = record.ObjectId,
-            q_holder_index = record.HolderIndex,
-            q_purpose = record.Purpose,
-            q_matter_code = record.MatterCode,
-            q_case_number = record.CaseNumber,
-            q_fields = record.Fields.ToArray(),
-            q_outcome = record.Outcome,
-        }));
-    }
-
-    /// <summary>Queues many entries in the caller's transaction with one binary COPY (bulk import).</summary>
-    public async Task AppendManyAsync(NpgsqlConnection connection, IReadOnlyList<AccessRecord> records, CancellationToken cancellationToken)
-    {
-        var occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow());
-        await using var copy = await connection.BeginBinaryImportAsync($"COPY access_log_queue ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var record in records)
-        {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(occurredAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(record.CallerId, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(record.Action, NpgsqlDbType.Varchar, cancellationToken);
-            await GroupCommitAccessLog.WriteNullableAsync(copy, record.ObjectType, NpgsqlDbType.Varchar);
-            await GroupCommitAccessLog.WriteNullableAsync(copy, record.ObjectId, NpgsqlDbType.Varchar);
-            await GroupCommitAccessLog.WriteNullableAsync(copy, record.HolderIndex, NpgsqlDbType.Bytea);
-            await GroupCommitAccessLog.WriteNullableAsync(copy, record.Purpose, NpgsqlDbType.Varchar);
-            await GroupCommitAccessLog.WriteNullableAsync(copy, record.MatterCode, NpgsqlDbType.Varchar);
-            await GroupCommitAccessLog.WriteNullableAsync(copy, record.CaseNumber, NpgsqlDbType.Varchar);
-            await copy.WriteAsync(record.Fields.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(record.Outcome, NpgsqlDbType.Varchar, cancellationToken);
-        }
-
-        await copy.CompleteAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow()),
+                record.CallerId,
+                record.Action,
+                record.ObjectType,
+                record.ObjectId,
+                record.HolderIndex,
+                record.Purpose,
+                record.MatterCode,
+                record.CaseNumber,
+                Fields = record.Fields.ToArray(),
+                record.Outcome,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>

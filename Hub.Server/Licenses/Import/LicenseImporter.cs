@@ -47,20 +47,6 @@ public sealed partial class LicenseImporter(
 
     private static readonly int SealingThreads = Math.Max(1, Environment.ProcessorCount - 1);
 
-    /// <summary>Imports one batch and returns once its licenses committed and their audit entries have indices.</summary>
-    public async Task<Outcome<ImportLicensesResponse>> ImportBatchAsync(Caller caller, ImportLicensesRequest request, CancellationToken cancellationToken)
-    {
-        var prepared = await PrepareAsync(caller, request, cancellationToken);
-        if (prepared.Failed)
-        {
-            return prepared.Error;
-        }
-
-        var written = await WriteAsync(prepared.Value, cancellationToken);
-        await written.Sequenced;
-        return written.Response;
-    }
-
     /// <summary>
     /// The first stage of a batch, all but the transaction: every record validated, duplicates and records already
     /// imported counted, serials reserved, the new licenses sealed and encrypted (on every core). Nothing is written.
