@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hub.Core.Contracts;
 using Hub.Adapters.Ports;
 using Hub.Common.V1;
 using Hub.Core.Access;
@@ -25,26 +26,15 @@ public sealed class ExemptionChecker(
     IIdempotentRunner idempotency,
     TimeProvider time)
 {
-    public const int MaxAssertions = 20;
-
-    public async Task<Outcome<CheckMatterResponse>> CheckMatterAsync(Caller caller, CheckMatterRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<CheckMatterResponse>> CheckMatterAsync(Caller caller, CheckMatterCommand command, CancellationToken cancellationToken)
     {
-        var today = ChinaCalendar.Today(time);
-        var violations = new Violations();
-        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
-        var matterCode = violations.Text("matter_code", request.MatterCode, InputLimits.CodeLength);
-        var applicant = HolderInput.Parse(request.Applicant, "applicant", violations, today, licenses.LegacyUsccAllowList, nameRequired: false);
-        var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength);
-        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
-        var checkDate = ChinaCalendar.Parse(request.CheckDate, "check_date", violations, required: false) ?? today;
-        violations.ThrowIfAny();
-
-        return await idempotency.RunOnceAsync<CheckMatterResponse>(caller.Id, requestId, "exemption.CheckMatter", request, async ct =>
+        var (requestId, matterCode, applicant, caseNumber, purpose, checkDate, request) = command;
+        return await idempotency.RunOnceAsync<CheckMatterResponse>(caller.Id, requestId, AuditActions.ExemptionCheckMatter, request, async ct =>
         {
             var matter = await matters.FindAsync(matterCode, ct);
             if (matter is null)
             {
-                return HubError.NotFound("MATTER_NOT_FOUND", "no matter has this matter_code; list matters with ListMatters.");
+                return HubError.NotFound(ReasonCodes.MatterNotFound, "no matter has this matter_code; list matters with ListMatters.");
             }
 
             var holderIndex = licenses.HolderIndex(applicant.IdType, applicant.IdNumber);
@@ -78,8 +68,8 @@ public sealed class ExemptionChecker(
             var entry = await accessLog.AppendAsync(new AccessRecord
             {
                 CallerId = caller.Id,
-                Action = "exemption.CheckMatter",
-                ObjectType = "matter",
+                Action = AuditActions.ExemptionCheckMatter,
+                ObjectType = AuditObjects.Matter,
                 ObjectId = matter.MatterCode,
                 HolderIndex = holderIndex,
                 Purpose = purpose,
@@ -93,47 +83,11 @@ public sealed class ExemptionChecker(
         }, cancellationToken);
     }
 
-    public async Task<Outcome<CheckLicenseResponse>> CheckLicenseAsync(Caller caller, CheckLicenseRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<CheckLicenseResponse>> CheckLicenseAsync(Caller caller, CheckLicenseCommand command, CancellationToken cancellationToken)
     {
         var today = ChinaCalendar.Today(time);
-        var violations = new Violations();
-        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
-        var holder = HolderInput.Parse(request.Holder, "holder", violations, today, licenses.LegacyUsccAllowList, nameRequired: false);
-        var typeCode = violations.Text("type_code", request.TypeCode, 21).ToUpperInvariant();
-        var matterCode = violations.Text("matter_code", request.MatterCode, InputLimits.CodeLength, required: false);
-        var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength);
-        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
-        if (request.Assertions.Count is 0 or > MaxAssertions)
-        {
-            violations.Add("assertions", $"ask 1 to {MaxAssertions} assertions");
-        }
-
-        var dates = new Dictionary<int, DateOnly>();
-        for (var i = 0; i < request.Assertions.Count && i < MaxAssertions; i++)
-        {
-            var assertion = request.Assertions[i];
-            violations.Enum($"assertions[{i}].op", assertion.Op);
-            if (assertion.Op == AssertionOp.Equals && assertion.Field.Length == 0)
-            {
-                violations.Add($"assertions[{i}].field", "EQUALS needs a field");
-            }
-
-            if (assertion.Op == AssertionOp.ValidOn)
-            {
-                if (DateOnly.TryParseExact(assertion.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var on))
-                {
-                    dates[i] = on;
-                }
-                else
-                {
-                    violations.Add($"assertions[{i}].value", "VALID_ON needs a date YYYY-MM-DD");
-                }
-            }
-        }
-
-        violations.ThrowIfAny();
-
-        return await idempotency.RunOnceAsync<CheckLicenseResponse>(caller.Id, requestId, "exemption.CheckLicense", request, async ct =>
+        var (requestId, holder, typeCode, matterCode, caseNumber, purpose, dates, request) = command;
+        return await idempotency.RunOnceAsync<CheckLicenseResponse>(caller.Id, requestId, AuditActions.ExemptionCheckLicense, request, async ct =>
         {
             var holderIndex = licenses.HolderIndex(holder.IdType, holder.IdNumber);
             var held = await licenses.FindAsync(holderIndex, [typeCode], ct);
@@ -155,7 +109,7 @@ public sealed class ExemptionChecker(
 
                     if (DisclosurePolicy.Decide(spec, context).Decision == DisclosureDecision.Withheld)
                     {
-                        return HubError.PermissionDenied("FIELD_NOT_DISCLOSABLE", $"this caller may not learn about field {assertion.Field}, not even yes or no.");
+                        return HubError.PermissionDenied(ReasonCodes.FieldNotDisclosable, $"this caller may not learn about field {assertion.Field}, not even yes or no.");
                     }
                 }
 
@@ -175,15 +129,15 @@ public sealed class ExemptionChecker(
             var entry = await accessLog.AppendAsync(new AccessRecord
             {
                 CallerId = caller.Id,
-                Action = "exemption.CheckLicense",
-                ObjectType = "license_type",
+                Action = AuditActions.ExemptionCheckLicense,
+                ObjectType = AuditObjects.LicenseType,
                 ObjectId = typeCode,
                 HolderIndex = holderIndex,
                 Purpose = purpose,
                 MatterCode = matterCode.Length > 0 ? matterCode : null,
                 CaseNumber = caseNumber,
                 Fields = [.. request.Assertions.Where(a => a.Field.Length > 0).Select(a => a.Field).Distinct()],
-                Outcome = response.Satisfied ? "SATISFIED" : "NOT_SATISFIED",
+                Outcome = response.Satisfied ? AuditOutcomes.Satisfied : AuditOutcomes.NotSatisfied,
             }, ct);
             response.Receipt = entry.ToReceipt();
             return response;
@@ -196,5 +150,70 @@ public sealed class ExemptionChecker(
         var values = license.Face.Where(p => neededFields.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
         // The matter's material names the fields it needs, as a grant would.
         return DisclosurePolicy.Apply(specs, values, DisclosureContext.Named(caller.Clearance, license.Sharing, neededFields));
+    }
+}
+
+/// <summary>CheckMatter: which matter, for which applicant, in which case, why, on which day.</summary>
+public sealed record CheckMatterCommand(
+    string RequestId, string MatterCode, HolderInput Applicant, string CaseNumber, string Purpose, DateOnly CheckDate, CheckMatterRequest Request)
+{
+    public static Outcome<CheckMatterCommand> Parse(CheckMatterRequest request, HolderInputParser holders, DateOnly today)
+    {
+        var violations = new Violations();
+        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
+        var matterCode = violations.Text("matter_code", request.MatterCode, InputLimits.CodeLength);
+        var applicant = holders.Parse(request.Applicant, "applicant", violations, today, nameRequired: false);
+        var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength);
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        var checkDate = ChinaCalendar.Parse(request.CheckDate, "check_date", violations, required: false) ?? today;
+        return violations.ToError() is { } invalid ? invalid : new CheckMatterCommand(requestId, matterCode, applicant, caseNumber, purpose, checkDate, request);
+    }
+}
+
+/// <summary>CheckLicense: yes/no questions about a holder's license of a type; VALID_ON dates parsed by assertion index.</summary>
+public sealed record CheckLicenseCommand(
+    string RequestId, HolderInput Holder, string TypeCode, string MatterCode, string CaseNumber, string Purpose,
+    IReadOnlyDictionary<int, DateOnly> Dates, CheckLicenseRequest Request)
+{
+    public static Outcome<CheckLicenseCommand> Parse(CheckLicenseRequest request, HolderInputParser holders, DateOnly today)
+    {
+        var violations = new Violations();
+        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
+        var holder = holders.Parse(request.Holder, "holder", violations, today, nameRequired: false);
+        var typeCode = violations.Text("type_code", request.TypeCode, InputLimits.TypeCodeLength).ToUpperInvariant();
+        var matterCode = violations.Text("matter_code", request.MatterCode, InputLimits.CodeLength, required: false);
+        var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength);
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        if (request.Assertions.Count is 0 or > InputLimits.MaxAssertions)
+        {
+            violations.Add("assertions", $"ask 1 to {InputLimits.MaxAssertions} assertions");
+        }
+
+        var dates = new Dictionary<int, DateOnly>();
+        for (var i = 0; i < request.Assertions.Count && i < InputLimits.MaxAssertions; i++)
+        {
+            var assertion = request.Assertions[i];
+            violations.Enum($"assertions[{i}].op", assertion.Op);
+            if (assertion.Op == AssertionOp.Equals && assertion.Field.Length == 0)
+            {
+                violations.Add($"assertions[{i}].field", "EQUALS needs a field");
+            }
+
+            if (assertion.Op == AssertionOp.ValidOn)
+            {
+                if (DateOnly.TryParseExact(assertion.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var on))
+                {
+                    dates[i] = on;
+                }
+                else
+                {
+                    violations.Add($"assertions[{i}].value", "VALID_ON needs a date YYYY-MM-DD");
+                }
+            }
+        }
+
+        return violations.ToError() is { } invalid
+            ? invalid
+            : new CheckLicenseCommand(requestId, holder, typeCode, matterCode, caseNumber, purpose, dates, request);
     }
 }

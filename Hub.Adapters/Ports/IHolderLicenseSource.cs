@@ -6,9 +6,6 @@ namespace Hub.Adapters.Ports;
 /// <summary>An applicant's licenses of given types (current versions, any status), found by the holder's blind index.</summary>
 public interface IHolderLicenseSource
 {
-    /// <summary>Legacy 统一社会信用代码 accepted although their check character fails.</summary>
-    IReadOnlySet<string> LegacyUsccAllowList { get; }
-
     /// <summary>The blind index the log records for this holder.</summary>
     byte[] HolderIndex(HolderIdType type, string normalizedNumber);
 

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Hub.Core.Contracts;
 using Hub.Adapters.Exemption;
 using Hub.Adapters.Ports;
 using Hub.Common.V1;
@@ -37,58 +38,49 @@ public sealed class PresentationService(
     private const string NonceScope = "presentation";
     private const string HolderNameField = "holder.name";
 
-    public async Task<Outcome<CreatePresentationResponse>> CreateAsync(Caller caller, CreatePresentationRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<CreatePresentationResponse>> CreateAsync(Caller caller, CreatePresentationCommand command, CancellationToken cancellationToken)
     {
-        var violations = new Violations();
-        var holder = HolderInput.Parse(request.Holder, "holder", violations, ChinaCalendar.Today(time), licenses.LegacyUsccAllowList, nameRequired: false);
-        var identifier = violations.Text("identifier", request.Identifier, 128);
-        var ttl = request.TtlSeconds == 0 ? DefaultTtlSeconds : (int)Math.Min(request.TtlSeconds, int.MaxValue);
-        if (ttl > MaxTtlSeconds)
-        {
-            violations.Add("ttl_seconds", $"must be at most {MaxTtlSeconds}");
-        }
-
-        if (request.Fields.Count is 0 or > MaxFields)
-        {
-            violations.Add("fields", $"present 1 to {MaxFields} fields");
-        }
-
-        violations.ThrowIfAny();
+        var (holder, identifier, ttl, fields) = command;
         var license = await licenses.FindByIdentifierAsync(identifier, cancellationToken);
         if (license is null)
         {
-            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+            return HubError.NotFound(ReasonCodes.LicenseNotFound, "no license has this identifier.");
         }
 
         var holderIndex = licenses.HolderIndex(holder.IdType, holder.IdNumber);
         if (!CryptographicOperations.FixedTimeEquals(holderIndex, license.HolderIndex))
         {
-            return HubError.PermissionDenied("NOT_HOLDER", "the license does not belong to the holder named.");
+            return HubError.PermissionDenied(ReasonCodes.NotHolder, "the license does not belong to the holder named.");
         }
 
-        for (var i = 0; i < request.Fields.Count; i++)
+        var violations = new Violations();
+        for (var i = 0; i < fields.Count; i++)
         {
-            if (request.Fields[i] != HolderNameField && license.Fields.All(f => f.Name != request.Fields[i]))
+            if (fields[i] != HolderNameField && license.Fields.All(f => f.Name != fields[i]))
             {
                 violations.Add($"fields[{i}]", $"is not a field of license type {license.TypeCode}");
             }
         }
 
-        violations.ThrowIfAny();
+        if (violations.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
         var expires = time.GetUtcNow().AddSeconds(ttl);
         var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-        var token = new PresentationToken(license.Identifier, [.. request.Fields.Distinct()], expires.ToUnixTimeSeconds(), nonce, string.Empty);
+        var token = new PresentationToken(license.Identifier, [.. fields.Distinct()], expires.ToUnixTimeSeconds(), nonce, string.Empty);
         var (payload, signature) = await signer.SignAsync(keyId => (token with { KeyId = keyId }).Payload(), cancellationToken);
         var text = PresentationToken.Encode(payload, signature);
         await accessLog.AppendAsync(new AccessRecord
         {
             CallerId = caller.Id,
-            Action = "verification.CreatePresentation",
-            ObjectType = "license",
+            Action = AuditActions.VerificationCreatePresentation,
+            ObjectType = AuditObjects.License,
             ObjectId = license.Identifier,
             HolderIndex = holderIndex,
             Fields = token.Fields,
-            Outcome = "OK",
+            Outcome = AuditOutcomes.Ok,
         }, cancellationToken);
         using var qr = new QRCodeGenerator().CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
         return new CreatePresentationResponse
@@ -99,33 +91,30 @@ public sealed class PresentationService(
         };
     }
 
-    public async Task<Outcome<VerifyPresentationResponse>> VerifyAsync(Caller caller, VerifyPresentationRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<VerifyPresentationResponse>> VerifyAsync(Caller caller, VerifyPresentationCommand command, CancellationToken cancellationToken)
     {
-        var violations = new Violations();
-        var text = violations.Text("token", request.Token, 4096);
-        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
-        violations.ThrowIfAny();
+        var (text, purpose) = command;
 
         if (!PresentationToken.TryDecode(text, out var token, out var payload, out var signature)
             || !await signer.VerifyAsync(token.KeyId, payload, signature, cancellationToken))
         {
-            return await RefuseAsync(caller, null, purpose, "BAD_SIGNATURE", cancellationToken);
+            return await RefuseAsync(caller, null, purpose, RefusalReasons.BadSignature, cancellationToken);
         }
 
         var license = await licenses.FindByIdentifierAsync(token.Identifier, cancellationToken);
         if (time.GetUtcNow().ToUnixTimeSeconds() > token.ExpiresAt)
         {
-            return await RefuseAsync(caller, license, purpose, "EXPIRED", cancellationToken);
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.Expired, cancellationToken);
         }
 
         if (!await nonces.TryConsumeAsync(NonceScope, token.Nonce, DateTimeOffset.FromUnixTimeSeconds(token.ExpiresAt), cancellationToken))
         {
-            return await RefuseAsync(caller, license, purpose, "ALREADY_USED", cancellationToken);
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.AlreadyUsed, cancellationToken);
         }
 
         if (license is null || LicenseSelection.ReasonOn(license, ChinaCalendar.Today(time)) != Hub.Exemption.V1.RequiredReason.Unspecified)
         {
-            return await RefuseAsync(caller, license, purpose, "LICENSE_NOT_VALID", cancellationToken);
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.LicenseNotValid, cancellationToken);
         }
 
         var shown = new License
@@ -150,7 +139,7 @@ public sealed class PresentationService(
         shown.Face.Add(disclosed.Values.ToDictionary());
         shown.Disclosure.Add(disclosed.Decisions);
 
-        var entry = await accessLog.AppendAsync(Record(caller, license, purpose, token.Fields, "VALID"), cancellationToken);
+        var entry = await accessLog.AppendAsync(Record(caller, license, purpose, token.Fields, AuditOutcomes.Valid), cancellationToken);
         return new VerifyPresentationResponse { Valid = true, License = shown, Receipt = entry.ToReceipt() };
     }
 
@@ -163,12 +152,49 @@ public sealed class PresentationService(
     private static AccessRecord Record(Caller caller, HolderLicense? license, string purpose, IReadOnlyList<string> fields, string outcome) => new()
     {
         CallerId = caller.Id,
-        Action = "verification.VerifyPresentation",
-        ObjectType = "license",
+        Action = AuditActions.VerificationVerifyPresentation,
+        ObjectType = AuditObjects.License,
         ObjectId = license?.Identifier,
         HolderIndex = license?.HolderIndex,
         Purpose = purpose,
         Fields = fields,
         Outcome = outcome,
     };
+}
+
+/// <summary>CreatePresentation: the holder the portal acts for, which license, for how long, which fields.</summary>
+public sealed record CreatePresentationCommand(HolderInput Holder, string Identifier, int TtlSeconds, IReadOnlyList<string> Fields)
+{
+    public static Outcome<CreatePresentationCommand> Parse(CreatePresentationRequest request, HolderInputParser holders, DateOnly today)
+    {
+        var violations = new Violations();
+        var holder = holders.Parse(request.Holder, "holder", violations, today, nameRequired: false);
+        var identifier = violations.Text("identifier", request.Identifier, InputLimits.IdentifierLength);
+        var ttl = request.TtlSeconds == 0 ? PresentationService.DefaultTtlSeconds : (int)Math.Min(request.TtlSeconds, int.MaxValue);
+        if (ttl > PresentationService.MaxTtlSeconds)
+        {
+            violations.Add("ttl_seconds", $"must be at most {PresentationService.MaxTtlSeconds}");
+        }
+
+        if (request.Fields.Count is 0 or > PresentationService.MaxFields)
+        {
+            violations.Add("fields", $"present 1 to {PresentationService.MaxFields} fields");
+        }
+
+        return violations.ToError() is { } invalid ? invalid : new CreatePresentationCommand(holder, identifier, ttl, [.. request.Fields]);
+    }
+}
+
+/// <summary>VerifyPresentation: the token as scanned, and why (用证事由).</summary>
+public sealed record VerifyPresentationCommand(string Token, string Purpose)
+{
+    public const int MaxTokenLength = 4096;
+
+    public static Outcome<VerifyPresentationCommand> Parse(VerifyPresentationRequest request)
+    {
+        var violations = new Violations();
+        var token = violations.Text("token", request.Token, MaxTokenLength);
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        return violations.ToError() is { } invalid ? invalid : new VerifyPresentationCommand(token, purpose);
+    }
 }

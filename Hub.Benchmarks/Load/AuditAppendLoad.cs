@@ -50,9 +50,9 @@ internal static class AuditAppendLoad
             }
 
             var master = MasterKey.Resolve(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), state, embedded: false);
-            var keys = new SigningKeyRing(dataSource, master, single, Options.Create(new SigningOptions()), TimeProvider.System);
+            var keys = new SigningKeyRing(new PostgresSigningKeyStore(dataSource, single, TimeProvider.System), master, Options.Create(new SigningOptions()), TimeProvider.System, NullLogger<SigningKeyRing>.Instance);
             await keys.InitializeAsync("CN=bench", CancellationToken.None);
-            var writer = new CheckpointWriter(dataSource, keys, Options.Create(new AuditOptions()), TimeProvider.System, NullLogger<CheckpointWriter>.Instance);
+            var writer = new CheckpointWriter(new PostgresCheckpointStore(dataSource), keys, Options.Create(new AuditOptions()), TimeProvider.System, NullLogger<CheckpointWriter>.Instance);
             using var stop = new CancellationTokenSource();
             var checkpointing = Task.Run(async () =>
             {

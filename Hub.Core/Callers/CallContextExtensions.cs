@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 
 namespace Hub.Core.Callers;
@@ -13,5 +14,5 @@ public static class CallContextExtensions
     public static Caller GetCaller(this ServerCallContext context) =>
         context.UserState.TryGetValue(CallerKey, out var value) && value is Caller caller
             ? caller
-            : throw new HubException(new HubError(HubErrorCode.Unauthenticated, "UNAUTHENTICATED", "this call needs credentials"));
+            : throw new HubException(new HubError(HubErrorCode.Unauthenticated, ReasonCodes.Unauthenticated, "this call needs credentials"));
 }

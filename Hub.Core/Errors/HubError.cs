@@ -1,3 +1,5 @@
+using Hub.Core.Contracts;
+
 namespace Hub.Core.Errors;
 
 /// <summary>
@@ -15,7 +17,7 @@ public sealed record HubError(HubErrorCode Code, string Reason, string Message)
     public TimeSpan? RetryAfter { get; init; }
 
     public static HubError InvalidArgument(IReadOnlyList<FieldViolation> violations) =>
-        new(HubErrorCode.InvalidArgument, "INVALID_ARGUMENT",
+        new(HubErrorCode.InvalidArgument, ReasonCodes.InvalidArgument,
             violations.Count == 1
                 ? $"{violations[0].Field}: {violations[0].Description}"
                 : $"{violations.Count} fields are invalid; see the field violations.")

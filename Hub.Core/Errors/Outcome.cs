@@ -31,7 +31,4 @@ public readonly struct Outcome<T>
 
     public static implicit operator Outcome<T>(HubError error) => Fail(error);
 #pragma warning restore CA1000, CA2225
-
-    /// <summary>Returns the value or throws a <see cref="HubException"/> for the gRPC layer to map.</summary>
-    public T ValueOrThrow() => _error is null ? _value! : throw new HubException(_error);
 }

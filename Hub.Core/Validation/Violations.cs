@@ -59,13 +59,4 @@ public sealed class Violations
     }
 
     public HubError? ToError() => Any ? HubError.InvalidArgument([.. _items]) : null;
-
-    /// <summary>Throws <see cref="HubException"/> with every violation collected so far, if there are any.</summary>
-    public void ThrowIfAny()
-    {
-        if (ToError() is { } error)
-        {
-            throw new HubException(error);
-        }
-    }
 }

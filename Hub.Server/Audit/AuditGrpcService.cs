@@ -2,34 +2,37 @@ using Grpc.Core;
 using Hub.Audit.V1;
 using Hub.Common.V1;
 using Hub.Core.Callers;
+using Hub.Core.Errors;
+using Hub.Core.Holders;
+using Hub.Core.Time;
 
 namespace Hub.Server.Audit;
 
-/// <summary>Adapts audit.proto to <see cref="AuditReader"/>.</summary>
-public sealed class AuditGrpcService(AuditReader reader) : AuditService.AuditServiceBase
+/// <summary>Adapts audit.proto to <see cref="AuditReader"/>: parse, run, map.</summary>
+public sealed class AuditGrpcService(AuditReader reader, HolderInputParser holders, TimeProvider time) : AuditService.AuditServiceBase
 {
     [RequiresRole(Role.Auditor)]
-    public override async Task<QueryAccessLogResponse> QueryAccessLog(QueryAccessLogRequest request, ServerCallContext context) =>
-        (await reader.QueryAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<QueryAccessLogResponse> QueryAccessLog(QueryAccessLogRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(QueryAccessLogCommand.Parse(request, holders, ChinaCalendar.Today(time)), command => reader.QueryAsync(context.GetCaller(), command, context.CancellationToken));
 
     [RequiresRole(Role.Auditor)]
-    public override async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context) =>
-        (await reader.CheckpointAsync(context.CancellationToken)).ValueOrThrow();
+    public override Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(reader.CheckpointAsync(context.CancellationToken));
 
     [RequiresRole(Role.Auditor)]
-    public override async Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context) =>
-        (await reader.InclusionAsync(request, context.CancellationToken)).ValueOrThrow();
+    public override Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(reader.InclusionAsync(request, context.CancellationToken));
 
     [RequiresRole(Role.Auditor)]
-    public override async Task<GetConsistencyProofResponse> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context) =>
-        (await reader.ConsistencyAsync(request, context.CancellationToken)).ValueOrThrow();
+    public override Task<GetConsistencyProofResponse> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(reader.ConsistencyAsync(request, context.CancellationToken));
 
     [RequiresRole(Role.Auditor)]
-    public override async Task<GetEntriesResponse> GetEntries(GetEntriesRequest request, ServerCallContext context) =>
-        (await reader.EntriesAsync(request, context.CancellationToken)).ValueOrThrow();
+    public override Task<GetEntriesResponse> GetEntries(GetEntriesRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(reader.EntriesAsync(request, context.CancellationToken));
 
     // The portal reads the history of the holder it acts for: every such request names that holder.
     [RequiresRole(Role.Auditor, Role.Portal)]
-    public override async Task<GetHolderAccessHistoryResponse> GetHolderAccessHistory(GetHolderAccessHistoryRequest request, ServerCallContext context) =>
-        (await reader.HolderHistoryAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<GetHolderAccessHistoryResponse> GetHolderAccessHistory(GetHolderAccessHistoryRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(HolderHistoryCommand.Parse(request, holders, ChinaCalendar.Today(time)), command => reader.HolderHistoryAsync(context.GetCaller(), command, context.CancellationToken));
 }

@@ -1,6 +1,4 @@
-using Dapper;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Hub.Server.Audit;
 
@@ -11,15 +9,13 @@ namespace Hub.Server.Audit;
 /// takes over at its next tick.
 /// </summary>
 internal sealed class Checkpointer(
-    NpgsqlDataSource dataSource, CheckpointWriter writer, IOptions<AuditOptions> options, TimeProvider time, ILogger<Checkpointer> logger) : BackgroundService
+    ICheckpointStore store, CheckpointWriter writer, IOptions<AuditOptions> options, TimeProvider time, ILogger<Checkpointer> logger) : BackgroundService
 {
-    // Arbitrary constant shared by every replica: "hub-ckpt".
-    private const long LeaderLockKey = 0x6875622D636B7074;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        NpgsqlConnection? leader = null;
+        ICheckpointLease? leader = null;
         var lastAttempt = DateTimeOffset.MinValue;
         try
         {
@@ -28,21 +24,26 @@ internal sealed class Checkpointer(
             {
                 try
                 {
-                    leader ??= await TryLeadAsync(stoppingToken);
                     if (leader is null)
                     {
-                        continue;
+                        leader = await store.TryLeadAsync(stoppingToken);
+                        if (leader is null)
+                        {
+                            continue;
+                        }
+
+                        logger.CheckpointLeader();
                     }
 
                     var due = time.GetUtcNow() - lastAttempt >= TimeSpan.FromMilliseconds(options.Value.CheckpointIntervalMilliseconds)
-                        || await PendingAsync(leader, stoppingToken) >= options.Value.CheckpointAfterEntries;
+                        || await leader.PendingAsync(stoppingToken) >= options.Value.CheckpointAfterEntries;
                     if (due)
                     {
                         lastAttempt = time.GetUtcNow();
                         await writer.WriteAsync(stoppingToken);
                     }
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.CheckpointFailed(e);
                     if (leader is not null)
@@ -64,21 +65,4 @@ internal sealed class Checkpointer(
             }
         }
     }
-
-    private async Task<NpgsqlConnection?> TryLeadAsync(CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = LeaderLockKey }, cancellationToken: cancellationToken)))
-        {
-            logger.CheckpointLeader();
-            return connection;
-        }
-
-        await connection.DisposeAsync();
-        return null;
-    }
-
-    private static async Task<long> PendingAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT (SELECT size FROM log_head) - COALESCE((SELECT max(tree_size) FROM checkpoints), 0)", cancellationToken: cancellationToken));
 }

@@ -8,7 +8,7 @@ namespace Hub.Server.Audit;
 /// The Merkle tree's complete-subtree hashes in PostgreSQL. Extending the tree adds about one node per leaf; a proof
 /// or root reads O(log n) nodes in one query (the nodes needed are found by a dry run of the same math).
 /// </summary>
-public sealed class PostgresMerkleStore
+internal static class PostgresMerkleStore
 {
     /// <summary>Size of the tree the stored nodes describe: the leaves at level 0.</summary>
     public static async Task<long> StoredSizeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>

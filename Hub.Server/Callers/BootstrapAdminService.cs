@@ -12,7 +12,7 @@ namespace Hub.Server.Callers;
 /// <c>.hub/admin-api-key</c> (mode 0600).
 /// </summary>
 internal sealed class BootstrapAdminService(
-    PostgresCallerStore store,
+    ICallerStore store,
     HubDatabase database,
     IOptions<BootstrapOptions> bootstrap,
     IOptions<HubOptions> hub,
@@ -57,7 +57,7 @@ internal sealed class BootstrapAdminService(
             new HashSet<Role> { Role.Admin },
             DataLevel.L1Public,
             []);
-        var record = (await store.RegisterAsync(admin, ApiKeys.Hash(apiKey), null, cancellationToken)).ValueOrThrow();
+        var record = (await store.RegisterAsync(admin, ApiKeys.Hash(apiKey), null, cancellationToken)).OrFail();
         logger.BootstrapAdminCreated(record.Caller.Id);
     }
 

@@ -16,11 +16,11 @@ public sealed class CallerAuthenticator : IDisposable
     private const int MaxKeyLength = 128;
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    private readonly PostgresCallerStore _store;
+    private readonly ICallerStore _store;
     private readonly IChangeNotifier _notifier;
     private MemoryCache _known = NewCache();
 
-    public CallerAuthenticator(PostgresCallerStore store, IChangeNotifier notifier)
+    public CallerAuthenticator(ICallerStore store, IChangeNotifier notifier)
     {
         _store = store;
         _notifier = notifier;

@@ -1,4 +1,5 @@
 using Dapper;
+using Hub.Core.Contracts;
 using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
@@ -10,7 +11,7 @@ using Npgsql;
 namespace Hub.Server.Callers;
 
 /// <summary>Registered callers and their credentials in PostgreSQL; every change commits with its access-log entry.</summary>
-public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time)
+public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time) : ICallerStore
 {
     private const string SelectColumns = """
         SELECT c.caller_id AS CallerId, c.org_code AS OrgCode, c.org_name AS OrgName, c.system_name AS SystemName,
@@ -82,7 +83,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
             cancellationToken: cancellationToken));
         if (inserted == 0)
         {
-            return HubError.AlreadyExists("CALLER_EXISTS", "an active caller is already registered for this org_code and system_name; disable it first or choose another system_name.");
+            return HubError.AlreadyExists(ReasonCodes.CallerExists, "an active caller is already registered for this org_code and system_name; disable it first or choose another system_name.");
         }
 
         if (caller.CertificateThumbprints.Count > 0)
@@ -95,17 +96,17 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
                 certificates, new { thumbprints = caller.CertificateThumbprints.ToArray(), id }, transaction, cancellationToken: cancellationToken));
             if (added != caller.CertificateThumbprints.Count)
             {
-                return HubError.AlreadyExists("CERTIFICATE_IN_USE", "a client certificate thumbprint is already registered to another caller.");
+                return HubError.AlreadyExists(ReasonCodes.CertificateInUse, "a client certificate thumbprint is already registered to another caller.");
             }
         }
 
         await accessLog.AppendAsync(connection, transaction, new AccessRecord
         {
             CallerId = registeredBy ?? id,
-            Action = "admin.RegisterCaller",
-            ObjectType = "caller",
+            Action = AuditActions.AdminRegisterCaller,
+            ObjectType = AuditObjects.Caller,
             ObjectId = id.ToString(),
-            Outcome = "OK",
+            Outcome = AuditOutcomes.Ok,
         }, cancellationToken);
         await accessLog.CommitAsync(transaction, cancellationToken);
 
@@ -132,7 +133,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
             SelectColumns + " WHERE c.caller_id = @callerId FOR UPDATE OF c", new { callerId }, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
-            return HubError.NotFound("CALLER_NOT_FOUND", "no caller has this caller_id.");
+            return HubError.NotFound(ReasonCodes.CallerNotFound, "no caller has this caller_id.");
         }
 
         if (row.DisabledAt is not null)
@@ -142,7 +143,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
 
         if (activeAdmins.Count == 1 && activeAdmins[0] == callerId)
         {
-            return HubError.FailedPrecondition("LAST_ADMIN", "this is the last active ADMIN caller; register another ADMIN before disabling it.");
+            return HubError.FailedPrecondition(ReasonCodes.LastAdmin, "this is the last active ADMIN caller; register another ADMIN before disabling it.");
         }
 
         var now = time.GetUtcNow();
@@ -154,10 +155,10 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
         await accessLog.AppendAsync(connection, transaction, new AccessRecord
         {
             CallerId = disabledBy,
-            Action = "admin.DisableCaller",
-            ObjectType = "caller",
+            Action = AuditActions.AdminDisableCaller,
+            ObjectType = AuditObjects.Caller,
             ObjectId = callerId.ToString(),
-            Outcome = "OK",
+            Outcome = AuditOutcomes.Ok,
         }, cancellationToken);
         await accessLog.CommitAsync(transaction, cancellationToken);
         return row.ToRecord() with { DisabledAt = now, DisabledReason = reason };

@@ -19,6 +19,8 @@ public sealed record DataResourceDefinition(
 {
     public FieldSpec? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
 
+    public IReadOnlyCollection<string> FieldNames => [.. Fields.Select(f => f.Name)];
+
     public DataLevel MaxLevel => Fields.Count == 0 ? DataLevel.L1Public : Fields.Max(f => f.Level);
 
     /// <param name="showEndpoint">The endpoint is internal network detail: only the platform team and the provider see it.</param>

@@ -1,10 +1,10 @@
+using Hub.Core.Contracts;
 using Hub.Catalogue.V1;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
 using Hub.Core.Time;
 using Hub.Core.Validation;
 using Hub.Server.Callers;
-using Hub.Server.Exchange;
 
 namespace Hub.Server.Catalogue;
 
@@ -13,16 +13,16 @@ namespace Hub.Server.Catalogue;
 /// caller, without touching any record, so the platform team can check before approving anything.
 /// </summary>
 public sealed class DisclosurePreview(
-    PostgresCallerStore callers,
-    PostgresDataResourceStore resources,
-    PostgresLicenseTypeStore types,
-    PostgresGrantStore grants,
+    ICallerStore callers,
+    IDataResourceStore resources,
+    ILicenseTypeStore types,
+    IGrantsInForce grants,
     TimeProvider time)
 {
     public async Task<Outcome<PreviewDisclosureResponse>> PreviewAsync(PreviewDisclosureRequest request, CancellationToken cancellationToken)
     {
         var violations = new Violations();
-        var callerText = violations.Text("caller_id", request.CallerId, 36);
+        var callerText = violations.Text("caller_id", request.CallerId, InputLimits.UuidLength);
         if (callerText.Length > 0 && !Guid.TryParse(callerText, out _))
         {
             violations.Add("caller_id", "is not a caller id (a UUID returned by RegisterCaller)");
@@ -37,7 +37,7 @@ public sealed class DisclosurePreview(
             ? await FindAsync("resource_code", request.ResourceCode, InputLimits.CodeLength, resources.FindAsync, violations, cancellationToken)
             : null;
         var type = request.SubjectCase == PreviewDisclosureRequest.SubjectOneofCase.TypeCode
-            ? await FindAsync("type_code", request.TypeCode.ToUpperInvariant(), 21, types.FindAsync, violations, cancellationToken)
+            ? await FindAsync("type_code", request.TypeCode.ToUpperInvariant(), InputLimits.TypeCodeLength, types.FindAsync, violations, cancellationToken)
             : null;
         if (violations.ToError() is { } invalid)
         {
@@ -47,14 +47,14 @@ public sealed class DisclosurePreview(
         var callerRecord = await callers.FindByIdAsync(Guid.Parse(callerText), cancellationToken);
         if (callerRecord is null)
         {
-            return HubError.NotFound("CALLER_NOT_FOUND", "no caller has this caller_id.");
+            return HubError.NotFound(ReasonCodes.CallerNotFound, "no caller has this caller_id.");
         }
 
         var caller = callerRecord.Caller;
         var response = new PreviewDisclosureResponse();
         if (resource is not null)
         {
-            var named = GrantDesk.FieldList(request.Fields, resource, violations, required: false);
+            var named = FieldSelection.Parse(request.Fields, resource.FieldNames, $"data resource {resource.ResourceCode}", violations, required: false);
             if (violations.ToError() is { } badFields)
             {
                 return badFields;
@@ -62,7 +62,7 @@ public sealed class DisclosurePreview(
 
             if (named.Count == 0)
             {
-                var grant = await grants.FindInForceAsync(caller.Id, resource.ResourceCode, ChinaCalendar.Today(time), cancellationToken);
+                var grant = await grants.FindAsync(caller.Id, resource.ResourceCode, ChinaCalendar.Today(time), cancellationToken);
                 response.GrantId = grant?.GrantId.ToString() ?? string.Empty;
                 named = grant is null ? [.. resource.Fields.Select(f => f.Name)] : [.. grant.Fields];
             }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Dapper;
 using Google.Protobuf;
+using Hub.Core.Contracts;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
 using Hub.Core.Access;
@@ -12,7 +13,7 @@ using Npgsql;
 namespace Hub.Server.Catalogue;
 
 /// <summary>Shared data resources in PostgreSQL. Registration is idempotent on the resource code and commits with its audit entry.</summary>
-public sealed class PostgresDataResourceStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time)
+public sealed class PostgresDataResourceStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time) : IDataResourceStore
 {
     private readonly RegisteredOnceCache<DataResourceDefinition> _known = new();
 
@@ -27,7 +28,7 @@ public sealed class PostgresDataResourceStore(NpgsqlDataSource dataSource, Postg
         RegisterDataResourceRequest normalized, Guid callerId, CancellationToken cancellationToken)
     {
         var contentHash = SHA256.HashData(normalized.ToByteArray());
-        var created = await CodeRegistration.RegisterAsync(
+        var created = await PostgresCodeRegistration.RegisterAsync(
             dataSource,
             accessLog,
             """
@@ -56,8 +57,8 @@ public sealed class PostgresDataResourceStore(NpgsqlDataSource dataSource, Postg
                 callerId,
             },
             contentHash,
-            new AccessRecord { CallerId = callerId, Action = "catalogue.RegisterDataResource", ObjectType = "data_resource", ObjectId = normalized.ResourceCode, Outcome = "OK" },
-            HubError.AlreadyExists("DATA_RESOURCE_EXISTS", "this resource_code is registered with different content; resource codes are never reused."),
+            new AccessRecord { CallerId = callerId, Action = AuditActions.CatalogueRegisterDataResource, ObjectType = AuditObjects.DataResource, ObjectId = normalized.ResourceCode, Outcome = AuditOutcomes.Ok },
+            HubError.AlreadyExists(ReasonCodes.DataResourceExists, "this resource_code is registered with different content; resource codes are never reused."),
             cancellationToken);
         return created.Failed
             ? created.Error

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Google.Protobuf;
+using Hub.Core.Contracts;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
 using Hub.Core.Access;
@@ -13,7 +14,7 @@ using Npgsql;
 namespace Hub.Server.Catalogue;
 
 /// <summary>License types in PostgreSQL. Registration is idempotent on the type code and commits with its audit entry.</summary>
-public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time)
+public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time) : ILicenseTypeStore
 {
     private readonly RegisteredOnceCache<LicenseTypeDefinition> _known = new();
 
@@ -34,7 +35,7 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
             VALUES (@TypeCode, @Name, @DefiningOrgCode, @IssuerOrgCodes, @HolderKind, @Fields::jsonb, @SharingType, @contentHash, @now, @callerId)
             ON CONFLICT (type_code) DO NOTHING
             """;
-        var created = await CodeRegistration.RegisterAsync(
+        var created = await PostgresCodeRegistration.RegisterAsync(
             dataSource,
             accessLog,
             insert,
@@ -53,8 +54,8 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
                 callerId,
             },
             contentHash,
-            new AccessRecord { CallerId = callerId, Action = "catalogue.RegisterLicenseType", ObjectType = "license_type", ObjectId = normalized.TypeCode, Outcome = "OK" },
-            HubError.AlreadyExists("LICENSE_TYPE_EXISTS", "this type_code is registered with different content; type codes are never reused."),
+            new AccessRecord { CallerId = callerId, Action = AuditActions.CatalogueRegisterLicenseType, ObjectType = AuditObjects.LicenseType, ObjectId = normalized.TypeCode, Outcome = AuditOutcomes.Ok },
+            HubError.AlreadyExists(ReasonCodes.LicenseTypeExists, "this type_code is registered with different content; type codes are never reused."),
             cancellationToken);
         return created.Failed
             ? created.Error
@@ -66,15 +67,10 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
         _known.GetAsync(typeCode, async (code, ct) =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            return await FindAsync(connection, null, code, ct);
+            var row = await connection.QuerySingleOrDefaultAsync<TypeRow>(new CommandDefinition(
+                SelectColumns + " WHERE type_code = @code", new { code }, cancellationToken: ct));
+            return row?.ToDefinition();
         }, cancellationToken);
-
-    public static async Task<LicenseTypeDefinition?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string typeCode, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleOrDefaultAsync<TypeRow>(new CommandDefinition(
-            SelectColumns + " WHERE type_code = @typeCode", new { typeCode }, transaction, cancellationToken: cancellationToken));
-        return row?.ToDefinition();
-    }
 
     /// <summary>Ordered by type code, keyset-paged; optionally only the types an organisation may issue.</summary>
     public async Task<(IReadOnlyList<LicenseTypeDefinition> Types, string? NextCursor)> ListAsync(

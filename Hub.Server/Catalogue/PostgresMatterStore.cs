@@ -3,8 +3,8 @@ using System.Text.Json;
 using Dapper;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Hub.Core.Contracts;
 using Hub.Adapters.Exemption;
-using Hub.Adapters.Ports;
 using Hub.Catalogue.V1;
 using Hub.Core.Access;
 using Hub.Core.Errors;
@@ -15,7 +15,7 @@ using Npgsql;
 namespace Hub.Server.Catalogue;
 
 /// <summary>Matters in PostgreSQL; registration is idempotent on the matter code and commits with its audit entry.</summary>
-public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time) : IMatterCatalogue
+public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog, TimeProvider time) : IMatterStore
 {
     private readonly RegisteredOnceCache<Matter> _known = new();
 
@@ -28,7 +28,7 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
     public async Task<Outcome<(Matter Matter, bool Created)>> RegisterAsync(RegisterMatterRequest normalized, Guid callerId, CancellationToken cancellationToken)
     {
         var contentHash = SHA256.HashData(normalized.ToByteArray());
-        var created = await CodeRegistration.RegisterAsync(
+        var created = await PostgresCodeRegistration.RegisterAsync(
             dataSource,
             accessLog,
             """
@@ -48,8 +48,8 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
                 callerId,
             },
             contentHash,
-            new AccessRecord { CallerId = callerId, Action = "catalogue.RegisterMatter", ObjectType = "matter", ObjectId = normalized.MatterCode, Outcome = "OK" },
-            HubError.AlreadyExists("MATTER_EXISTS", "this matter_code is registered with different content."),
+            new AccessRecord { CallerId = callerId, Action = AuditActions.CatalogueRegisterMatter, ObjectType = AuditObjects.Matter, ObjectId = normalized.MatterCode, Outcome = AuditOutcomes.Ok },
+            HubError.AlreadyExists(ReasonCodes.MatterExists, "this matter_code is registered with different content."),
             cancellationToken);
         return created.Failed
             ? created.Error

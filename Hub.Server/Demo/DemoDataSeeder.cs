@@ -22,11 +22,12 @@ namespace Hub.Server.Demo;
 /// </summary>
 internal sealed class DemoDataSeeder(
     HubDatabase database,
-    PostgresCallerStore callers,
-    PostgresLicenseTypeStore types,
-    PostgresMatterStore matters,
-    PostgresDataResourceStore resources,
+    ICallerStore callers,
+    ILicenseTypeStore types,
+    IMatterStore matters,
+    IDataResourceStore resources,
     GrantDesk grants,
+    IOptions<ExchangeOptions> exchange,
     DemoProviderHost provider,
     LicenseIssuer issuer,
     IOptions<DemoOptions> options,
@@ -50,19 +51,19 @@ internal sealed class DemoDataSeeder(
         {
             var apiKey = ApiKeys.Generate();
             var record = await callers.RegisterAsync(new NewCaller(org, orgName, system, new HashSet<Role> { role }, clearance, []), ApiKeys.Hash(apiKey), null, cancellationToken);
-            registered[key] = record.ValueOrThrow().Caller;
+            registered[key] = record.OrFail().Caller;
             EmbeddedPostgres.WritePrivateFile(Path.Combine(keyFolder, key), apiKey + "\n");
         }
 
         foreach (var type in DemoCatalogue.LicenseTypes)
         {
-            (await types.RegisterAsync(LicenseTypeRegistration.Parse(type).ValueOrThrow(), registered["catalogue"].Id, cancellationToken)).ValueOrThrow();
+            (await types.RegisterAsync(LicenseTypeRegistration.Parse(type).OrFail(), registered["catalogue"].Id, cancellationToken)).OrFail();
         }
 
         foreach (var matter in DemoCatalogue.Matters)
         {
-            var normalized = (await MatterRegistration.ParseAsync(matter, code => types.FindAsync(code, cancellationToken))).ValueOrThrow();
-            (await matters.RegisterAsync(normalized, registered["catalogue"].Id, cancellationToken)).ValueOrThrow();
+            var normalized = (await MatterRegistration.ParseAsync(matter, code => types.FindAsync(code, cancellationToken))).OrFail();
+            (await matters.RegisterAsync(normalized, registered["catalogue"].Id, cancellationToken)).OrFail();
         }
 
         await SeedExchangeAsync(registered, cancellationToken);
@@ -92,23 +93,23 @@ internal sealed class DemoDataSeeder(
     private async Task SeedExchangeAsync(Dictionary<string, Caller> registered, CancellationToken cancellationToken)
     {
         var endpoint = provider.Endpoint.Length > 0 ? provider.Endpoint : $"http://127.0.0.1:{options.Value.ProviderPort}";
-        var resource = DataResourceRegistration.Parse(DemoCatalogue.SocialInsurance(endpoint), allowPlaintext: true).ValueOrThrow();
-        (await resources.RegisterAsync(resource, registered["catalogue"].Id, cancellationToken)).ValueOrThrow();
-        var grant = (await grants.RequestAsync(registered["consumer-housing"], new RequestGrantRequest
+        var resource = DataResourceRegistration.Parse(DemoCatalogue.SocialInsurance(endpoint), allowPlaintext: true).OrFail();
+        (await resources.RegisterAsync(resource, registered["catalogue"].Id, cancellationToken)).OrFail();
+        var grant = (await grants.RequestAsync(registered["consumer-housing"], (await RequestGrantCommand.ParseAsync(new RequestGrantRequest
         {
             RequestId = "demo:grant:housing",
             ResourceCode = DemoCatalogue.SocialInsuranceResource,
             Fields = { "name", "insured_status", "insured_since", "employer", "monthly_base" },
             Purpose = "公共租赁住房申请资格审核（核验社会保险参保情况）",
             MatterCodes = { DemoCatalogue.PublicHousingMatter },
-        }, cancellationToken)).ValueOrThrow().Grant;
-        (await grants.DecideAsync(registered["provider-hrss"], new DecideGrantRequest
+        }, exchange.Value, resources, matters, cancellationToken)).OrFail(), cancellationToken)).OrFail().Grant;
+        (await grants.DecideAsync(registered["provider-hrss"], DecideGrantCommand.Parse(new DecideGrantRequest
         {
             RequestId = "demo:decide:housing",
             GrantId = grant.GrantId,
             Approve = true,
             Reason = "符合共享条件：用于公租房资格审核",
-        }, cancellationToken)).ValueOrThrow();
+        }).OrFail(), cancellationToken)).OrFail();
     }
 
     private async Task<IEnumerable<License>> IssueEnterpriseAsync(DemoPeople people, Caller market, int index, CancellationToken cancellationToken)
@@ -192,17 +193,17 @@ internal sealed class DemoDataSeeder(
             request.ValidUntil = Hub.Core.Time.ChinaCalendar.ToDate(end);
         }
 
-        return (await issuer.IssueAsync(caller, request, cancellationToken)).ValueOrThrow().License;
+        return (await issuer.IssueAsync(caller, IssueLicenseCommand.Parse(request).OrFail(), cancellationToken)).OrFail().License;
     }
 
     private async Task SetStatusAsync(Caller caller, License license, LicenseStatus status, string reason, CancellationToken cancellationToken) =>
-        (await issuer.ChangeStatusAsync(caller, new ChangeLicenseStatusRequest
+        (await issuer.ChangeStatusAsync(caller, ChangeLicenseStatusCommand.Parse(new ChangeLicenseStatusRequest
         {
             RequestId = $"demo:status:{license.Identifier}",
             Identifier = license.Identifier,
             Status = status,
             Reason = reason,
-        }, cancellationToken)).ValueOrThrow();
+        }).OrFail(), cancellationToken)).OrFail();
 }
 
 /// <summary>What the welcome banner's sample calls use.</summary>

@@ -1,3 +1,4 @@
+using Hub.Core.Contracts;
 using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
@@ -11,8 +12,6 @@ using Hub.Exchange.V1;
 using Hub.Provider.V1;
 using Hub.Server.Catalogue;
 using Hub.Server.Infrastructure.Secrets;
-using Hub.Server.Licenses;
-using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Exchange;
 
@@ -23,30 +22,32 @@ namespace Hub.Server.Exchange;
 /// </summary>
 public sealed class DataBroker(
     IIdempotentRunner idempotency,
-    PostgresDataResourceStore resources,
-    PostgresMatterStore matters,
-    PostgresGrantStore grants,
+    IDataResourceStore resources,
+    IMatterStore matters,
+    IGrantStore grants,
     ProviderGateway providers,
     DataProtector protector,
+    HolderInputParser holders,
     IAccessLog accessLog,
-    IOptions<LicenseOptions> licenseOptions,
     TimeProvider time)
 {
-    public const int MaxKeyLength = 64;
-
-    public async Task<Outcome<QueryResponse>> QueryAsync(Caller caller, QueryRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Query parsed with every problem at once: the fields against the resource, the key against the resource's key
+    /// kind, the matter against the catalogue.
+    /// </summary>
+    public async Task<Outcome<QueryCommand>> ParseAsync(QueryRequest request, CancellationToken cancellationToken)
     {
         var today = ChinaCalendar.Today(time);
         var violations = new Violations();
         var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
         var code = violations.Text("resource_code", request.ResourceCode, InputLimits.CodeLength);
-        var key = HolderIdTypes.Normalize(violations.Text("key", request.Key, MaxKeyLength));
+        var key = HolderIdTypes.Normalize(violations.Text("key", request.Key, InputLimits.KeyLength));
         var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
         var matterCode = violations.Text("matter_code", request.MatterCode, InputLimits.CodeLength, required: false);
         var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength, required: false);
         var resource = code.Length is > 0 and <= InputLimits.CodeLength ? await resources.FindAsync(code, cancellationToken) : null;
-        var asked = GrantDesk.FieldList(request.Fields, resource, violations, required: false);
-        if (resource is not null && key.Length > 0 && HolderIdTypes.Problem(resource.KeyKind, key, today, licenseOptions.Value.LegacyUsccSet) is { } problem)
+        var asked = FieldSelection.Parse(request.Fields, resource?.FieldNames, $"data resource {code}", violations, required: false);
+        if (resource is not null && key.Length > 0 && holders.Problem(resource.KeyKind, key, today) is { } problem)
         {
             violations.Add("key", problem);
         }
@@ -56,19 +57,23 @@ public sealed class DataBroker(
             violations.Add("matter_code", $"no matter {matterCode} is registered");
         }
 
-        if (violations.ToError() is { } invalid)
-        {
-            return invalid;
-        }
+        return violations.ToError() is { } invalid
+            ? invalid
+            : new QueryCommand(requestId, code, resource, key, purpose, matterCode, caseNumber, asked, request);
+    }
 
+    public async Task<Outcome<QueryResponse>> QueryAsync(Caller caller, QueryCommand command, CancellationToken cancellationToken)
+    {
+        var today = ChinaCalendar.Today(time);
+        var (requestId, code, resource, key, purpose, matterCode, caseNumber, asked, request) = command;
         if (resource is null)
         {
-            return HubError.NotFound("DATA_RESOURCE_NOT_FOUND", $"no data resource has resource_code {code}.");
+            return HubError.NotFound(ReasonCodes.DataResourceNotFound, $"no data resource has resource_code {code}.");
         }
 
         if (resource.SharingType == SharingType.NotShared)
         {
-            return HubError.PermissionDenied("RESOURCE_NOT_SHARED", $"data resource {code} is not shared (不予共享). Legal basis: {resource.LegalBasis}");
+            return HubError.PermissionDenied(ReasonCodes.ResourceNotShared, $"data resource {code} is not shared (不予共享). Legal basis: {resource.LegalBasis}");
         }
 
         var grant = await grants.FindInForceAsync(caller.Id, code, today, cancellationToken);
@@ -83,7 +88,7 @@ public sealed class DataBroker(
         var fetchable = wanted.Where(f => DisclosurePolicy.Decide(f, context).Decision != DisclosureDecision.Withheld).Select(f => f.Name).ToList();
         var holderIndex = protector.BlindIndex(resource.KeyKind, key);
 
-        return await idempotency.RunOnceAsync<QueryResponse>(caller.Id, requestId, "exchange.Query", request, async ct =>
+        return await idempotency.RunOnceAsync<QueryResponse>(caller.Id, requestId, AuditActions.ExchangeQuery, request, async ct =>
         {
             var record = new ProviderRecord(true, new Dictionary<string, string>());
             if (fetchable.Count > 0)
@@ -108,8 +113,8 @@ public sealed class DataBroker(
             var audit = new AccessRecord
             {
                 CallerId = caller.Id,
-                Action = "exchange.Query",
-                ObjectType = "data_resource",
+                Action = AuditActions.ExchangeQuery,
+                ObjectType = AuditObjects.DataResource,
                 ObjectId = code,
                 HolderIndex = holderIndex,
                 Purpose = purpose,
@@ -121,7 +126,7 @@ public sealed class DataBroker(
             {
                 // The question about this holder was asked of the provider: it is logged although nothing is disclosed.
                 await accessLog.AppendAsync(audit, ct);
-                return HubError.NotFound("RECORD_NOT_FOUND", $"provider {resource.ProviderOrgCode} holds no record of {code} for this key.");
+                return HubError.NotFound(ReasonCodes.RecordNotFound, $"provider {resource.ProviderOrgCode} holds no record of {code} for this key.");
             }
 
             var values = record.Values.Where(p => fetchable.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
@@ -143,14 +148,19 @@ public sealed class DataBroker(
         var latest = await grants.FindLatestAsync(caller.Id, code, cancellationToken);
         var (reason, message) = latest?.StatusOn(today) switch
         {
-            null => ("NO_GRANT", $"this system holds no grant on {code}; ask for one with RequestGrant."),
-            GrantStatus.Pending or GrantStatus.Overdue => ("GRANT_PENDING", $"the grant on {code} is waiting for the provider's decision."),
-            GrantStatus.Rejected => ("GRANT_REJECTED", $"the provider refused the grant on {code}: {latest.DecisionReason}"),
-            GrantStatus.Expired => ("GRANT_EXPIRED", $"the grant on {code} expired on {latest.ExpiresOn:yyyy-MM-dd}; renew it with a new RequestGrant."),
-            GrantStatus.Revoked => ("GRANT_REVOKED", $"the grant on {code} was revoked: {latest.RevokeReason}"),
-            _ => ("NO_GRANT", $"this system holds no grant in force on {code}."),
+            null => (ReasonCodes.NoGrant, $"this system holds no grant on {code}; ask for one with RequestGrant."),
+            GrantStatus.Pending or GrantStatus.Overdue => (ReasonCodes.GrantPending, $"the grant on {code} is waiting for the provider's decision."),
+            GrantStatus.Rejected => (ReasonCodes.GrantRejected, $"the provider refused the grant on {code}: {latest.DecisionReason}"),
+            GrantStatus.Expired => (ReasonCodes.GrantExpired, $"the grant on {code} expired on {latest.ExpiresOn:yyyy-MM-dd}; renew it with a new RequestGrant."),
+            GrantStatus.Revoked => (ReasonCodes.GrantRevoked, $"the grant on {code} was revoked: {latest.RevokeReason}"),
+            _ => (ReasonCodes.NoGrant, $"this system holds no grant in force on {code}."),
         };
         var error = HubError.PermissionDenied(reason, message);
         return latest is null ? error : error with { Metadata = new Dictionary<string, string> { ["grant_id"] = latest.GrantId.ToString() } };
     }
 }
+
+/// <summary>Query: what a consumer asks of a data resource, every field checked (see <see cref="DataBroker.ParseAsync"/>).</summary>
+public sealed record QueryCommand(
+    string RequestId, string ResourceCode, DataResourceDefinition? Resource, string Key, string Purpose, string MatterCode, string CaseNumber,
+    IReadOnlyList<string> Fields, QueryRequest Request);

@@ -1,34 +1,40 @@
 using Grpc.Core;
 using Hub.Common.V1;
 using Hub.Core.Callers;
+using Hub.Core.Errors;
 using Hub.Exchange.V1;
+using Hub.Server.Catalogue;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Exchange;
 
-/// <summary>Adapts exchange.proto to the grant desk and the broker: call, map.</summary>
-public sealed class ExchangeGrpcService(GrantDesk desk, DataBroker broker) : DataExchangeService.DataExchangeServiceBase
+/// <summary>Adapts exchange.proto to the grant desk, its queries and the broker: parse, run, map.</summary>
+public sealed class ExchangeGrpcService(
+    GrantDesk desk, GrantQueries queries, DataBroker broker, IDataResourceStore resources, IMatterStore matters, IOptions<ExchangeOptions> options) : DataExchangeService.DataExchangeServiceBase
 {
     [RequiresRole(Role.Consumer)]
     public override async Task<RequestGrantResponse> RequestGrant(RequestGrantRequest request, ServerCallContext context) =>
-        (await desk.RequestAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+        await Rpc.RunAsync(
+            await RequestGrantCommand.ParseAsync(request, options.Value, resources, matters, context.CancellationToken),
+            command => desk.RequestAsync(context.GetCaller(), command, context.CancellationToken));
 
     [RequiresRole(Role.Provider)]
-    public override async Task<DecideGrantResponse> DecideGrant(DecideGrantRequest request, ServerCallContext context) =>
-        (await desk.DecideAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<DecideGrantResponse> DecideGrant(DecideGrantRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(DecideGrantCommand.Parse(request), command => desk.DecideAsync(context.GetCaller(), command, context.CancellationToken));
 
     [RequiresRole(Role.Consumer, Role.Provider, Role.Catalogue)]
-    public override async Task<RevokeGrantResponse> RevokeGrant(RevokeGrantRequest request, ServerCallContext context) =>
-        (await desk.RevokeAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<RevokeGrantResponse> RevokeGrant(RevokeGrantRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(RevokeGrantCommand.Parse(request), command => desk.RevokeAsync(context.GetCaller(), command, context.CancellationToken));
 
     [RequiresRole(Role.Consumer, Role.Provider, Role.Catalogue)]
-    public override async Task<GetGrantResponse> GetGrant(GetGrantRequest request, ServerCallContext context) =>
-        (await desk.GetAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<GetGrantResponse> GetGrant(GetGrantRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(GrantIdInput.Parse(request.GrantId), grantId => queries.GetAsync(context.GetCaller(), grantId, context.CancellationToken));
 
     [RequiresRole(Role.Consumer, Role.Provider, Role.Catalogue)]
-    public override async Task<ListGrantsResponse> ListGrants(ListGrantsRequest request, ServerCallContext context) =>
-        (await desk.ListAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<ListGrantsResponse> ListGrants(ListGrantsRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(ListGrantsCommand.Parse(request), command => queries.ListAsync(context.GetCaller(), command, context.CancellationToken));
 
     [RequiresRole(Role.Consumer)]
     public override async Task<QueryResponse> Query(QueryRequest request, ServerCallContext context) =>
-        (await broker.QueryAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+        await Rpc.RunAsync(await broker.ParseAsync(request, context.CancellationToken), command => broker.QueryAsync(context.GetCaller(), command, context.CancellationToken));
 }

@@ -20,4 +20,7 @@ public static class GrantStatusRules
 
     /// <summary>Whether it can be revoked (or withdrawn): waiting or in force.</summary>
     public static bool Revocable(GrantStatus effective) => AwaitsDecision(effective) || effective == GrantStatus.Approved;
+
+    /// <summary>The status as the API and the audit log spell it (e.g. OVERDUE).</summary>
+    public static string Name(GrantStatus status) => status.ToString().ToUpperInvariant();
 }

@@ -1,4 +1,6 @@
 using Dapper;
+using Hub.Core.Ports;
+using Hub.Server.Infrastructure.Postgres;
 using Hub.Common.V1;
 using Hub.Exchange.V1;
 using Npgsql;
@@ -6,10 +8,10 @@ using Npgsql;
 namespace Hub.Server.Exchange;
 
 /// <summary>
-/// Grants in PostgreSQL. Writes take the caller's connection and transaction, so a grant's change commits with its
+/// <see cref="IGrantStore"/> in PostgreSQL. Writes run on the caller's transaction, so a grant's change commits with its
 /// audit entry and its idempotency record.
 /// </summary>
-public sealed class PostgresGrantStore(NpgsqlDataSource dataSource)
+public sealed class PostgresGrantStore(NpgsqlDataSource dataSource) : IGrantStore
 {
     /// <summary>The status as of @today: OVERDUE and EXPIRED are read from the dates (see GrantStatusRules).</summary>
     private const string EffectiveStatus = "CASE WHEN g.status = 1 AND g.due_on < @today THEN 4 WHEN g.status = 2 AND g.expires_on < @today THEN 5 ELSE g.status END";
@@ -23,8 +25,9 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource)
         FROM grants g JOIN data_resources r ON r.resource_code = g.resource_code
         """;
 
-    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredGrant grant, Guid? decidedBy, CancellationToken cancellationToken)
+    public async Task InsertAsync(IWriteTransaction transaction, StoredGrant grant, Guid? decidedBy, CancellationToken cancellationToken)
     {
+        var (connection, tx) = Open(transaction);
         const string sql = """
             INSERT INTO grants (grant_id, resource_code, consumer_id, consumer_org_code, provider_org_code, fields, purpose, matter_codes,
                                 requested_days, status, requested_at, due_on, decided_at, decided_by, decision_reason, expires_on)
@@ -49,40 +52,46 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource)
             decidedBy,
             grant.DecisionReason,
             grant.ExpiresOn,
-        }, transaction, cancellationToken: cancellationToken));
+        }, tx, cancellationToken: cancellationToken));
     }
 
     /// <summary>The grant, its row locked until the transaction ends (decisions and revocations serialise on it).</summary>
-    public static async Task<StoredGrant?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, CancellationToken cancellationToken)
+    public async Task<StoredGrant?> LockAsync(IWriteTransaction transaction, Guid grantId, CancellationToken cancellationToken)
     {
+        var (connection, tx) = Open(transaction);
         var row = await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(
-            SelectColumns + " WHERE g.grant_id = @grantId FOR UPDATE OF g", new { grantId }, transaction, cancellationToken: cancellationToken));
+            SelectColumns + " WHERE g.grant_id = @grantId FOR UPDATE OF g", new { grantId }, tx, cancellationToken: cancellationToken));
         return row?.ToGrant();
     }
 
-    public static async Task DecideAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, GrantStatus status, DateTimeOffset at, Guid by, string reason, DateOnly? expiresOn, CancellationToken cancellationToken)
+    public async Task DecideAsync(
+        IWriteTransaction transaction, Guid grantId, GrantStatus status, DateTimeOffset at, Guid by, string reason, DateOnly? expiresOn, CancellationToken cancellationToken)
     {
+        var (connection, tx) = Open(transaction);
         const string sql = """
             UPDATE grants SET status = @status, decided_at = @at, decided_by = @by, decision_reason = @reason, expires_on = @expiresOn
             WHERE grant_id = @grantId
             """;
         await connection.ExecuteAsync(new CommandDefinition(
-            sql, new { grantId, status = (short)status, at, by, reason, expiresOn }, transaction, cancellationToken: cancellationToken));
+            sql, new { grantId, status = (short)status, at, by, reason, expiresOn }, tx, cancellationToken: cancellationToken));
     }
 
-    public static async Task RevokeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, DateTimeOffset at, Guid by, string reason, CancellationToken cancellationToken)
+    public async Task RevokeAsync(
+        IWriteTransaction transaction, Guid grantId, DateTimeOffset at, Guid by, string reason, CancellationToken cancellationToken)
     {
+        var (connection, tx) = Open(transaction);
         const string sql = "UPDATE grants SET status = 6, revoked_at = @at, revoked_by = @by, revoke_reason = @reason WHERE grant_id = @grantId";
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { grantId, at, by, reason }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { grantId, at, by, reason }, tx, cancellationToken: cancellationToken));
     }
 
     /// <summary>A grant this consumer holds on the resource that is waiting for a decision, if any.</summary>
-    public static async Task<Guid?> FindWaitingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid consumerId, string resourceCode, CancellationToken cancellationToken) =>
-        await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+    public async Task<Guid?> FindWaitingAsync(IWriteTransaction transaction, Guid consumerId, string resourceCode, CancellationToken cancellationToken)
+    {
+        var (connection, tx) = Open(transaction);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
             "SELECT grant_id FROM grants WHERE consumer_id = @consumerId AND resource_code = @resourceCode AND status = 1 ORDER BY grant_id DESC LIMIT 1",
-            new { consumerId, resourceCode }, transaction, cancellationToken: cancellationToken));
+            new { consumerId, resourceCode }, tx, cancellationToken: cancellationToken));
+    }
 
     public async Task<StoredGrant?> FindAsync(Guid grantId, CancellationToken cancellationToken)
     {
@@ -147,6 +156,12 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken))).ToList();
         var grants = rows.Take(pageSize).Select(r => r.ToGrant()).ToList();
         return (grants, rows.Count > pageSize ? grants[^1].GrantId.ToString() : null);
+    }
+
+    private static (NpgsqlConnection Connection, NpgsqlTransaction Transaction) Open(IWriteTransaction transaction)
+    {
+        var postgres = PostgresWriteTransaction.Of(transaction);
+        return (postgres.Connection, postgres.Transaction);
     }
 
     private sealed class GrantRow

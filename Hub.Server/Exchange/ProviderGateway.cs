@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Provider.V1;
 using Hub.Server.Catalogue;
@@ -32,7 +33,7 @@ public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvi
         if (!await provider.Slots.WaitAsync(budget, cancellationToken))
         {
             logger.ProviderBusy(resource.ProviderOrgCode, settings.ProviderConcurrency);
-            return Unavailable(resource, "PROVIDER_BUSY", $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} has too many queries in flight; retry shortly.");
+            return Unavailable(resource, ReasonCodes.ProviderBusy, $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} has too many queries in flight; retry shortly.");
         }
 
         try
@@ -53,7 +54,7 @@ public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvi
                                              || (e.StatusCode == StatusCode.Cancelled && !cancellationToken.IsCancellationRequested))
                 {
                     logger.ProviderTimedOut(resource.ProviderOrgCode, resource.ResourceCode, settings.ProviderDeadlineMilliseconds);
-                    return Unavailable(resource, "PROVIDER_TIMEOUT",
+                    return Unavailable(resource, ReasonCodes.ProviderTimeout,
                         $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} did not answer within {settings.ProviderDeadlineMilliseconds} ms.");
                 }
                 catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
@@ -64,8 +65,8 @@ public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvi
                     if (e.StatusCode != StatusCode.Unavailable || attempt > settings.ProviderRetries || left <= backOff)
                     {
                         return e.StatusCode == StatusCode.Unavailable
-                            ? Unavailable(resource, "PROVIDER_UNAVAILABLE", $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} is unavailable (tried {attempt} times).")
-                            : Unavailable(resource, "PROVIDER_FAILED", $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} failed to answer ({e.StatusCode}).");
+                            ? Unavailable(resource, ReasonCodes.ProviderUnavailable, $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} is unavailable (tried {attempt} times).")
+                            : Unavailable(resource, ReasonCodes.ProviderFailed, $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} failed to answer ({e.StatusCode}).");
                     }
 
                     await Task.Delay(backOff, time, cancellationToken);

@@ -1,5 +1,5 @@
 using System.Text;
-using Hub.Core.Access;
+using Hub.Core.Contracts;
 using Hub.Core.Callers;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
@@ -7,12 +7,11 @@ using Hub.Core.Time;
 using Hub.Core.Validation;
 using Hub.Licenses.V1;
 using Hub.Server.Catalogue;
-using Hub.Server.Infrastructure.Postgres;
+using Hub.Core.Ports;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Signing.Identifiers;
 using Hub.Signing.Sm2;
-using Npgsql;
 
 namespace Hub.Server.Licenses;
 
@@ -21,28 +20,22 @@ namespace Hub.Server.Licenses;
 /// SM2 key, and commits with its audit entry; bad input is refused before anything is read or written.
 /// </summary>
 public sealed class LicenseIssuer(
-    IdempotentRequests requests,
-    LicenseLookup lookup,
+    IIdempotentRunner requests,
+    ILicenseDirectory directory,
     NewLicenseValidator validator,
-    PostgresLicenseStore store,
+    ILicenseStore store,
+    ILicenseTypeStore types,
     LicenseSerials serials,
-    PostgresNewLicenseWriter newLicenses,
-    SigningKeyRing keys,
+    INewLicenseWriter newLicenses,
+    ISigningKeyRing keys,
     DataProtector protector,
-    PostgresAccessLog accessLog,
     TimeProvider time)
 {
-    public async Task<Outcome<IssueLicenseResponse>> IssueAsync(Caller caller, IssueLicenseRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<IssueLicenseResponse>> IssueAsync(Caller caller, IssueLicenseCommand command, CancellationToken cancellationToken)
     {
         var today = ChinaCalendar.Today(time);
-        var violations = new Violations();
-        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
-        var validated = await validator.ValidateAsync(
-            caller.OrgCode,
-            new NewLicenseFields(request.TypeCode, request.LicenseNumber, request.Holder, request.ValidFrom, request.ValidUntil, request.Face),
-            violations,
-            today,
-            cancellationToken);
+        var (requestId, fields, request) = command;
+        var validated = await validator.ValidateAsync(caller.OrgCode, fields, new Violations(), today, cancellationToken);
         if (validated.Failed)
         {
             return validated.Error;
@@ -70,9 +63,8 @@ public sealed class LicenseIssuer(
             new NewLicenseWrite(
                 caller.Id,
                 requestId,
-                IdempotentRequests.RequestHash(request),
+                request,
                 response,
-                requests.StoredResponse(caller.Id, requestId, response),
                 licenseId,
                 serial,
                 holderIndex,
@@ -83,35 +75,16 @@ public sealed class LicenseIssuer(
     }
 
     internal static HubError LicenseNumberExists() =>
-        HubError.AlreadyExists("LICENSE_NUMBER_EXISTS", "this issuer already issued a license of this type with this license_number.");
+        HubError.AlreadyExists(ReasonCodes.LicenseNumberExists, "this issuer already issued a license of this type with this license_number.");
 
-    public async Task<Outcome<AmendLicenseResponse>> AmendAsync(Caller caller, AmendLicenseRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<AmendLicenseResponse>> AmendAsync(Caller caller, AmendLicenseCommand command, CancellationToken cancellationToken)
     {
         var today = ChinaCalendar.Today(time);
-        var violations = new Violations();
-        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
-        var identifier = ParseIdentifier(request.Identifier, violations);
-        var validUntil = ChinaCalendar.Parse(request.ValidUntil, "valid_until", violations, required: false);
-        if (validUntil is not null && request.LongTerm)
-        {
-            violations.Add("long_term", "cannot be set together with valid_until");
-        }
-
-        var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
-        if (request.Face.Count > NewLicenseValidator.MaxFaceFields)
-        {
-            violations.Add("face", $"at most {NewLicenseValidator.MaxFaceFields} fields");
-        }
-
-        if (violations.ToError() is { } invalid)
-        {
-            return invalid;
-        }
-
+        var (requestId, identifier, validUntil, longTerm, reason, requestedFace, request) = command;
         Guid? changed = null;
-        var amended = await requests.RunOnceAsync<AmendLicenseResponse>(caller.Id, requestId, "licenses.AmendLicense", request, async (connection, transaction) =>
+        var amended = await requests.RunInTransactionAsync<AmendLicenseResponse>(caller.Id, requestId, AuditActions.LicensesAmendLicense, request, async transaction =>
         {
-            var found = await FindOwnAsync(connection, transaction, caller, identifier!, cancellationToken);
+            var found = await FindOwnAsync(transaction, caller, identifier, cancellationToken);
             if (found.Failed)
             {
                 return found.Error;
@@ -120,17 +93,18 @@ public sealed class LicenseIssuer(
             var current = found.Value;
             if (LicenseStatusRules.IsTerminal(current.StoredStatus))
             {
-                return HubError.FailedPrecondition("LICENSE_FINAL", $"the license is {LicenseStatusRules.Name(current.StoredStatus)}; it can no longer be amended.");
+                return HubError.FailedPrecondition(ReasonCodes.LicenseFinal, $"the license is {LicenseStatusRules.Name(current.StoredStatus)}; it can no longer be amended.");
             }
 
             if (current.Version != current.CurrentVersion)
             {
-                return HubError.FailedPrecondition("NOT_CURRENT_VERSION", $"version {current.CurrentVersion} superseded this one; amend the current version.");
+                return HubError.FailedPrecondition(ReasonCodes.NotCurrentVersion, $"version {current.CurrentVersion} superseded this one; amend the current version.");
             }
 
-            var type = (await PostgresLicenseTypeStore.FindAsync(connection, transaction, current.Content.TypeCode, cancellationToken))!;
-            var face = NewLicenseValidator.ValidateFaceAndHolder(type, current.Content.Holder, request.Face, violations);
-            var newUntil = request.LongTerm ? null : validUntil ?? current.Content.ValidUntil;
+            var type = (await types.FindAsync(current.Content.TypeCode, cancellationToken))!;
+            var violations = new Violations();
+            var face = NewLicenseValidator.ValidateFaceAndHolder(type, current.Content.Holder, requestedFace, violations);
+            var newUntil = longTerm ? null : validUntil ?? current.Content.ValidUntil;
             if (newUntil is { } until && until < current.Content.ValidFrom)
             {
                 violations.Add("valid_until", "must not be before valid_from");
@@ -141,7 +115,7 @@ public sealed class LicenseIssuer(
                 return faceError;
             }
 
-            var next = identifier!.WithVersion(current.Version + 1);
+            var next = identifier.WithVersion(current.Version + 1);
             var content = current.Content with
             {
                 Identifier = next.ToString(),
@@ -150,36 +124,22 @@ public sealed class LicenseIssuer(
                 Face = face,
                 IssuerOrgName = caller.OrgName,
             };
-            var stored = await SealAndStoreAsync(connection, transaction, current.LicenseId, content, current.HolderIndex, current.StoredStatus, current.StatusReason, caller.Id, cancellationToken);
-            await accessLog.AppendAsync(connection, transaction, Record(caller, "licenses.AmendLicense", stored) with { Purpose = reason }, cancellationToken);
+            var stored = await SealAndStoreAsync(transaction, current.LicenseId, content, current.HolderIndex, current.StoredStatus, current.StatusReason, caller.Id, cancellationToken);
+            await transaction.AuditAsync(stored.AccessRecord(caller.Id, AuditActions.LicensesAmendLicense, reason), cancellationToken);
             changed = current.LicenseId;
             return new AmendLicenseResponse { License = LicenseView.Build(stored, type, DisclosureContext.Issuer(caller.Clearance), today).License };
         }, cancellationToken);
         return await AfterChangeAsync(amended, changed, cancellationToken);
     }
 
-    public async Task<Outcome<ChangeLicenseStatusResponse>> ChangeStatusAsync(Caller caller, ChangeLicenseStatusRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<ChangeLicenseStatusResponse>> ChangeStatusAsync(Caller caller, ChangeLicenseStatusCommand command, CancellationToken cancellationToken)
     {
         var today = ChinaCalendar.Today(time);
-        var violations = new Violations();
-        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
-        var identifier = ParseIdentifier(request.Identifier, violations);
-        var status = violations.Enum("status", request.Status);
-        if (status == LicenseStatus.Expired)
-        {
-            violations.Add("status", "EXPIRED is computed from valid_until and cannot be set");
-        }
-
-        var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
-        if (violations.ToError() is { } invalid)
-        {
-            return invalid;
-        }
-
+        var (requestId, identifier, status, reason, request) = command;
         Guid? changed = null;
-        var result = await requests.RunOnceAsync<ChangeLicenseStatusResponse>(caller.Id, requestId, "licenses.ChangeLicenseStatus", request, async (connection, transaction) =>
+        var result = await requests.RunInTransactionAsync<ChangeLicenseStatusResponse>(caller.Id, requestId, AuditActions.LicensesChangeLicenseStatus, request, async transaction =>
         {
-            var found = await FindOwnAsync(connection, transaction, caller, identifier!, cancellationToken, forUpdate: true);
+            var found = await FindOwnAsync(transaction, caller, identifier, cancellationToken);
             if (found.Failed)
             {
                 return found.Error;
@@ -187,16 +147,17 @@ public sealed class LicenseIssuer(
 
             if (LicenseStatusRules.RefuseTransition(found.Value.StoredStatus, status) is { } refusal)
             {
-                return HubError.FailedPrecondition("STATUS_TRANSITION_REFUSED", refusal + ".") with
+                return HubError.FailedPrecondition(ReasonCodes.StatusTransitionRefused, refusal + ".") with
                 {
                     Metadata = new Dictionary<string, string> { ["from"] = LicenseStatusRules.Name(found.Value.StoredStatus), ["to"] = LicenseStatusRules.Name(status) },
                 };
             }
 
-            await PostgresLicenseStore.UpdateStatusAsync(connection, transaction, found.Value.LicenseId, status, reason, time.GetUtcNow(), cancellationToken);
-            var current = await store.CurrentAsync(connection, transaction, found.Value.LicenseId, cancellationToken);
-            var type = (await PostgresLicenseTypeStore.FindAsync(connection, transaction, current.Content.TypeCode, cancellationToken))!;
-            await accessLog.AppendAsync(connection, transaction, Record(caller, "licenses.ChangeLicenseStatus", current) with { Purpose = reason, Outcome = LicenseStatusRules.Name(status) }, cancellationToken);
+            await store.UpdateStatusAsync(transaction, found.Value.LicenseId, status, reason, time.GetUtcNow(), cancellationToken);
+            var current = await store.CurrentAsync(transaction, found.Value.LicenseId, cancellationToken);
+            var type = (await types.FindAsync(current.Content.TypeCode, cancellationToken))!;
+            await transaction.AuditAsync(
+                current.AccessRecord(caller.Id, AuditActions.LicensesChangeLicenseStatus, reason) with { Outcome = LicenseStatusRules.Name(status) }, cancellationToken);
             changed = current.LicenseId;
             return new ChangeLicenseStatusResponse { License = LicenseView.Build(current, type, DisclosureContext.Issuer(caller.Clearance), today).License };
         }, cancellationToken);
@@ -208,40 +169,23 @@ public sealed class LicenseIssuer(
     {
         if (licenseId is { } id)
         {
-            await lookup.ChangedAsync(id, cancellationToken);
+            await directory.ChangedAsync(id, cancellationToken);
         }
 
         return outcome;
     }
 
-    internal static LicenseIdentifier? ParseIdentifier(string? text, Violations violations, string field = "identifier")
+    private async Task<Outcome<StoredLicense>> FindOwnAsync(IWriteTransaction transaction, Caller caller, LicenseIdentifier identifier, CancellationToken cancellationToken)
     {
-        var value = violations.Text(field, text, 128);
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        if (!LicenseIdentifier.TryParse(value, out var identifier, out var problem))
-        {
-            violations.Add(field, $"is not a valid 电子证照标识 (GB/T 36904): {problem}");
-            return null;
-        }
-
-        return identifier;
-    }
-
-    private async Task<Outcome<StoredLicense>> FindOwnAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Caller caller, LicenseIdentifier identifier, CancellationToken cancellationToken, bool forUpdate = true)
-    {
-        var stored = await store.FindAsync(connection, transaction, identifier.ToString(), forUpdate, cancellationToken);
+        var stored = await store.FindForUpdateAsync(transaction, identifier.ToString(), cancellationToken);
         if (stored is null)
         {
-            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+            return HubError.NotFound(ReasonCodes.LicenseNotFound, "no license has this identifier.");
         }
 
         return stored.IssuerOrgCode == caller.OrgCode
             ? stored
-            : HubError.PermissionDenied("NOT_ISSUER_OF_LICENSE", "only the issuing organisation may change this license.");
+            : HubError.PermissionDenied(ReasonCodes.NotIssuerOfLicense, "only the issuing organisation may change this license.");
     }
 
     /// <summary>Seals record whole seconds: the canonical JSON's issued_at has no fraction.</summary>
@@ -256,21 +200,11 @@ public sealed class LicenseIssuer(
     }
 
     private async Task<StoredLicense> SealAndStoreAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, SealedContent content, byte[] holderIndex,
+        IWriteTransaction transaction, Guid licenseId, SealedContent content, byte[] holderIndex,
         LicenseStatus status, string? statusReason, Guid callerId, CancellationToken cancellationToken)
     {
         var sealedVersion = Seal(content, await keys.ActiveKeyAsync(cancellationToken));
-        await store.InsertVersionAsync(connection, transaction, licenseId, sealedVersion, callerId, time.GetUtcNow(), cancellationToken);
+        await store.InsertVersionAsync(transaction, licenseId, sealedVersion, callerId, time.GetUtcNow(), cancellationToken);
         return sealedVersion.ToStored(licenseId, holderIndex, status, statusReason);
     }
-
-    private static AccessRecord Record(Caller caller, string action, StoredLicense license) => new()
-    {
-        CallerId = caller.Id,
-        Action = action,
-        ObjectType = "license",
-        ObjectId = license.Identifier,
-        HolderIndex = license.HolderIndex,
-        Outcome = "OK",
-    };
 }

@@ -1,7 +1,9 @@
+using Hub.Core.Disclosure;
 using Hub.Core.Ports;
+using Hub.Licenses.V1;
+using Hub.Server.Catalogue;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Hub.Server.Licenses;
 
@@ -11,14 +13,13 @@ namespace Hub.Server.Licenses;
 /// decrypted personal data). A license's state (status, current version) is cached briefly and evicted on every
 /// replica the moment it changes, through <see cref="IChangeNotifier"/> (Redis pub/sub when configured).
 /// </summary>
-public sealed class LicenseLookup : IDisposable
+public sealed class LicenseLookup : ILicenseDirectory, IDisposable
 {
     public const string Topic = "license";
     private static readonly TimeSpan StateLifetime = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ContentLifetime = TimeSpan.FromMinutes(10);
 
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly PostgresLicenseStore _store;
+    private readonly ILicenseStore _store;
     private readonly IChangeNotifier _notifier;
     private readonly MemoryCache _content;
     private readonly MemoryCache _state;
@@ -26,11 +27,10 @@ public sealed class LicenseLookup : IDisposable
     // Bumped by every eviction: a state read that raced with a change is not cached (it may be the old state).
     private long _epoch;
 
-    public LicenseLookup(NpgsqlDataSource dataSource, PostgresLicenseStore store, IChangeNotifier notifier, IOptions<LicenseOptions> options)
+    public LicenseLookup(ILicenseStore store, IChangeNotifier notifier, IOptions<LicenseOptions> options)
     {
         _content = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries });
         _state = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries * 4L });
-        _dataSource = dataSource;
         _store = store;
         _notifier = notifier;
         notifier.Subscribe(Topic, key =>
@@ -51,8 +51,7 @@ public sealed class LicenseLookup : IDisposable
         }
 
         var epoch = Interlocked.Read(ref _epoch);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var stored = await _store.FindAsync(connection, null, identifier, forUpdate: false, cancellationToken);
+        var stored = await _store.FindAsync(identifier, cancellationToken);
         if (stored is not null)
         {
             _content.Set(identifier, stored, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = ContentLifetime });
@@ -62,7 +61,9 @@ public sealed class LicenseLookup : IDisposable
         return stored;
     }
 
-    /// <summary>Call after a change to a license commits: every replica drops its cached state.</summary>
+    public (License License, DisclosedRecord Disclosed) View(StoredLicense stored, LicenseTypeDefinition type, DisclosureContext context, DateOnly today) =>
+        LicenseView.Build(stored, type, context, today);
+
     public async Task ChangedAsync(Guid licenseId, CancellationToken cancellationToken)
     {
         Evict(licenseId);
@@ -83,8 +84,7 @@ public sealed class LicenseLookup : IDisposable
         }
 
         var epoch = Interlocked.Read(ref _epoch);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var state = await PostgresLicenseStore.ReadStateAsync(connection, licenseId, cancellationToken);
+        var state = await _store.ReadStateAsync(licenseId, cancellationToken);
         CacheState(licenseId, state, epoch);
         return state;
     }

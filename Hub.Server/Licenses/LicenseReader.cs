@@ -1,10 +1,10 @@
 using Google.Protobuf;
+using Hub.Core.Contracts;
 using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
-using Hub.Core.Holders;
 using Hub.Core.Time;
 using Hub.Core.Validation;
 using Hub.Licenses.V1;
@@ -12,8 +12,6 @@ using Hub.Server.Catalogue;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Signing.Documents;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Hub.Server.Licenses;
 
@@ -22,27 +20,21 @@ namespace Hub.Server.Licenses;
 /// disclosure policy allows, the portal its holder's own. Every read is logged before the answer leaves.
 /// </summary>
 public sealed class LicenseReader(
-    NpgsqlDataSource dataSource,
-    PostgresLicenseStore store,
-    LicenseLookup lookup,
-    PostgresLicenseTypeStore types,
-    SigningKeyRing keys,
+    ILicenseStore store,
+    ILicenseDirectory directory,
+    ILicenseTypeStore types,
+    ISigningKeyRing keys,
     DataProtector protector,
     IAccessLog accessLog,
-    IOptions<LicenseOptions> options,
     TimeProvider time)
 {
-    public async Task<Outcome<GetLicenseResponse>> GetAsync(Caller caller, GetLicenseRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<GetLicenseResponse>> GetAsync(Caller caller, GetLicenseCommand command, CancellationToken cancellationToken)
     {
-        var violations = new Violations();
-        var identifier = LicenseIssuer.ParseIdentifier(request.Identifier, violations);
-        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength, required: false);
-        violations.ThrowIfAny();
-
-        var stored = await FindAsync(identifier!.ToString(), cancellationToken);
+        var (identifier, purpose) = command;
+        var stored = await directory.FindAsync(identifier.ToString(), cancellationToken);
         if (stored is null)
         {
-            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+            return HubError.NotFound(ReasonCodes.LicenseNotFound, "no license has this identifier.");
         }
 
         var type = (await types.FindAsync(stored.Content.TypeCode, cancellationToken))!;
@@ -62,32 +54,23 @@ public sealed class LicenseReader(
         }
         else
         {
-            return HubError.PermissionDenied("NOT_ISSUER_OF_LICENSE", "only the issuing organisation or a VERIFIER may read this license.");
+            return HubError.PermissionDenied(ReasonCodes.NotIssuerOfLicense, "only the issuing organisation or a VERIFIER may read this license.");
         }
 
         var (license, disclosed) = LicenseView.Build(stored, type, context, ChinaCalendar.Today(time));
-        var entry = await accessLog.AppendAsync(Record(caller, "licenses.GetLicense", stored, purpose, disclosed), cancellationToken);
+        var entry = await accessLog.AppendAsync(stored.AccessRecord(caller.Id, AuditActions.LicensesGetLicense, purpose, disclosed.DisclosedFields), cancellationToken);
         return new GetLicenseResponse { License = license, Receipt = entry.ToReceipt() };
     }
 
-    public async Task<Outcome<ListHolderLicensesResponse>> ListHolderAsync(Caller caller, ListHolderLicensesRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<ListHolderLicensesResponse>> ListHolderAsync(Caller caller, ListHolderLicensesCommand command, CancellationToken cancellationToken)
     {
         var today = ChinaCalendar.Today(time);
-        var violations = new Violations();
-        var holder = HolderInput.Parse(request.Holder, "holder", violations, today, options.Value.LegacyUsccSet, nameRequired: false);
-        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
-        var page = PageRequest.Parse(request.PageSize, request.PageToken, violations);
-        violations.ThrowIfAny();
+        var (holder, purpose, page) = command;
 
         // The portal acts for the holder it authenticated: it sees that holder's licenses in full.
         var verifier = caller.Has(Role.Verifier);
         var holderIndex = protector.BlindIndex(holder.IdType, holder.IdNumber);
-        IReadOnlyList<StoredLicense> licenses;
-        string? next;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            (licenses, next) = await store.ListByHolderAsync(connection, holderIndex, page.Size, page.Cursor, cancellationToken);
-        }
+        var (licenses, next) = await store.ListByHolderAsync(holderIndex, page.Size, page.Cursor, cancellationToken);
 
         var response = new ListHolderLicensesResponse { NextPageToken = next is null ? string.Empty : PageRequest.EncodeToken(next) };
         var fields = new SortedSet<string>(StringComparer.Ordinal);
@@ -103,8 +86,8 @@ public sealed class LicenseReader(
         var entry = await accessLog.AppendAsync(new AccessRecord
         {
             CallerId = caller.Id,
-            Action = "licenses.ListHolderLicenses",
-            ObjectType = "holder",
+            Action = AuditActions.LicensesListHolderLicenses,
+            ObjectType = AuditObjects.Holder,
             HolderIndex = holderIndex,
             Purpose = purpose,
             Fields = [.. fields],
@@ -114,22 +97,14 @@ public sealed class LicenseReader(
         return response;
     }
 
-    public async Task<Outcome<ExportLicenseDocumentResponse>> ExportAsync(Caller caller, ExportLicenseDocumentRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<ExportLicenseDocumentResponse>> ExportAsync(Caller caller, ExportLicenseCommand command, CancellationToken cancellationToken)
     {
-        var today = ChinaCalendar.Today(time);
-        var violations = new Violations();
-        var identifier = LicenseIssuer.ParseIdentifier(request.Identifier, violations);
-        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength, required: false);
         // The portal exports for the holder it acts for (named in the request); an issuer exports its own licenses.
-        var holder = request.Holder is not null && caller.Has(Role.Portal)
-            ? HolderInput.Parse(request.Holder, "holder", violations, today, options.Value.LegacyUsccSet, nameRequired: false)
-            : null;
-        violations.ThrowIfAny();
-
-        var stored = await FindAsync(identifier!.ToString(), cancellationToken);
+        var (identifier, purpose, holder) = command;
+        var stored = await directory.FindAsync(identifier.ToString(), cancellationToken);
         if (stored is null)
         {
-            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+            return HubError.NotFound(ReasonCodes.LicenseNotFound, "no license has this identifier.");
         }
 
         var allowed = holder is not null
@@ -138,7 +113,7 @@ public sealed class LicenseReader(
         if (!allowed)
         {
             return HubError.PermissionDenied(
-                holder is null ? "NOT_ISSUER_OF_LICENSE" : "NOT_HOLDER",
+                holder is null ? ReasonCodes.NotIssuerOfLicense : ReasonCodes.NotHolder,
                 holder is null ? "only the issuing organisation may export this license." : "the license does not belong to the holder named.");
         }
 
@@ -146,22 +121,8 @@ public sealed class LicenseReader(
         var document = new LicenseDocument(stored.Identifier, stored.CanonicalJson, stored.SealKeyId, SigningKeyRing.Algorithm, stored.Seal, key!.PublicKey.SubjectPublicKeyInfo)
             .ToSignedXml(keys.DocumentCertificate);
         var entry = await accessLog.AppendAsync(
-            Record(caller, "licenses.ExportLicenseDocument", stored, purpose, null) with { Fields = ["document"] },
+            stored.AccessRecord(caller.Id, AuditActions.LicensesExportLicenseDocument, purpose, ["document"]),
             cancellationToken);
         return new ExportLicenseDocumentResponse { Document = ByteString.CopyFrom(document), MediaType = LicenseDocument.MediaType, Receipt = entry.ToReceipt() };
     }
-
-    internal Task<StoredLicense?> FindAsync(string identifier, CancellationToken cancellationToken) => lookup.FindAsync(identifier, cancellationToken);
-
-    internal static AccessRecord Record(Caller caller, string action, StoredLicense stored, string? purpose, DisclosedRecord? disclosed) => new()
-    {
-        CallerId = caller.Id,
-        Action = action,
-        ObjectType = "license",
-        ObjectId = stored.Identifier,
-        HolderIndex = stored.HolderIndex,
-        Purpose = string.IsNullOrEmpty(purpose) ? null : purpose,
-        Fields = disclosed?.DisclosedFields ?? [],
-        Outcome = "OK",
-    };
 }

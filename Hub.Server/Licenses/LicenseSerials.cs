@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Dapper;
-using Npgsql;
 
 namespace Hub.Server.Licenses;
 
@@ -12,7 +10,7 @@ namespace Hub.Server.Licenses;
 /// replica before and after a crash) never hand out one serial twice; serials of a block not used before a restart,
 /// or of an issue that failed, are skipped — identifiers are unique, not gap-free.
 /// </summary>
-public sealed class LicenseSerials(NpgsqlDataSource dataSource)
+public sealed class LicenseSerials(ILicenseSerialStore store)
 {
     /// <summary>Serials one reservation takes for IssueLicense: few enough that a restart skips little.</summary>
     public const int BlockSize = 32;
@@ -46,17 +44,8 @@ public sealed class LicenseSerials(NpgsqlDataSource dataSource)
 
     public static string Format(int year, long counter) => string.Create(CultureInfo.InvariantCulture, $"{year:0000}{counter:00000000}");
 
-    /// <summary>Takes the next <paramref name="count"/> counters in a committed transaction of its own; returns the last.</summary>
-    private async Task<long> ReserveAsync(string typeCode, string issuerOrgCode, int count, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            INSERT INTO license_serials (type_code, issuer_org_code, last_serial) VALUES (@typeCode, @issuerOrgCode, @count)
-            ON CONFLICT (type_code, issuer_org_code) DO UPDATE SET last_serial = license_serials.last_serial + @count
-            RETURNING last_serial
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { typeCode, issuerOrgCode, count = (long)count }, cancellationToken: cancellationToken));
-    }
+    private Task<long> ReserveAsync(string typeCode, string issuerOrgCode, int count, CancellationToken cancellationToken) =>
+        store.ReserveAsync(typeCode, issuerOrgCode, count, cancellationToken);
 
     private sealed class Block
     {

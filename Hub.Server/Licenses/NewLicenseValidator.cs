@@ -1,3 +1,4 @@
+using Hub.Core.Contracts;
 using Hub.Common.V1;
 using Hub.Core.Errors;
 using Hub.Core.Holders;
@@ -5,7 +6,6 @@ using Hub.Core.Time;
 using Hub.Core.Validation;
 using Hub.Server.Catalogue;
 using Hub.Signing.Identifiers;
-using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Licenses;
 
@@ -21,7 +21,7 @@ public sealed record NewLicense(LicenseTypeDefinition Type, string LicenseNumber
 /// against the registered type, the holder against the type's holder kind, and that the caller's organisation may
 /// issue the type. Every problem is collected at once; nothing is read but the (cached) license type.
 /// </summary>
-public sealed class NewLicenseValidator(PostgresLicenseTypeStore types, IOptions<LicenseOptions> options)
+public sealed class NewLicenseValidator(ILicenseTypeStore types, HolderInputParser holders)
 {
     public const int MaxFaceFields = 100;
 
@@ -34,7 +34,7 @@ public sealed class NewLicenseValidator(PostgresLicenseTypeStore types, IOptions
     {
         var typeCode = violations.Text("type_code", fields.TypeCode, LicenseIdentifier.TypeCodeLength).ToUpperInvariant();
         var number = violations.Text("license_number", fields.LicenseNumber, InputLimits.CodeLength);
-        var holder = HolderInput.Parse(fields.Holder, "holder", violations, today, options.Value.LegacyUsccSet);
+        var holder = holders.Parse(fields.Holder, "holder", violations, today);
         var validFrom = ChinaCalendar.Parse(fields.ValidFrom, "valid_from", violations, required: true);
         var validUntil = ChinaCalendar.Parse(fields.ValidUntil, "valid_until", violations, required: false);
         if (validFrom is { } from && validUntil is { } until && until < from)
@@ -58,12 +58,12 @@ public sealed class NewLicenseValidator(PostgresLicenseTypeStore types, IOptions
 
         if (type is null)
         {
-            return HubError.NotFound("LICENSE_TYPE_NOT_FOUND", $"no license type has type_code {typeCode}.");
+            return HubError.NotFound(ReasonCodes.LicenseTypeNotFound, $"no license type has type_code {typeCode}.");
         }
 
         return type.IssuerOrgCodes.Contains(issuerOrgCode)
             ? new NewLicense(type, number, holder, validFrom!.Value, validUntil, face)
-            : HubError.PermissionDenied("ISSUER_NOT_ALLOWED", $"organisation {issuerOrgCode} is not an issuer of license type {typeCode}.");
+            : HubError.PermissionDenied(ReasonCodes.IssuerNotAllowed, $"organisation {issuerOrgCode} is not an issuer of license type {typeCode}.");
     }
 
     /// <summary>Checks a face against its type and the holder against the type's holder kind.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Dapper;
+using Hub.Core.Ports;
 using Hub.Licenses.V1;
 using Hub.Server.Infrastructure.Postgres;
 using Hub.Server.Infrastructure.Secrets;
@@ -8,33 +9,37 @@ using Npgsql;
 namespace Hub.Server.Licenses;
 
 /// <summary>
-/// Licenses and their sealed versions in PostgreSQL. Sealed content is stored only encrypted (bound to its
-/// identifier), holders only as blind indexes. Every method runs on the caller's connection and transaction, so a
-/// change, its idempotency record and its audit entry commit together.
+/// <see cref="ILicenseStore"/> in PostgreSQL: <c>licenses</c> (state) and <c>license_versions</c> (sealed content,
+/// encrypted). Writes run on the <see cref="IWriteTransaction"/> they are given.
 /// </summary>
-public sealed class PostgresLicenseStore(DataProtector protector)
+public sealed class PostgresLicenseStore(NpgsqlDataSource dataSource, DataProtector protector) : ILicenseStore
 {
-    private const string SelectVersion = """
-        SELECT l.license_id AS LicenseId, v.identifier AS Identifier, v.version AS Version, l.current_version AS CurrentVersion,
-               l.status AS Status, l.status_reason AS StatusReason, l.holder_index AS HolderIndex,
-               v.content_encrypted AS ContentEncrypted, v.content_hash AS ContentHash, v.seal AS Seal, v.seal_key_id AS SealKeyId
-        FROM license_versions v JOIN licenses l ON l.license_id = v.license_id
+    private const string VersionColumns = """
+        l.license_id AS LicenseId, v.identifier AS Identifier, v.version AS Version, l.current_version AS CurrentVersion,
+        l.status AS Status, l.status_reason AS StatusReason, l.holder_index AS HolderIndex,
+        v.content_encrypted AS ContentEncrypted, v.content_hash AS ContentHash, v.seal AS Seal, v.seal_key_id AS SealKeyId
         """;
+
+    private const string FromVersions = " FROM license_versions v JOIN licenses l ON l.license_id = v.license_id";
+
+    private const string SelectVersion = "SELECT " + VersionColumns + FromVersions;
+
+    private const string ByIdentifier = SelectVersion + " WHERE v.identifier = @identifier";
 
     private const string InsertVersionSql = """
         INSERT INTO license_versions (identifier, license_id, version, valid_from, valid_until, content_encrypted, content_hash,
                                       seal, seal_key_id, created_at, created_by)
         VALUES (@Identifier, @licenseId, @Version, @validFrom, @validUntil, @encrypted, @hash, @seal, @sealKeyId, @now, @createdBy);
+        UPDATE licenses SET current_version = @Version WHERE license_id = @licenseId;
         """;
 
-    /// <summary>Stores a sealed version of an existing license and makes it the license's current one.</summary>
     public async Task InsertVersionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, SealedVersion version, Guid createdBy, DateTimeOffset now, CancellationToken cancellationToken)
+        IWriteTransaction transaction, Guid licenseId, SealedVersion version, Guid createdBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var content = version.Content;
-        const string sql = InsertVersionSql + "UPDATE licenses SET current_version = @Version WHERE license_id = @licenseId;";
-        await connection.ExecuteAsync(new CommandDefinition(
-            sql,
+        var tx = PostgresWriteTransaction.Of(transaction);
+        await tx.Connection.ExecuteAsync(new CommandDefinition(
+            InsertVersionSql,
             new
             {
                 content.Identifier,
@@ -49,42 +54,49 @@ public sealed class PostgresLicenseStore(DataProtector protector)
                 now,
                 createdBy,
             },
-            transaction,
+            tx.Transaction,
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>The sealed content encrypted at rest, bound to its identifier.</summary>
     public byte[] EncryptContent(SealedVersion version) =>
         protector.Encrypt(Encoding.UTF8.GetBytes(version.CanonicalJson), Aad(version.Content.Identifier));
 
-    public async Task<StoredLicense?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string identifier, bool forUpdate, CancellationToken cancellationToken)
+    public async Task<StoredLicense?> FindAsync(string identifier, CancellationToken cancellationToken)
     {
-        var sql = SelectVersion + " WHERE v.identifier = @identifier" + (forUpdate ? " FOR UPDATE OF l" : string.Empty);
-        var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition(sql, new { identifier }, transaction, cancellationToken: cancellationToken));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition(ByIdentifier, new { identifier }, cancellationToken: cancellationToken));
         return row is null ? null : ToStored(row);
     }
 
-    /// <summary>The current version of a license.</summary>
-    public async Task<StoredLicense> CurrentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid licenseId, CancellationToken cancellationToken)
+    public async Task<StoredLicense?> FindForUpdateAsync(IWriteTransaction transaction, string identifier, CancellationToken cancellationToken)
+    {
+        const string sql = ByIdentifier + " FOR UPDATE OF l";
+        var tx = PostgresWriteTransaction.Of(transaction);
+        var row = await tx.Connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition(sql, new { identifier }, tx.Transaction, cancellationToken: cancellationToken));
+        return row is null ? null : ToStored(row);
+    }
+
+    public async Task<StoredLicense> CurrentAsync(IWriteTransaction transaction, Guid licenseId, CancellationToken cancellationToken)
     {
         const string sql = SelectVersion + " WHERE l.license_id = @licenseId AND v.version = l.current_version";
-        var row = await connection.QuerySingleAsync<VersionRow>(new CommandDefinition(sql, new { licenseId }, transaction, cancellationToken: cancellationToken));
+        var tx = PostgresWriteTransaction.Of(transaction);
+        var row = await tx.Connection.QuerySingleAsync<VersionRow>(new CommandDefinition(sql, new { licenseId }, tx.Transaction, cancellationToken: cancellationToken));
         return ToStored(row);
     }
 
-    /// <summary>A holder's licenses (current versions), newest first, keyset-paged by (issued_at, license_id).</summary>
     public async Task<(IReadOnlyList<StoredLicense> Licenses, string? NextCursor)> ListByHolderAsync(
-        NpgsqlConnection connection, byte[] holderIndex, int pageSize, string? cursor, CancellationToken cancellationToken)
+        byte[] holderIndex, int pageSize, string? cursor, CancellationToken cancellationToken)
     {
         var (afterTime, afterId) = TimeIdCursor.Parse(cursor);
-        const string sql = SelectVersion + """
+        const string sql = "SELECT l.issued_at AS IssuedAt, " + VersionColumns + FromVersions + """
              WHERE l.holder_index = @holderIndex AND v.version = l.current_version
                AND (@afterTime::timestamptz IS NULL OR (l.issued_at, l.license_id) < (@afterTime, @afterId))
              ORDER BY l.issued_at DESC, l.license_id DESC
              LIMIT @limit
             """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<VersionRowWithIssued>(new CommandDefinition(
-            sql.Replace("SELECT l.license_id AS LicenseId", "SELECT l.issued_at AS IssuedAt, l.license_id AS LicenseId", StringComparison.Ordinal),
+            sql,
             new { holderIndex, afterTime, afterId, limit = pageSize + 1 },
             cancellationToken: cancellationToken))).ToList();
         var page = rows.Take(pageSize).ToList();
@@ -94,8 +106,23 @@ public sealed class PostgresLicenseStore(DataProtector protector)
         return ([.. page.Select(ToStored)], next);
     }
 
-    public static async Task<LicenseState> ReadStateAsync(NpgsqlConnection connection, Guid licenseId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredLicense>> FindByHolderAsync(
+        byte[] holderIndex, IReadOnlyCollection<string> typeCodes, int limit, CancellationToken cancellationToken)
     {
+        const string sql = SelectVersion + """
+             WHERE l.holder_index = @holderIndex AND l.type_code = ANY(@typeCodes) AND v.version = l.current_version
+             ORDER BY l.issued_at DESC
+             LIMIT @limit
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<VersionRow>(new CommandDefinition(
+            sql, new { holderIndex, typeCodes = typeCodes.ToArray(), limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(ToStored)];
+    }
+
+    public async Task<LicenseState> ReadStateAsync(Guid licenseId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<(int CurrentVersion, string Status, string? StatusReason)>(new CommandDefinition(
             "SELECT current_version, status, status_reason FROM licenses WHERE license_id = @licenseId",
             new { licenseId },
@@ -103,13 +130,16 @@ public sealed class PostgresLicenseStore(DataProtector protector)
         return new LicenseState(row.CurrentVersion, LicenseStatusRules.Parse(row.Status), row.StatusReason);
     }
 
-    public static async Task UpdateStatusAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid licenseId, LicenseStatus status, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
+    public async Task UpdateStatusAsync(
+        IWriteTransaction transaction, Guid licenseId, LicenseStatus status, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var tx = PostgresWriteTransaction.Of(transaction);
+        await tx.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE licenses SET status = @status, status_reason = @reason, status_changed_at = @now WHERE license_id = @licenseId",
             new { status = LicenseStatusRules.Name(status), reason, now, licenseId },
-            transaction,
+            tx.Transaction,
             cancellationToken: cancellationToken));
+    }
 
     private StoredLicense ToStored(VersionRow row)
     {

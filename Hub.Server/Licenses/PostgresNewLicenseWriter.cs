@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Google.Protobuf;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Licenses.V1;
 using Hub.Server.Infrastructure.Postgres;
@@ -11,9 +13,8 @@ namespace Hub.Server.Licenses;
 public sealed record NewLicenseWrite(
     Guid CallerId,
     string RequestId,
-    byte[] RequestHash,
+    IMessage Request,
     IssueLicenseResponse Response,
-    byte[] StoredResponse,
     Guid LicenseId,
     string Serial,
     byte[] HolderIndex,
@@ -30,10 +31,10 @@ public sealed record NewLicenseWrite(
 /// stored response; one whose license_number the issuer already used fails alone with <c>LICENSE_NUMBER_EXISTS</c>
 /// and leaves nothing behind; the others of the batch commit. While one batch is in PostgreSQL the next gathers.
 /// </summary>
-public sealed class PostgresNewLicenseWriter : IAsyncDisposable
+public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposable
 {
     public const int MaxBatch = 256;
-    public const string Operation = "licenses.IssueLicense";
+    public const string Operation = AuditActions.LicensesIssueLicense;
 
     private const string ClaimSql = """
         INSERT INTO idempotency_keys (caller_id, request_id, operation, request_hash, created_at, response)
@@ -92,12 +93,16 @@ public sealed class PostgresNewLicenseWriter : IAsyncDisposable
     /// <summary>Writes the license with the next batch; answers once it committed and its audit entry has its index.</summary>
     public async Task<Outcome<IssueLicenseResponse>> WriteAsync(NewLicenseWrite write, CancellationToken cancellationToken)
     {
-        var pending = new Pending(write, new TaskCompletionSource<Outcome<IssueLicenseResponse>?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(
+            write,
+            IdempotentRequests.RequestHash(write.Request),
+            _requests.StoredResponse(write.CallerId, write.RequestId, write.Response),
+            new TaskCompletionSource<Outcome<IssueLicenseResponse>?>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
 
         // Not cancellable once queued: the batch may commit it, and a retry must then find its stored response.
         var written = await pending.Completion.Task;
-        return written ?? await _requests.ReplayAsync<IssueLicenseResponse>(write.CallerId, write.RequestId, Operation, write.RequestHash, CancellationToken.None);
+        return written ?? await _requests.ReplayAsync<IssueLicenseResponse>(write.CallerId, write.RequestId, Operation, pending.RequestHash, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
@@ -146,8 +151,8 @@ public sealed class PostgresNewLicenseWriter : IAsyncDisposable
             claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
             claim.Parameters.Add(new NpgsqlParameter<Guid[]>("callers", [.. batch.Select(p => p.Write.CallerId)]));
             claim.Parameters.Add(new NpgsqlParameter<string[]>("requests", [.. batch.Select(p => p.Write.RequestId)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
-            claim.Parameters.Add(new NpgsqlParameter<byte[][]>("hashes", [.. batch.Select(p => p.Write.RequestHash)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-            claim.Parameters.Add(new NpgsqlParameter<byte[][]>("responses", [.. batch.Select(p => p.Write.StoredResponse)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            claim.Parameters.Add(new NpgsqlParameter<byte[][]>("hashes", [.. batch.Select(p => p.RequestHash)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            claim.Parameters.Add(new NpgsqlParameter<byte[][]>("responses", [.. batch.Select(p => p.StoredResponse)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
             await using var reader = await claim.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -233,9 +238,14 @@ public sealed class PostgresNewLicenseWriter : IAsyncDisposable
         Add("keyIds", Each(w => w.Version.SealKeyId), NpgsqlDbType.Varchar);
     }
 
-    private sealed class Pending(NewLicenseWrite write, TaskCompletionSource<Outcome<IssueLicenseResponse>?> completion)
+    private sealed class Pending(NewLicenseWrite write, byte[] requestHash, byte[] storedResponse, TaskCompletionSource<Outcome<IssueLicenseResponse>?> completion)
     {
         public NewLicenseWrite Write { get; } = write;
+
+        public byte[] RequestHash { get; } = requestHash;
+
+        /// <summary>The response as stored for retries (encrypted).</summary>
+        public byte[] StoredResponse { get; } = storedResponse;
 
         /// <summary>Completes with the outcome, or null when the request_id was claimed before (answer from the stored response).</summary>
         public TaskCompletionSource<Outcome<IssueLicenseResponse>?> Completion { get; } = completion;

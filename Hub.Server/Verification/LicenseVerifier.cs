@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
+using Hub.Core.Contracts;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Disclosure;
@@ -25,54 +26,46 @@ namespace Hub.Server.Verification;
 /// are always read live.
 /// </summary>
 public sealed class LicenseVerifier(
-    LicenseReader reader,
-    PostgresLicenseTypeStore types,
-    SigningKeyRing keys,
+    ILicenseDirectory licenses,
+    ILicenseTypeStore types,
+    ISigningKeyRing keys,
     IHubCache cache,
     IAccessLog accessLog,
     TimeProvider time)
 {
     private static readonly TimeSpan SealVerdictLifetime = TimeSpan.FromHours(12);
 
-    public async Task<Outcome<VerifyLicenseResponse>> VerifyAsync(Caller caller, VerifyLicenseRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<VerifyLicenseResponse>> VerifyAsync(Caller caller, VerifyLicenseCommand command, CancellationToken cancellationToken)
     {
-        var violations = new Violations();
-        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
-        LicenseIdentifier? identifier = null;
+        var purpose = command.Purpose;
+        var identifier = command.Identifier;
         LicenseDocument? document = null;
         var checks = new List<Check>();
-        switch (request.SubjectCase)
+        if (command.Document is { } bytes)
         {
-            case VerifyLicenseRequest.SubjectOneofCase.Identifier:
-                identifier = LicenseIssuer.ParseIdentifier(request.Identifier, violations);
-                break;
-            case VerifyLicenseRequest.SubjectOneofCase.Document:
-                document = ParseDocument(request.Document.ToByteArray(), violations, out var signatureValid, await keys.DocumentCertificatesAsync(cancellationToken));
-                if (document is not null)
-                {
-                    checks.Add(new Check { Name = "DOCUMENT_SIGNATURE", Passed = signatureValid, Detail = signatureValid ? "XML signature by the hub's document certificate" : "the XML signature does not verify" });
-                    var identifierValid = LicenseIdentifier.TryParse(document.Identifier, out var parsed, out var problem);
-                    checks.Add(new Check { Name = "IDENTIFIER", Passed = identifierValid, Detail = identifierValid ? "check character matches" : problem });
-                    identifier = identifierValid ? parsed : null;
-                }
+            var violations = new Violations();
+            document = ParseDocument(bytes, violations, out var signatureValid, await keys.DocumentCertificatesAsync(cancellationToken));
+            if (violations.ToError() is { } invalid)
+            {
+                return invalid;
+            }
 
-                break;
-            default:
-                violations.Add("identifier", "give the identifier or the document to verify");
-                break;
+            checks.Add(new Check { Name = VerificationChecks.DocumentSignature, Passed = signatureValid, Detail = signatureValid ? "XML signature by the hub's document certificate" : "the XML signature does not verify" });
+            var identifierValid = LicenseIdentifier.TryParse(document!.Identifier, out var parsed, out var problem);
+            checks.Add(new Check { Name = VerificationChecks.Identifier, Passed = identifierValid, Detail = identifierValid ? "check character matches" : problem });
+            identifier = identifierValid ? parsed : null;
         }
 
-        violations.ThrowIfAny();
         if (identifier is null)
         {
             // A document whose identifier is malformed: nothing to look up, the answer is a refusal with its checks.
-            return new VerifyLicenseResponse { Valid = false, Reason = "IDENTIFIER_INVALID", Checks = { checks } };
+            return new VerifyLicenseResponse { Valid = false, Reason = RefusalReasons.IdentifierInvalid, Checks = { checks } };
         }
 
-        var stored = await reader.FindAsync(identifier.ToString(), cancellationToken);
+        var stored = await licenses.FindAsync(identifier.ToString(), cancellationToken);
         if (stored is null)
         {
-            return HubError.NotFound("LICENSE_NOT_FOUND", "no license has this identifier.");
+            return HubError.NotFound(ReasonCodes.LicenseNotFound, "no license has this identifier.");
         }
 
         // A document must carry exactly what the hub sealed under this identifier.
@@ -83,40 +76,40 @@ public sealed class LicenseVerifier(
         checks.Add(await SealCheckAsync(canonical, seal, key, document, cancellationToken));
         checks.Add(key switch
         {
-            null => new Check { Name = "KEY", Passed = false, Detail = $"key {keyId} is unknown to this hub" },
-            { Status: SigningKeyStatus.Revoked } => new Check { Name = "KEY", Passed = false, Detail = $"key {keyId} was revoked: {key.RevocationReason}" },
-            _ => new Check { Name = "KEY", Passed = true, Detail = $"key {keyId} is {key.Status.ToString().ToUpperInvariant()}" },
+            null => new Check { Name = VerificationChecks.Key, Passed = false, Detail = $"key {keyId} is unknown to this hub" },
+            { Status: SigningKeyStatus.Revoked } => new Check { Name = VerificationChecks.Key, Passed = false, Detail = $"key {keyId} was revoked: {key.RevocationReason}" },
+            _ => new Check { Name = VerificationChecks.Key, Passed = true, Detail = $"key {keyId} is {key.Status.ToString().ToUpperInvariant()}" },
         });
 
         var today = ChinaCalendar.Today(time);
         var status = stored.EffectiveStatus(today);
         checks.Add(new Check
         {
-            Name = "STATUS",
+            Name = VerificationChecks.Status,
             Passed = stored.StoredStatus == LicenseStatus.Valid,
-            Detail = LicenseStatusRules.Name(stored.StoredStatus) + (string.IsNullOrEmpty(stored.StatusReason) ? string.Empty : $": {stored.StatusReason}"),
+            Detail = stored.StatusName + (string.IsNullOrEmpty(stored.StatusReason) ? string.Empty : $": {stored.StatusReason}"),
         });
         var content = stored.Content;
         var notYet = today < content.ValidFrom;
         var expired = content.ValidUntil is { } until && today > until;
         checks.Add(new Check
         {
-            Name = "VALIDITY",
+            Name = VerificationChecks.Validity,
             Passed = !notYet && !expired,
             Detail = $"{content.ValidFrom:yyyy-MM-dd} to {(content.ValidUntil is { } u ? u.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "长期")}, checked on {today:yyyy-MM-dd}",
         });
         checks.Add(new Check
         {
-            Name = "CURRENT_VERSION",
+            Name = VerificationChecks.CurrentVersion,
             Passed = stored.Version == stored.CurrentVersion,
             Detail = stored.Version == stored.CurrentVersion ? $"version {stored.Version} is current" : $"superseded by version {stored.CurrentVersion}",
         });
 
-        var reason = FirstFailure(checks, stored.StoredStatus, notYet);
+        var reason = FirstFailure(checks, stored, notYet);
         var type = (await types.FindAsync(content.TypeCode, cancellationToken))!;
-        var (license, disclosed) = LicenseView.Build(stored, type, DisclosureContext.License(caller.Clearance, type.SharingType), today);
+        var (license, disclosed) = licenses.View(stored, type, DisclosureContext.License(caller.Clearance, type.SharingType), today);
         var entry = await accessLog.AppendAsync(
-            LicenseReader.Record(caller, "verification.VerifyLicense", stored, purpose, disclosed) with { Outcome = reason.Length == 0 ? "VALID" : reason },
+            stored.AccessRecord(caller.Id, AuditActions.VerificationVerifyLicense, purpose, disclosed.DisclosedFields) with { Outcome = reason.Length == 0 ? AuditOutcomes.Valid : reason },
             cancellationToken);
         return new VerifyLicenseResponse
         {
@@ -133,19 +126,19 @@ public sealed class LicenseVerifier(
     {
         if (key is null)
         {
-            return new Check { Name = "SEAL", Passed = false, Detail = "the sealing key is unknown" };
+            return new Check { Name = VerificationChecks.Seal, Passed = false, Detail = "the sealing key is unknown" };
         }
 
         if (document is not null && !CryptographicOperations.FixedTimeEquals(document.SealPublicKey, key.PublicKey.SubjectPublicKeyInfo))
         {
-            return new Check { Name = "SEAL", Passed = false, Detail = "the document names a public key that is not the hub's key " + key.KeyId };
+            return new Check { Name = VerificationChecks.Seal, Passed = false, Detail = "the document names a public key that is not the hub's key " + key.KeyId };
         }
 
         var bytes = Encoding.UTF8.GetBytes(canonicalJson);
         var cacheKey = "seal:" + Convert.ToHexStringLower(Sm3.Hash(bytes, seal, Encoding.ASCII.GetBytes(key.KeyId)));
         if (await cache.GetAsync(cacheKey, cancellationToken) is not null)
         {
-            return new Check { Name = "SEAL", Passed = true, Detail = $"SM2-SM3 seal by key {key.KeyId}" };
+            return new Check { Name = VerificationChecks.Seal, Passed = true, Detail = $"SM2-SM3 seal by key {key.KeyId}" };
         }
 
         var valid = key.PublicKey.Verify(bytes, seal);
@@ -154,7 +147,7 @@ public sealed class LicenseVerifier(
             await cache.SetAsync(cacheKey, [1], SealVerdictLifetime, cancellationToken);
         }
 
-        return new Check { Name = "SEAL", Passed = valid, Detail = valid ? $"SM2-SM3 seal by key {key.KeyId}" : "the seal does not match the content" };
+        return new Check { Name = VerificationChecks.Seal, Passed = valid, Detail = valid ? $"SM2-SM3 seal by key {key.KeyId}" : "the seal does not match the content" };
     }
 
     private static LicenseDocument? ParseDocument(byte[] bytes, Violations violations, out bool signatureValid, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> trusted)
@@ -179,23 +172,49 @@ public sealed class LicenseVerifier(
         }
     }
 
-    private static string FirstFailure(List<Check> checks, LicenseStatus storedStatus, bool notYet)
+    private static string FirstFailure(List<Check> checks, StoredLicense stored, bool notYet)
     {
         foreach (var check in checks.Where(c => !c.Passed))
         {
             return check.Name switch
             {
-                "DOCUMENT_SIGNATURE" => "DOCUMENT_SIGNATURE_INVALID",
-                "IDENTIFIER" => "IDENTIFIER_INVALID",
-                "SEAL" => "SEAL_INVALID",
-                "KEY" => check.Detail.Contains("revoked", StringComparison.Ordinal) ? "KEY_REVOKED" : "KEY_UNKNOWN",
-                "STATUS" => LicenseStatusRules.Name(storedStatus),
-                "VALIDITY" => notYet ? "NOT_YET_VALID" : "EXPIRED",
-                "CURRENT_VERSION" => "SUPERSEDED",
+                VerificationChecks.DocumentSignature => RefusalReasons.DocumentSignatureInvalid,
+                VerificationChecks.Identifier => RefusalReasons.IdentifierInvalid,
+                VerificationChecks.Seal => RefusalReasons.SealInvalid,
+                VerificationChecks.Key => check.Detail.Contains("revoked", StringComparison.Ordinal) ? RefusalReasons.KeyRevoked : RefusalReasons.KeyUnknown,
+                VerificationChecks.Status => stored.StatusName,
+                VerificationChecks.Validity => notYet ? RefusalReasons.NotYetValid : RefusalReasons.Expired,
+                VerificationChecks.CurrentVersion => RefusalReasons.Superseded,
                 _ => check.Name,
             };
         }
 
         return string.Empty;
+    }
+}
+
+/// <summary>VerifyLicense: by identifier or by an exported document, and why (用证事由).</summary>
+public sealed record VerifyLicenseCommand(LicenseIdentifier? Identifier, byte[]? Document, string Purpose)
+{
+    public static Outcome<VerifyLicenseCommand> Parse(VerifyLicenseRequest request)
+    {
+        var violations = new Violations();
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        LicenseIdentifier? identifier = null;
+        byte[]? document = null;
+        switch (request.SubjectCase)
+        {
+            case VerifyLicenseRequest.SubjectOneofCase.Identifier:
+                identifier = LicenseIdentifierInput.Parse(request.Identifier, violations);
+                break;
+            case VerifyLicenseRequest.SubjectOneofCase.Document:
+                document = request.Document.ToByteArray();
+                break;
+            default:
+                violations.Add("identifier", "give the identifier or the document to verify");
+                break;
+        }
+
+        return violations.ToError() is { } invalid ? invalid : new VerifyLicenseCommand(identifier, document, purpose);
     }
 }

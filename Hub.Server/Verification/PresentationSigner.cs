@@ -4,7 +4,7 @@ using Hub.Server.Keys;
 namespace Hub.Server.Verification;
 
 /// <summary>Presentation tokens signed by the seal key ring: active key to sign, any unrevoked key to verify.</summary>
-public sealed class PresentationSigner(SigningKeyRing keys) : IPresentationSigner
+public sealed class PresentationSigner(ISigningKeyRing keys) : IPresentationSigner
 {
     public async Task<(byte[] Payload, byte[] Signature)> SignAsync(Func<string, byte[]> payloadForKey, CancellationToken cancellationToken)
     {

@@ -3,25 +3,30 @@ using Grpc.Core;
 using Hub.Adapters.Presentations;
 using Hub.Common.V1;
 using Hub.Core.Callers;
+using Hub.Core.Errors;
+using Hub.Core.Holders;
+using Hub.Core.Time;
 using Hub.Server.Keys;
 using Hub.Verification.V1;
 
 namespace Hub.Server.Verification;
 
 /// <summary>Adapts verification.proto: license verification (VERIFIER) and the published signing keys (anyone).</summary>
-public sealed class VerificationGrpcService(LicenseVerifier verifier, PresentationService presentations, SigningKeyRing keys) : VerificationService.VerificationServiceBase
+public sealed class VerificationGrpcService(LicenseVerifier verifier, PresentationService presentations, ISigningKeyRing keys, HolderInputParser holders, TimeProvider time) : VerificationService.VerificationServiceBase
 {
     [RequiresRole(Role.Portal)]
-    public override async Task<CreatePresentationResponse> CreatePresentation(CreatePresentationRequest request, ServerCallContext context) =>
-        (await presentations.CreateAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<CreatePresentationResponse> CreatePresentation(CreatePresentationRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(
+            CreatePresentationCommand.Parse(request, holders, ChinaCalendar.Today(time)),
+            command => presentations.CreateAsync(context.GetCaller(), command, context.CancellationToken));
 
     [RequiresRole(Role.Verifier)]
-    public override async Task<VerifyPresentationResponse> VerifyPresentation(VerifyPresentationRequest request, ServerCallContext context) =>
-        (await presentations.VerifyAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<VerifyPresentationResponse> VerifyPresentation(VerifyPresentationRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(VerifyPresentationCommand.Parse(request), command => presentations.VerifyAsync(context.GetCaller(), command, context.CancellationToken));
 
     [RequiresRole(Role.Verifier)]
-    public override async Task<VerifyLicenseResponse> VerifyLicense(VerifyLicenseRequest request, ServerCallContext context) =>
-        (await verifier.VerifyAsync(context.GetCaller(), request, context.CancellationToken)).ValueOrThrow();
+    public override Task<VerifyLicenseResponse> VerifyLicense(VerifyLicenseRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(VerifyLicenseCommand.Parse(request), command => verifier.VerifyAsync(context.GetCaller(), command, context.CancellationToken));
 
     [AllowAnonymousCaller]
     public override async Task<GetSigningKeysResponse> GetSigningKeys(GetSigningKeysRequest request, ServerCallContext context)

@@ -1,8 +1,6 @@
 using System.Net;
 using Grpc.AspNetCore.HealthChecks;
 using Hub.Adapters.Exemption;
-using Hub.Adapters.Ports;
-using Hub.Adapters.Presentations;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Ports;
@@ -34,30 +32,13 @@ public static class HubHostingExtensions
     public static WebApplicationBuilder AddHub(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        AddOptions<HubOptions>(services, HubOptions.SectionName);
-        AddOptions<EndpointOptions>(services, EndpointOptions.SectionName);
-        AddOptions<EmbeddedOptions>(services, EmbeddedOptions.SectionName);
-        AddOptions<BootstrapOptions>(services, BootstrapOptions.SectionName);
-        AddOptions<RateLimitOptions>(services, RateLimitOptions.SectionName);
-        AddOptions<RedisOptions>(services, RedisOptions.SectionName);
-        AddOptions<SecretsOptions>(services, SecretsOptions.SectionName);
-        AddOptions<LicenseOptions>(services, LicenseOptions.SectionName);
-        AddOptions<DemoOptions>(services, DemoOptions.SectionName);
-        AddOptions<AuditOptions>(services, AuditOptions.SectionName);
-        AddOptions<ExchangeOptions>(services, ExchangeOptions.SectionName);
-        AddOptions<SigningOptions>(services, SigningOptions.SectionName);
-        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
-        services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
-        services.AddSingleton<IValidateOptions<EmbeddedOptions>, EmbeddedOptionsValidator>();
-        services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptionsValidator>();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
-        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
-        services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
-        services.AddSingleton<IValidateOptions<LicenseOptions>, LicenseOptionsValidator>();
-        services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
-        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsValidator>();
-        services.AddSingleton<IValidateOptions<SigningOptions>, SigningOptionsValidator>();
+        services.AddValidatedOptions<HubOptions, HubOptionsValidator>(HubOptions.SectionName);
+        services.AddValidatedOptions<EndpointOptions, EndpointOptionsValidator>(EndpointOptions.SectionName);
+        services.AddValidatedOptions<EmbeddedOptions, EmbeddedOptionsValidator>(EmbeddedOptions.SectionName);
+        services.AddValidatedOptions<BootstrapOptions, BootstrapOptionsValidator>(BootstrapOptions.SectionName);
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.SectionName);
+        services.AddValidatedOptions<RedisOptions, RedisOptionsValidator>(RedisOptions.SectionName);
+        services.AddValidatedOptions<SecretsOptions, SecretsOptionsValidator>(SecretsOptions.SectionName);
         services.TryAddTimeProvider();
 
         AddStorage(services);
@@ -83,10 +64,6 @@ public static class HubHostingExtensions
         return app;
     }
 
-    private static void AddOptions<T>(IServiceCollection services, string section)
-        where T : class =>
-        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
-
     private static void TryAddTimeProvider(this IServiceCollection services)
     {
         if (services.All(d => d.ServiceType != typeof(TimeProvider)))
@@ -109,13 +86,14 @@ public static class HubHostingExtensions
         services.AddSingleton<GroupCommitAccessLog>();
         services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<GroupCommitAccessLog>());
         services.AddSingleton<IdempotentRequests>();
+        services.AddSingleton<IIdempotentRunner>(sp => sp.GetRequiredService<IdempotentRequests>());
+        services.AddSingleton<IDataKeyStore, PostgresDataKeyStore>();
         services.AddHostedService<DatabaseMigrationService>();
         services.AddSingleton(sp => MasterKey.Resolve(
             sp.GetRequiredService<IOptions<SecretsOptions>>().Value.MasterKey,
             sp.GetRequiredService<IOptions<HubOptions>>().Value.StatePath,
             sp.GetRequiredService<HubDatabase>().Embedded is not null));
         services.AddSingleton<DataProtector>();
-        services.AddSingleton<SigningKeyRing>();
         services.AddHostedService<KeyMaterialInitializer>();
         services.AddHostedService<ExpiredRowSweeper>();
     }
@@ -157,10 +135,15 @@ public static class HubHostingExtensions
 
     private static void AddGrpc(IServiceCollection services)
     {
+        services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<CallerInterceptor>();
+        services.AddSingleton<RateLimitInterceptor>();
         services.AddGrpc(o =>
         {
+            // Outermost first: every failure is mapped; then who is calling; then how often.
+            o.Interceptors.Add<ErrorMappingInterceptor>();
             o.Interceptors.Add<CallerInterceptor>();
+            o.Interceptors.Add<RateLimitInterceptor>();
             o.EnableDetailedErrors = false;
         }).AddJsonTranscoding(o =>
             // Error details travel as google.protobuf.Any: the JSON writer must know their types.
@@ -181,40 +164,17 @@ public static class HubHostingExtensions
         services.AddGrpcReflection();
     }
 
+    /// <summary>Each feature wires itself (its folder's *Services class); this is only the list.</summary>
     private static void AddFeatures(IServiceCollection services)
     {
-        services.AddSingleton<PostgresCallerStore>();
-        services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton<PostgresLicenseTypeStore>();
-        services.AddSingleton<PostgresLicenseStore>();
-        services.AddSingleton<LicenseSerials>();
-        services.AddSingleton<PostgresNewLicenseWriter>();
-        services.AddSingleton<LicenseLookup>();
-        services.AddSingleton<NewLicenseValidator>();
-        services.AddSingleton<LicenseIssuer>();
-        services.AddSingleton<Hub.Server.Licenses.Import.LicenseImporter>();
-        services.AddSingleton<LicenseReader>();
-        services.AddSingleton<LicenseVerifier>();
-        services.AddSingleton<AuditReader>();
-        services.AddSingleton<PostgresMatterStore>();
-        services.AddSingleton<IMatterCatalogue>(sp => sp.GetRequiredService<PostgresMatterStore>());
-        services.AddSingleton<IHolderLicenseSource, HolderLicenseSource>();
-        services.AddSingleton<IIdempotentRunner, IdempotentRunner>();
-        services.AddSingleton<ExemptionChecker>();
-        services.AddSingleton<IPresentationSigner, PresentationSigner>();
-        services.AddSingleton<PresentationService>();
-        services.AddSingleton<PostgresDataResourceStore>();
-        services.AddSingleton<DisclosurePreview>();
-        services.AddSingleton<PostgresGrantStore>();
-        services.AddSingleton<GrantDesk>();
-        services.AddSingleton<ProviderGateway>();
-        services.AddSingleton<DataBroker>();
-        services.AddSingleton<CheckpointWriter>();
-        services.AddHostedService<Checkpointer>();
-        services.AddHostedService<BootstrapAdminService>();
-        services.AddSingleton<DemoProviderHost>();
-        services.AddHostedService(sp => sp.GetRequiredService<DemoProviderHost>());
-        services.AddHostedService<DemoDataSeeder>();
+        services.AddCallers();
+        services.AddKeys();
+        services.AddCatalogue();
+        services.AddLicenses();
+        services.AddVerification();
+        services.AddAudit();
+        services.AddExchange();
+        services.AddDemo();
         services.AddHostedService<EmbeddedWelcome>();
     }
 

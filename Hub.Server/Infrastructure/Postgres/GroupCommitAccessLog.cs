@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Dapper;
+using Hub.Core.Contracts;
 using Hub.Core.Access;
 using Hub.Core.Errors;
 using Npgsql;
@@ -125,7 +126,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 #pragma warning restore CA1031
             {
                 _logger.AccessLogBatchFailed(reads.Count + markers.Count, e);
-                var refusal = new HubException(HubError.Unavailable("ACCESS_LOG_UNAVAILABLE", "the access log could not be written, so nothing is disclosed; retry shortly."));
+                var refusal = new HubException(HubError.Unavailable(ReasonCodes.AccessLogUnavailable, "the access log could not be written, so nothing is disclosed; retry shortly."));
                 foreach (var pending in reads.Concat(markers))
                 {
                     pending.Completion.TrySetException(refusal);

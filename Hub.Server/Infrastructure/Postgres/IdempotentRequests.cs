@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Dapper;
 using Google.Protobuf;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
+using Hub.Core.Ports;
 using Hub.Server.Infrastructure.Secrets;
 using Npgsql;
 
@@ -13,19 +15,19 @@ namespace Hub.Server.Infrastructure.Postgres;
 /// A concurrent duplicate waits on the first one's row and then sees its result. A request_id reused with
 /// different content is refused. Stored responses may hold personal data, so they are kept encrypted.
 /// </summary>
-public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtector protector, PostgresAccessLog accessLog, TimeProvider time)
+public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtector protector, PostgresAccessLog accessLog, TimeProvider time) : IIdempotentRunner
 {
     /// <summary>
     /// Runs <paramref name="work"/> inside a transaction unless this request_id already completed. A failed outcome
     /// rolls everything back, so a later retry runs again. The work's access-log entries (queued through
     /// <see cref="PostgresAccessLog"/>) commit with it and are sequenced before this returns.
     /// </summary>
-    public async Task<Outcome<TResponse>> RunOnceAsync<TResponse>(
+    public async Task<Outcome<TResponse>> RunInTransactionAsync<TResponse>(
         Guid callerId,
         string requestId,
         string operation,
         IMessage request,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task<Outcome<TResponse>>> work,
+        Func<IWriteTransaction, Task<Outcome<TResponse>>> work,
         CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>, new()
     {
@@ -48,7 +50,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
             return await ReplayAsync<TResponse>(connection, transaction, callerId, requestId, operation, requestHash, cancellationToken);
         }
 
-        var outcome = await work(connection, transaction);
+        var outcome = await work(new PostgresWriteTransaction(connection, transaction, accessLog));
         if (outcome.Failed)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -92,7 +94,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
     /// off</c>): losing one in a crash only means a retried read runs again — the access-log entry, which is what must
     /// survive, commits durably on its own.
     /// </summary>
-    public async Task<Outcome<TResponse>> RunDetachedAsync<TResponse>(
+    public async Task<Outcome<TResponse>> RunOnceAsync<TResponse>(
         Guid callerId,
         string requestId,
         string operation,
@@ -193,13 +195,13 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
         if (first.Operation != operation || !CryptographicOperations.FixedTimeEquals(first.RequestHash, requestHash))
         {
             return HubError.FailedPrecondition(
-                "REQUEST_ID_REUSED",
+                ReasonCodes.RequestIdReused,
                 "request_id was already used for a different request; use a new request_id for a new request.");
         }
 
         var parser = new MessageParser<TResponse>(() => new TResponse());
         return first.Response is null
-            ? HubError.FailedPrecondition("REQUEST_IN_PROGRESS", "a request with this request_id has not finished; retry shortly.")
+            ? HubError.FailedPrecondition(ReasonCodes.RequestInProgress, "a request with this request_id has not finished; retry shortly.")
             : parser.ParseFrom(protector.Decrypt(first.Response, Aad(callerId, requestId)));
     }
 

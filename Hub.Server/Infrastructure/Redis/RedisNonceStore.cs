@@ -1,3 +1,4 @@
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Core.Ports;
 using StackExchange.Redis;
@@ -22,7 +23,7 @@ public sealed class RedisNonceStore(RedisConnection redis, TimeProvider time, IL
         catch (RedisException e)
         {
             logger.RedisUnavailable("nonce consume", e.GetType().Name);
-            throw new HubException(HubError.Unavailable("NONCE_STORE_UNAVAILABLE", "the one-time nonce store (Redis) is unavailable; retry shortly."));
+            throw new HubException(HubError.Unavailable(ReasonCodes.NonceStoreUnavailable, "the one-time nonce store (Redis) is unavailable; retry shortly."));
         }
     }
 }

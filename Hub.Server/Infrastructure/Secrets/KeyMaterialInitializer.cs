@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using Dapper;
 using Hub.Server.Infrastructure.Hosting;
 using Hub.Server.Keys;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Hub.Server.Infrastructure.Secrets;
 
@@ -12,41 +10,29 @@ namespace Hub.Server.Infrastructure.Secrets;
 /// exist (creating them on first start, race-free across replicas), and loads them.
 /// </summary>
 internal sealed class KeyMaterialInitializer(
-    NpgsqlDataSource dataSource,
+    IDataKeyStore dataKeys,
     MasterKey masterKey,
     DataProtector protector,
-    SigningKeyRing keyRing,
-    IOptions<BootstrapOptions> bootstrap,
-    TimeProvider time) : IHostedService
+    ISigningKeyRing keyRing,
+    IOptions<BootstrapOptions> bootstrap) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        foreach (var purpose in (string[])["data", "blind-index"])
         {
-            foreach (var purpose in (string[])["data", "blind-index"])
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO data_keys (purpose, version, key_encrypted, created_at)
-                    SELECT @purpose, 1, @key, @now WHERE NOT EXISTS (SELECT 1 FROM data_keys WHERE purpose = @purpose)
-                    ON CONFLICT DO NOTHING
-                    """,
-                    new { purpose, key = masterKey.Seal(RandomNumberGenerator.GetBytes(32), Aad(purpose, 1)), now = time.GetUtcNow() },
-                    cancellationToken: cancellationToken));
-            }
+            await dataKeys.EnsureAsync(purpose, () => masterKey.Seal(RandomNumberGenerator.GetBytes(32), Aad(purpose, 1)), cancellationToken);
+        }
 
-            var rows = (await connection.QueryAsync<(string Purpose, short Version, byte[] Key)>(new CommandDefinition(
-                "SELECT purpose, version, key_encrypted FROM data_keys", cancellationToken: cancellationToken))).ToList();
-            try
-            {
-                protector.Load(
-                    rows.Where(r => r.Purpose == "data").ToDictionary(r => r.Version, r => masterKey.Open(r.Key, Aad(r.Purpose, r.Version))),
-                    rows.Where(r => r.Purpose == "blind-index").Select(r => masterKey.Open(r.Key, Aad(r.Purpose, r.Version))).Single());
-            }
-            catch (CryptographicException e)
-            {
-                throw new InvalidOperationException("The data keys do not decrypt with this master key: Hub:Secrets:MasterKey is not the key this database was created with.", e);
-            }
+        var rows = await dataKeys.ListAsync(cancellationToken);
+        try
+        {
+            protector.Load(
+                rows.Where(r => r.Purpose == "data").ToDictionary(r => r.Version, r => masterKey.Open(r.KeySealed, Aad(r.Purpose, r.Version))),
+                rows.Where(r => r.Purpose == "blind-index").Select(r => masterKey.Open(r.KeySealed, Aad(r.Purpose, r.Version))).Single());
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException("The data keys do not decrypt with this master key: Hub:Secrets:MasterKey is not the key this database was created with.", e);
         }
 
         await keyRing.InitializeAsync($"CN=Hub e-license documents, O={bootstrap.Value.OrgName}", cancellationToken);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Grpc.Core;
 using Hub.Core.Callers;
+using Hub.Core.Errors;
 using Hub.Licenses.V1;
 
 namespace Hub.Server.Licenses.Import;
@@ -30,7 +31,7 @@ internal static class ImportStream
                 {
                     await foreach (var request in requests.ReadAllAsync(stop.Token))
                     {
-                        await prepared.Writer.WriteAsync((await importer.PrepareAsync(caller, request, stop.Token)).ValueOrThrow(), stop.Token);
+                        await prepared.Writer.WriteAsync(Rpc.Respond(await importer.PrepareAsync(caller, request, stop.Token)), stop.Token);
                     }
                 }
                 finally

@@ -2,19 +2,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Dapper;
+using Hub.Core.Contracts;
 using Hub.Core.Callers;
 using Hub.Core.Errors;
 using Hub.Core.Time;
 using Hub.Core.Validation;
 using Hub.Licenses.V1;
-using Hub.Server.Infrastructure.Postgres;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Signing.Identifiers;
 using Hub.Signing.Json;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Hub.Server.Licenses.Import;
 
@@ -32,18 +29,17 @@ namespace Hub.Server.Licenses.Import;
 /// </para>
 /// </summary>
 public sealed partial class LicenseImporter(
-    NpgsqlDataSource dataSource,
     NewLicenseValidator validator,
     LicenseSerials serials,
-    PostgresLicenseStore store,
-    SigningKeyRing keys,
+    ILicenseStore store,
+    ILicenseImportStore importStore,
+    ISigningKeyRing keys,
     DataProtector protector,
-    PostgresAccessLog accessLog,
     TimeProvider time)
 {
     public const int MaxBatchRecords = 2000;
     public const int SourceSystemLength = 64;
-    public const string Action = "licenses.ImportLicenses";
+    public const string Action = AuditActions.LicensesImportLicenses;
 
     private static readonly int SealingThreads = Math.Max(1, Environment.ProcessorCount - 1);
 
@@ -85,7 +81,7 @@ public sealed partial class LicenseImporter(
                 }
                 else
                 {
-                    Reject(response, record.Sequence, "license_number", "DUPLICATE_IN_BATCH", $"record {first.Sequence} of this batch has this type_code and license_number with other content");
+                    Reject(response, record.Sequence, "license_number", ImportRejectionCodes.DuplicateInBatch, $"record {first.Sequence} of this batch has this type_code and license_number with other content");
                 }
 
                 continue;
@@ -112,23 +108,7 @@ public sealed partial class LicenseImporter(
             return new WrittenBatch(response, Task.CompletedTask);
         }
 
-        var now = time.GetUtcNow();
-        HashSet<Guid> inserted;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(CreateStaging, transaction: transaction, cancellationToken: cancellationToken));
-            await StageAsync(connection, rows, cancellationToken);
-            inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
-                    InsertFromStaging,
-                    new { org = caller.OrgCode, now, caller = caller.Id, action = Action },
-                    transaction,
-                    cancellationToken: cancellationToken)))
-                .ToHashSet();
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        var sequenced = accessLog.SequencedAsync();
+        var (inserted, sequenced) = await importStore.WriteAsync(caller, rows, time.GetUtcNow(), cancellationToken);
         response.Imported += (uint)inserted.Count;
         foreach (var row in rows)
         {
@@ -139,7 +119,7 @@ public sealed partial class LicenseImporter(
             }
 
             // Another import of the same number committed between the check and the insert.
-            var known = await StoredAsync(caller, row.Candidate, cancellationToken);
+            var known = await importStore.FindAsync(caller.OrgCode, row.Candidate.License.Type.TypeCode, row.Candidate.License.LicenseNumber, cancellationToken);
             CountKnown(response, row.Candidate, known?.ImportHash, known?.Identifier ?? string.Empty);
         }
 
@@ -174,7 +154,7 @@ public sealed partial class LicenseImporter(
             {
                 foreach (var violation in error.Violations)
                 {
-                    response.Rejections.Add(new ImportRejection { Sequence = record.Sequence, Field = violation.Field, Reason = violation.Description, Code = "INVALID_FIELD" });
+                    response.Rejections.Add(new ImportRejection { Sequence = record.Sequence, Field = violation.Field, Reason = violation.Description, Code = ImportRejectionCodes.InvalidField });
                 }
 
                 response.Rejected++;
@@ -199,19 +179,8 @@ public sealed partial class LicenseImporter(
             return candidates;
         }
 
-        const string sql = """
-            SELECT l.type_code AS TypeCode, l.license_number AS LicenseNumber, l.import_hash AS ImportHash, v.identifier AS Identifier
-            FROM licenses l JOIN unnest(@types, @numbers) AS k(type_code, license_number)
-              ON l.type_code = k.type_code AND l.license_number = k.license_number
-            JOIN license_versions v ON v.license_id = l.license_id AND v.version = l.current_version
-            WHERE l.issuer_org_code = @org
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var existing = (await connection.QueryAsync<ExistingRow>(new CommandDefinition(
-                sql,
-                new { types = candidates.Select(c => c.License.Type.TypeCode).ToArray(), numbers = candidates.Select(c => c.License.LicenseNumber).ToArray(), org = caller.OrgCode },
-                cancellationToken: cancellationToken)))
-            .ToDictionary(r => (r.TypeCode, r.LicenseNumber));
+        var existing = await importStore.FindAsync(
+            caller.OrgCode, [.. candidates.Select(c => (c.License.Type.TypeCode, c.License.LicenseNumber))], cancellationToken);
         var fresh = new List<Candidate>(candidates.Count);
         foreach (var candidate in candidates)
         {
@@ -237,7 +206,7 @@ public sealed partial class LicenseImporter(
         }
         else
         {
-            Reject(response, candidate.Sequence, "license_number", "LICENSE_NUMBER_CONFLICT", "this issuer already holds a license of this type with this license_number and other content");
+            Reject(response, candidate.Sequence, "license_number", ImportRejectionCodes.LicenseNumberConflict, "this issuer already holds a license of this type with this license_number and other content");
         }
     }
 
@@ -280,90 +249,6 @@ public sealed partial class LicenseImporter(
         return rows;
     }
 
-    private async Task<ExistingRow?> StoredAsync(Caller caller, Candidate candidate, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ExistingRow>(new CommandDefinition(
-            """
-            SELECT l.type_code AS TypeCode, l.license_number AS LicenseNumber, l.import_hash AS ImportHash, v.identifier AS Identifier
-            FROM licenses l JOIN license_versions v ON v.license_id = l.license_id AND v.version = l.current_version
-            WHERE l.issuer_org_code = @org AND l.type_code = @type AND l.license_number = @number
-            """,
-            new { org = caller.OrgCode, type = candidate.License.Type.TypeCode, number = candidate.License.LicenseNumber },
-            cancellationToken: cancellationToken));
-    }
-
-    private const string CreateStaging = """
-        CREATE TEMP TABLE import_staging (
-            license_id uuid, serial varchar(32), type_code varchar(21), license_number varchar(64), holder_index bytea,
-            issued_on date, source_system varchar(64), import_hash bytea, identifier varchar(128), valid_from date,
-            valid_until date, content_encrypted bytea, content_hash bytea, seal bytea, seal_key_id varchar(16)
-        ) ON COMMIT DROP
-        """;
-
-    // One statement: the licenses that are new (a concurrent import of the same number loses quietly here and is
-    // counted after), their first versions, and one audit entry each, queued for sequencing.
-    private const string InsertFromStaging = """
-        WITH inserted AS (
-            INSERT INTO licenses (license_id, type_code, issuer_org_code, serial, license_number, holder_index, current_version,
-                                  status, status_changed_at, issued_at, issued_by, issued_on, source_system, import_hash)
-            SELECT license_id, type_code, @org, serial, license_number, holder_index, 1, 'VALID', @now, @now, @caller,
-                   issued_on, source_system, import_hash
-            FROM import_staging
-            ON CONFLICT DO NOTHING
-            RETURNING license_id
-        ), versions AS (
-            INSERT INTO license_versions (identifier, license_id, version, valid_from, valid_until, content_encrypted, content_hash,
-                                          seal, seal_key_id, created_at, created_by)
-            SELECT s.identifier, s.license_id, 1, s.valid_from, s.valid_until, s.content_encrypted, s.content_hash, s.seal,
-                   s.seal_key_id, @now, @caller
-            FROM import_staging s JOIN inserted USING (license_id)
-        ), entries AS (
-            INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, outcome)
-            SELECT @now, @caller, @action, 'license', s.identifier, s.holder_index,
-                   '归集:' || s.source_system, 'IMPORTED'
-            FROM import_staging s JOIN inserted USING (license_id)
-        )
-        SELECT license_id FROM inserted
-        """;
-
-    private static async Task StageAsync(NpgsqlConnection connection, StagedRow[] rows, CancellationToken cancellationToken)
-    {
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY import_staging (license_id, serial, type_code, license_number, holder_index, issued_on, source_system, import_hash, identifier, valid_from, valid_until, content_encrypted, content_hash, seal, seal_key_id) FROM STDIN (FORMAT BINARY)",
-            cancellationToken);
-        foreach (var row in rows)
-        {
-            var license = row.Candidate.License;
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(row.LicenseId, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(row.Serial, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(license.Type.TypeCode, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(license.LicenseNumber, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(row.HolderIndex, NpgsqlDbType.Bytea, cancellationToken);
-            await copy.WriteAsync(row.Candidate.IssuedOn, NpgsqlDbType.Date, cancellationToken);
-            await copy.WriteAsync(row.Candidate.SourceSystem, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(row.Candidate.Hash, NpgsqlDbType.Bytea, cancellationToken);
-            await copy.WriteAsync(row.Version!.Content.Identifier, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(license.ValidFrom, NpgsqlDbType.Date, cancellationToken);
-            if (license.ValidUntil is { } until)
-            {
-                await copy.WriteAsync(until, NpgsqlDbType.Date, cancellationToken);
-            }
-            else
-            {
-                await copy.WriteNullAsync(cancellationToken);
-            }
-
-            await copy.WriteAsync(row.Encrypted, NpgsqlDbType.Bytea, cancellationToken);
-            await copy.WriteAsync(row.Version.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
-            await copy.WriteAsync(row.Version.Seal, NpgsqlDbType.Bytea, cancellationToken);
-            await copy.WriteAsync(row.Version.SealKeyId, NpgsqlDbType.Varchar, cancellationToken);
-        }
-
-        await copy.CompleteAsync(cancellationToken);
-    }
-
     private static void Reject(ImportLicensesResponse response, ulong sequence, string field, string code, string reason)
     {
         response.Rejections.Add(new ImportRejection { Sequence = sequence, Field = field, Reason = reason, Code = code });
@@ -402,11 +287,11 @@ public sealed partial class LicenseImporter(
     /// <summary>A committed batch: its answer, and a task that completes once its audit entries have their indices.</summary>
     internal sealed record WrittenBatch(ImportLicensesResponse Response, Task Sequenced);
 
-    internal sealed record Candidate(ulong Sequence, NewLicense License, DateOnly IssuedOn, string SourceSystem, byte[] Hash);
+    public sealed record Candidate(ulong Sequence, NewLicense License, DateOnly IssuedOn, string SourceSystem, byte[] Hash);
 
-    internal sealed class StagedRow(Candidate candidate, string serial, Guid licenseId)
+    public sealed class StagedRow(Candidate candidate, string serial, Guid licenseId)
     {
-        internal Candidate Candidate { get; } = candidate;
+        public Candidate Candidate { get; } = candidate;
 
         public string Serial { get; } = serial;
 
@@ -417,16 +302,5 @@ public sealed partial class LicenseImporter(
         public byte[] Encrypted { get; set; } = [];
 
         public byte[] HolderIndex { get; set; } = [];
-    }
-
-    private sealed class ExistingRow
-    {
-        public string TypeCode { get; init; } = string.Empty;
-
-        public string LicenseNumber { get; init; } = string.Empty;
-
-        public byte[]? ImportHash { get; init; }
-
-        public string Identifier { get; init; } = string.Empty;
     }
 }

@@ -1,3 +1,4 @@
+using Hub.Core.Ports;
 using Dapper;
 using Google.Protobuf.WellKnownTypes;
 using Hub.Core.Errors;
@@ -24,8 +25,8 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
         var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var request = new StringValue { Value = "issue license 1" };
 
-        var first = await requests.RunOnceAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken);
-        var retry = await requests.RunOnceAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken);
+        var first = await requests.RunInTransactionAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken);
+        var retry = await requests.RunInTransactionAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken);
 
         Assert.Equal(first.Value, retry.Value);
         Assert.Equal(1L, await CountEffectsAsync(dataSource));
@@ -42,9 +43,9 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
 
         await using var log = new TestAccessLog(dataSource);
         var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
-        await requests.RunOnceAsync(_caller, "req-1", "test.Issue", new StringValue { Value = "a" }, InsertEffect, TestContext.Current.CancellationToken);
+        await requests.RunInTransactionAsync(_caller, "req-1", "test.Issue", new StringValue { Value = "a" }, InsertEffect, TestContext.Current.CancellationToken);
 
-        var reused = await requests.RunOnceAsync(_caller, "req-1", "test.Issue", new StringValue { Value = "b" }, InsertEffect, TestContext.Current.CancellationToken);
+        var reused = await requests.RunInTransactionAsync(_caller, "req-1", "test.Issue", new StringValue { Value = "b" }, InsertEffect, TestContext.Current.CancellationToken);
 
         Assert.True(reused.Failed);
         Assert.Equal("REQUEST_ID_REUSED", reused.Error.Reason);
@@ -63,13 +64,13 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
         await using var log = new TestAccessLog(dataSource);
         var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var request = new StringValue { Value = "x" };
-        var failed = await requests.RunOnceAsync<Int64Value>(_caller, "req-1", "test.Issue", request, async (c, t) =>
+        var failed = await requests.RunInTransactionAsync<Int64Value>(_caller, "req-1", "test.Issue", request, async t =>
         {
-            await InsertEffect(c, t);
+            await InsertEffect(t);
             return HubError.FailedPrecondition("NOT_NOW", "refused");
         }, TestContext.Current.CancellationToken);
 
-        var retried = await requests.RunOnceAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken);
+        var retried = await requests.RunInTransactionAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken);
 
         Assert.True(failed.Failed);
         Assert.False(retried.Failed);
@@ -90,7 +91,7 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
         var request = new StringValue { Value = "same" };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-            requests.RunOnceAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken)));
+            requests.RunInTransactionAsync(_caller, "req-1", "test.Issue", request, InsertEffect, TestContext.Current.CancellationToken)));
 
         Assert.All(results, r => Assert.False(r.Failed));
         Assert.Single(results.Select(r => r.Value.Value).Distinct());
@@ -107,9 +108,9 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
         Task<Outcome<Int64Value>> Work(CancellationToken _) => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = Interlocked.Increment(ref runs) });
         var request = new StringValue { Value = "query" };
 
-        var first = await requests.RunDetachedAsync(_caller, "q-1", "test.Query", request, Work, TestContext.Current.CancellationToken);
-        var retry = await requests.RunDetachedAsync(_caller, "q-1", "test.Query", request, Work, TestContext.Current.CancellationToken);
-        var reused = await requests.RunDetachedAsync(_caller, "q-1", "test.Query", new StringValue { Value = "other" }, Work, TestContext.Current.CancellationToken);
+        var first = await requests.RunOnceAsync(_caller, "q-1", "test.Query", request, Work, TestContext.Current.CancellationToken);
+        var retry = await requests.RunOnceAsync(_caller, "q-1", "test.Query", request, Work, TestContext.Current.CancellationToken);
+        var reused = await requests.RunOnceAsync(_caller, "q-1", "test.Query", new StringValue { Value = "other" }, Work, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, first.Value.Value);
         Assert.Equal(1, retry.Value.Value);
@@ -125,11 +126,11 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
         var requests = new IdempotentRequests(dataSource, TestKeys.Protector(), log.Transactional, TimeProvider.System);
         var request = new StringValue { Value = "query" };
 
-        var failed = await requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
+        var failed = await requests.RunOnceAsync<Int64Value>(_caller, "q-1", "test.Query", request,
             _ => Task.FromResult<Outcome<Int64Value>>(HubError.Unavailable("PROVIDER_UNAVAILABLE", "down")), TestContext.Current.CancellationToken);
-        await Assert.ThrowsAsync<TimeoutException>(() => requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
+        await Assert.ThrowsAsync<TimeoutException>(() => requests.RunOnceAsync<Int64Value>(_caller, "q-1", "test.Query", request,
             _ => throw new TimeoutException(), TestContext.Current.CancellationToken));
-        var retried = await requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
+        var retried = await requests.RunOnceAsync<Int64Value>(_caller, "q-1", "test.Query", request,
             _ => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = 7 }), TestContext.Current.CancellationToken);
 
         Assert.Equal("PROVIDER_UNAVAILABLE", failed.Error?.Reason);
@@ -146,14 +147,14 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
         var release = new TaskCompletionSource();
         var started = new TaskCompletionSource();
 
-        var first = requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request, async _ =>
+        var first = requests.RunOnceAsync<Int64Value>(_caller, "q-1", "test.Query", request, async _ =>
         {
             started.SetResult();
             await release.Task;
             return new Int64Value { Value = 1 };
         }, TestContext.Current.CancellationToken);
         await started.Task;
-        var duplicate = await requests.RunDetachedAsync<Int64Value>(_caller, "q-1", "test.Query", request,
+        var duplicate = await requests.RunOnceAsync<Int64Value>(_caller, "q-1", "test.Query", request,
             _ => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = 2 }), TestContext.Current.CancellationToken);
         release.SetResult();
 
@@ -168,14 +169,15 @@ public sealed class IdempotentRequestsTests(PostgresCluster postgres)
                 new { caller = _caller });
         }
 
-        var takenOver = await requests.RunDetachedAsync<Int64Value>(_caller, "q-2", "test.Query", request,
+        var takenOver = await requests.RunOnceAsync<Int64Value>(_caller, "q-2", "test.Query", request,
             _ => Task.FromResult<Outcome<Int64Value>>(new Int64Value { Value = 3 }), TestContext.Current.CancellationToken);
         Assert.Equal(3, takenOver.Value.Value);
     }
 
-    private static async Task<Outcome<Int64Value>> InsertEffect(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private static async Task<Outcome<Int64Value>> InsertEffect(IWriteTransaction transaction)
     {
-        var n = await connection.ExecuteScalarAsync<long>("INSERT INTO effects DEFAULT VALUES RETURNING n", transaction: transaction);
+        var postgres = PostgresWriteTransaction.Of(transaction);
+        var n = await postgres.Connection.ExecuteScalarAsync<long>("INSERT INTO effects DEFAULT VALUES RETURNING n", transaction: postgres.Transaction);
         return new Int64Value { Value = n };
     }
 

@@ -10,7 +10,7 @@ namespace Hub.Server.Catalogue;
 /// Registration that is idempotent on a code: the row goes in unless the code exists; the same content again is a
 /// no-op, other content under the same code is <c>AlreadyExists</c>. A new registration commits with its audit entry.
 /// </summary>
-internal static class CodeRegistration
+internal static class PostgresCodeRegistration
 {
     /// <summary>
     /// True when this call registered the code, false when the same content was already registered. The insert is an

@@ -1,0 +1,80 @@
+using Dapper;
+using Hub.Signing.Merkle;
+using Npgsql;
+
+namespace Hub.Server.Audit;
+
+/// <summary>
+/// <see cref="ICheckpointStore"/> in PostgreSQL. The lease is a session-level advisory lock on a connection of its own:
+/// if the replica holding it dies, PostgreSQL drops the session and another replica takes over at its next try.
+/// </summary>
+public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : ICheckpointStore
+{
+    // Arbitrary constant shared by every replica: "hub-ckpt".
+    private const long LeaderLockKey = 0x6875622D636B7074;
+
+    public async Task<ICheckpointLease?> TryLeadAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = LeaderLockKey }, cancellationToken: cancellationToken)))
+        {
+            return new Lease(connection);
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    public async Task<(long Committed, long Checkpointed)> SizesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            "SELECT (SELECT size FROM log_head), COALESCE((SELECT max(tree_size) FROM checkpoints), 0)", cancellationToken: cancellationToken));
+    }
+
+    public async Task<long> StoredLeavesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await PostgresMerkleStore.StoredSizeAsync(connection, null, cancellationToken);
+    }
+
+    public async Task<long?> ExtendAsync(long fromSize, long toSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await PostgresMerkleStore.ExtendAsync(connection, transaction, fromSize, toSize, cancellationToken) is { } mismatch)
+        {
+            return mismatch;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+
+    public async Task<byte[]> RootAsync(long treeSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await PostgresMerkleStore.ComputeAsync(connection, null, nodes => MerkleTree.Root(treeSize, nodes), cancellationToken);
+    }
+
+    public async Task InsertAsync(long treeSize, byte[] root, string body, byte[] signature, string keyId, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO checkpoints (tree_size, root_hash, body, signature, key_id, created_at)
+            VALUES (@treeSize, @root, @body, @signature, @keyId, @createdAt) ON CONFLICT (tree_size) DO NOTHING
+            """,
+            new { treeSize, root, body, signature, keyId, createdAt },
+            cancellationToken: cancellationToken));
+    }
+
+    private sealed class Lease(NpgsqlConnection connection) : ICheckpointLease
+    {
+        public async Task<long> PendingAsync(CancellationToken cancellationToken) =>
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT (SELECT size FROM log_head) - COALESCE((SELECT max(tree_size) FROM checkpoints), 0)", cancellationToken: cancellationToken));
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+}

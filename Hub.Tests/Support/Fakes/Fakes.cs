@@ -1,0 +1,164 @@
+using Google.Protobuf;
+using Hub.Adapters.Exemption;
+using Hub.Adapters.Ports;
+using Hub.Common.V1;
+using Hub.Core.Access;
+using Hub.Core.Errors;
+using Hub.Core.Ports;
+using Hub.Core.Validation;
+using Hub.Exchange.V1;
+using Hub.Server.Catalogue;
+using Hub.Server.Exchange;
+
+namespace Hub.Tests.Support.Fakes;
+
+/// <summary>The access log in memory: every record appended, in order, with dense indices.</summary>
+public sealed class FakeAccessLog : IAccessLog
+{
+    public List<AccessRecord> Records { get; } = [];
+
+    public Task<AccessLogEntry> AppendAsync(AccessRecord record, CancellationToken cancellationToken)
+    {
+        Records.Add(record);
+        return Task.FromResult(new AccessLogEntry(Records.Count - 1, DateTimeOffset.UnixEpoch, record, "{}", new byte[32]));
+    }
+}
+
+/// <summary>A write transaction in memory: the audit entries it would commit.</summary>
+public sealed class FakeWriteTransaction : IWriteTransaction
+{
+    public List<AccessRecord> Audited { get; } = [];
+
+    public Task AuditAsync(AccessRecord record, CancellationToken cancellationToken)
+    {
+        Audited.Add(record);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Runs each request once per (caller, request_id) in memory: a retry gets the first response; a failed outcome is not
+/// remembered; a committed transaction's audit entries land in <see cref="Committed"/>.
+/// </summary>
+public sealed class FakeIdempotentRunner : IIdempotentRunner
+{
+    private readonly Dictionary<(Guid, string), IMessage> _responses = [];
+
+    public List<AccessRecord> Committed { get; } = [];
+
+    public async Task<Outcome<TResponse>> RunOnceAsync<TResponse>(
+        Guid callerId, string requestId, string operation, IMessage request, Func<CancellationToken, Task<Outcome<TResponse>>> work, CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse>, new()
+    {
+        if (_responses.TryGetValue((callerId, requestId), out var first))
+        {
+            return (TResponse)first;
+        }
+
+        var outcome = await work(cancellationToken);
+        if (!outcome.Failed)
+        {
+            _responses[(callerId, requestId)] = outcome.Value;
+        }
+
+        return outcome;
+    }
+
+    public async Task<Outcome<TResponse>> RunInTransactionAsync<TResponse>(
+        Guid callerId, string requestId, string operation, IMessage request, Func<IWriteTransaction, Task<Outcome<TResponse>>> work, CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse>, new()
+    {
+        var transaction = new FakeWriteTransaction();
+        var outcome = await RunOnceAsync(callerId, requestId, operation, request, _ => work(transaction), cancellationToken);
+        if (!outcome.Failed)
+        {
+            Committed.AddRange(transaction.Audited);
+        }
+
+        return outcome;
+    }
+}
+
+/// <summary>Matters and applicants' licenses for the 免证办 rules.</summary>
+public sealed class FakeLicenseRepository : IMatterCatalogue, IHolderLicenseSource
+{
+    public Dictionary<string, MatterDefinition> Matters { get; } = [];
+
+    public List<HolderLicense> Licenses { get; } = [];
+
+    public Task<MatterDefinition?> FindAsync(string matterCode, CancellationToken cancellationToken) =>
+        Task.FromResult(Matters.GetValueOrDefault(matterCode));
+
+    public byte[] HolderIndex(HolderIdType type, string normalizedNumber) => System.Text.Encoding.UTF8.GetBytes($"{type}:{normalizedNumber}");
+
+    public Task<IReadOnlyList<HolderLicense>> FindAsync(byte[] holderIndex, IReadOnlyCollection<string> typeCodes, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HolderLicense>>([.. Licenses.Where(l => l.HolderIndex.AsSpan().SequenceEqual(holderIndex) && typeCodes.Contains(l.TypeCode))]);
+
+    public Task<HolderLicense?> FindByIdentifierAsync(string identifier, CancellationToken cancellationToken) =>
+        Task.FromResult(Licenses.FirstOrDefault(l => l.Identifier == identifier));
+}
+
+/// <summary>Grants, data resources and matters in memory for the grant desk's rules.</summary>
+public sealed class FakeExchangeStores : IGrantStore, IDataResourceStore, IMatterStore
+{
+    public Dictionary<Guid, StoredGrant> Grants { get; } = [];
+
+    public Dictionary<string, DataResourceDefinition> Resources { get; } = [];
+
+    public HashSet<string> MatterCodes { get; } = [];
+
+    public Task InsertAsync(IWriteTransaction transaction, StoredGrant grant, Guid? decidedBy, CancellationToken cancellationToken)
+    {
+        Grants[grant.GrantId] = grant;
+        return Task.CompletedTask;
+    }
+
+    public Task<StoredGrant?> LockAsync(IWriteTransaction transaction, Guid grantId, CancellationToken cancellationToken) =>
+        Task.FromResult(Grants.GetValueOrDefault(grantId));
+
+    public Task DecideAsync(IWriteTransaction transaction, Guid grantId, GrantStatus status, DateTimeOffset at, Guid by, string reason, DateOnly? expiresOn, CancellationToken cancellationToken)
+    {
+        Grants[grantId] = Grants[grantId] with { StoredStatus = status, DecidedAt = at, DecisionReason = reason, ExpiresOn = expiresOn };
+        return Task.CompletedTask;
+    }
+
+    public Task RevokeAsync(IWriteTransaction transaction, Guid grantId, DateTimeOffset at, Guid by, string reason, CancellationToken cancellationToken)
+    {
+        Grants[grantId] = Grants[grantId] with { StoredStatus = GrantStatus.Revoked, RevokedAt = at, RevokeReason = reason };
+        return Task.CompletedTask;
+    }
+
+    public Task<Guid?> FindWaitingAsync(IWriteTransaction transaction, Guid consumerId, string resourceCode, CancellationToken cancellationToken) =>
+        Task.FromResult(Grants.Values.Where(g => g.ConsumerId == consumerId && g.ResourceCode == resourceCode && g.StoredStatus == GrantStatus.Pending).Select(g => (Guid?)g.GrantId).FirstOrDefault());
+
+    public Task<StoredGrant?> FindAsync(Guid grantId, CancellationToken cancellationToken) => Task.FromResult(Grants.GetValueOrDefault(grantId));
+
+    public Task<StoredGrant?> FindInForceAsync(Guid consumerId, string resourceCode, DateOnly today, CancellationToken cancellationToken) =>
+        Task.FromResult(Grants.Values.FirstOrDefault(g => g.ConsumerId == consumerId && g.ResourceCode == resourceCode && g.StatusOn(today) == GrantStatus.Approved));
+
+    public Task<StoredGrant?> FindLatestAsync(Guid consumerId, string resourceCode, CancellationToken cancellationToken) =>
+        Task.FromResult(Grants.Values.Where(g => g.ConsumerId == consumerId && g.ResourceCode == resourceCode).OrderByDescending(g => g.GrantId).FirstOrDefault());
+
+    public Task<(IReadOnlyList<StoredGrant> Grants, string? NextCursor)> ListAsync(GrantFilter filter, DateOnly today, int pageSize, string? cursor, CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<StoredGrant>, string?)>(([.. Grants.Values], null));
+
+    public Task<Outcome<(DataResourceDefinition Resource, bool Created)>> RegisterAsync(Hub.Catalogue.V1.RegisterDataResourceRequest normalized, Guid callerId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    Task<DataResourceDefinition?> IDataResourceStore.FindAsync(string resourceCode, CancellationToken cancellationToken) =>
+        Task.FromResult(Resources.GetValueOrDefault(resourceCode));
+
+    public Task<(IReadOnlyList<DataResourceDefinition> Resources, string? NextCursor)> ListAsync(PageRequest page, ResourceFilter filter, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<Outcome<(Hub.Catalogue.V1.Matter Matter, bool Created)>> RegisterAsync(Hub.Catalogue.V1.RegisterMatterRequest normalized, Guid callerId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<Hub.Catalogue.V1.Matter?> GetAsync(string matterCode, CancellationToken cancellationToken) =>
+        Task.FromResult(MatterCodes.Contains(matterCode) ? new Hub.Catalogue.V1.Matter { MatterCode = matterCode } : null);
+
+    public Task<(IReadOnlyList<Hub.Catalogue.V1.Matter> Matters, string? NextCursor)> ListAsync(PageRequest page, string? departmentCode, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    Task<MatterDefinition?> IMatterCatalogue.FindAsync(string matterCode, CancellationToken cancellationToken) => throw new NotSupportedException();
+}
