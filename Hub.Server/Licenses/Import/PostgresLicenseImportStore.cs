@@ -20,7 +20,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
     public async Task<IReadOnlyDictionary<(string TypeCode, string LicenseNumber), ExistingLicense>> FindAsync(
         string issuerOrgCode, IReadOnlyList<(string TypeCode, string LicenseNumber)> keys, CancellationToken cancellationToken)
     {
-        const string sql = ExistingColumns + """
+        const string sql = ExistingColumns + " " + """
             FROM licenses l JOIN unnest(@types, @numbers) AS k(type_code, license_number)
               ON l.type_code = k.type_code AND l.license_number = k.license_number
             JOIN license_versions v ON v.license_id = l.license_id AND v.version = l.current_version
@@ -36,7 +36,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
 
     public async Task<ExistingLicense?> FindAsync(string issuerOrgCode, string typeCode, string licenseNumber, CancellationToken cancellationToken)
     {
-        const string sql = ExistingColumns + """
+        const string sql = ExistingColumns + " " + """
             FROM licenses l JOIN license_versions v ON v.license_id = l.license_id AND v.version = l.current_version
             WHERE l.issuer_org_code = @org AND l.type_code = @type AND l.license_number = @number
             """;
