@@ -1,89 +1,90 @@
 namespace Hub.Server;
 
 /// <summary>
-/// Every log line the server writes. Event ids: 1000s hosting, 1100s PostgreSQL, 1200s Redis, 2000s authentication,
-/// 3000s callers. Messages carry ids and names of operations, never personal data.
+/// Every log line the server writes, its event id from <see cref="HubLogEvents"/>. Messages carry ids and names of
+/// operations, never personal data.
 /// </summary>
 internal static partial class HubLog
 {
-    [LoggerMessage(1001, LogLevel.Warning, "The TLS port is off: set Hub:Endpoints:CertificatePath and KeyPath to serve TLS outside the embedded default")]
+    [LoggerMessage(HubLogEvents.TlsDisabled, LogLevel.Warning, "The TLS port is off: set Hub:Endpoints:CertificatePath and KeyPath to serve TLS outside the embedded default")]
     public static partial void TlsDisabled(this ILogger logger);
 
-    [LoggerMessage(1101, LogLevel.Information, "Applied migration {Migration}")]
+    [LoggerMessage(HubLogEvents.MigrationApplied, LogLevel.Information, "Applied migration {Migration}")]
     public static partial void MigrationApplied(this ILogger logger, string migration);
 
-    [LoggerMessage(1102, LogLevel.Debug, "Swept {Rows} expired nonce and idempotency rows")]
+    [LoggerMessage(HubLogEvents.ExpiredRowsSwept, LogLevel.Debug, "Swept {Rows} expired nonce and idempotency rows")]
     public static partial void ExpiredRowsSwept(this ILogger logger, int rows);
 
-    [LoggerMessage(1103, LogLevel.Warning, "Sweeping expired rows failed; will retry")]
+    [LoggerMessage(HubLogEvents.SweepFailed, LogLevel.Warning, "Sweeping expired rows failed; will retry")]
     public static partial void SweepFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(1201, LogLevel.Warning, "Redis did not answer ({Operation}, {Error}); using the fallback")]
+    [LoggerMessage(HubLogEvents.RedisUnavailable, LogLevel.Warning, "Redis did not answer ({Operation}, {Error}); using the fallback")]
     public static partial void RedisUnavailable(this ILogger logger, string operation, string error);
 
-    [LoggerMessage(2001, LogLevel.Error, "{Method} declares no role; every call to it is refused")]
+    [LoggerMessage(HubLogEvents.NoRoleDeclared, LogLevel.Error, "{Method} declares no role; every call to it is refused")]
     public static partial void NoRoleDeclared(this ILogger logger, string method);
 
-    [LoggerMessage(2002, LogLevel.Information, "Caller {CallerId} lacks the role for {Method}")]
+    [LoggerMessage(HubLogEvents.RoleMissing, LogLevel.Information, "Caller {CallerId} lacks the role for {Method}")]
     public static partial void RoleMissing(this ILogger logger, Guid callerId, string method);
 
-    [LoggerMessage(2003, LogLevel.Information, "Caller {CallerId} is over its rate limit on {Method}")]
+    [LoggerMessage(HubLogEvents.RateLimited, LogLevel.Information, "Caller {CallerId} is over its rate limit on {Method}")]
     public static partial void RateLimited(this ILogger logger, Guid callerId, string method);
 
-    [LoggerMessage(2004, LogLevel.Information, "Unknown credentials presented for {Method}")]
+    [LoggerMessage(HubLogEvents.UnknownCredential, LogLevel.Information, "Unknown credentials presented for {Method}")]
     public static partial void UnknownCredential(this ILogger logger, string method);
 
-    [LoggerMessage(2005, LogLevel.Information, "Disabled caller {CallerId} refused on {Method}")]
+    [LoggerMessage(HubLogEvents.DisabledCallerRefused, LogLevel.Information, "Disabled caller {CallerId} refused on {Method}")]
     public static partial void DisabledCallerRefused(this ILogger logger, Guid callerId, string method);
 
-    [LoggerMessage(3001, LogLevel.Information, "Caller {CallerId} registered by {AdminId}")]
+    [LoggerMessage(HubLogEvents.CallerRegistered, LogLevel.Information, "Caller {CallerId} registered by {AdminId}")]
     public static partial void CallerRegistered(this ILogger logger, Guid callerId, Guid adminId);
 
-    [LoggerMessage(3002, LogLevel.Information, "Caller {CallerId} disabled by {AdminId}")]
+    [LoggerMessage(HubLogEvents.CallerDisabled, LogLevel.Information, "Caller {CallerId} disabled by {AdminId}")]
     public static partial void CallerDisabled(this ILogger logger, Guid callerId, Guid adminId);
 
-    [LoggerMessage(3003, LogLevel.Information, "Bootstrap ADMIN caller {CallerId} created")]
+    [LoggerMessage(HubLogEvents.BootstrapAdminCreated, LogLevel.Information, "Bootstrap ADMIN caller {CallerId} created")]
     public static partial void BootstrapAdminCreated(this ILogger logger, Guid callerId);
 
-    [LoggerMessage(3004, LogLevel.Warning, "An ADMIN caller exists but its key file {Path} is missing; the key cannot be shown again")]
+    [LoggerMessage(HubLogEvents.AdminKeyFileMissing, LogLevel.Warning, "An ADMIN caller exists but its key file {Path} is missing; the key cannot be shown again")]
     public static partial void AdminKeyFileMissing(this ILogger logger, string path);
 
-    [LoggerMessage(3101, LogLevel.Warning, "Seal key {KeyId} is now active; {RetiredKeyId} retired")]
+    [LoggerMessage(HubLogEvents.SigningKeyRotated, LogLevel.Warning, "Seal key {KeyId} is now active; {RetiredKeyId} retired")]
     public static partial void SigningKeyRotated(this ILogger logger, string keyId, string retiredKeyId);
 
-    [LoggerMessage(3102, LogLevel.Warning, "Seal key {KeyId} revoked; active key is {ActiveKeyId}")]
+    [LoggerMessage(HubLogEvents.SigningKeyRevoked, LogLevel.Warning, "Seal key {KeyId} revoked; active key is {ActiveKeyId}")]
     public static partial void SigningKeyRevoked(this ILogger logger, string keyId, string activeKeyId);
 
-    [LoggerMessage(1002, LogLevel.Information, "Demo data seeded: {Licenses} licenses; demo API keys are in the state folder's demo-keys/")]
+    [LoggerMessage(HubLogEvents.DemoDataSeeded, LogLevel.Information, "Demo data seeded: {Licenses} licenses; demo API keys are in the state folder's demo-keys/")]
     public static partial void DemoDataSeeded(this ILogger logger, int licenses);
 
-    [LoggerMessage(4001, LogLevel.Critical, "Access log entry {LogIndex} does not match its leaf hash or is missing; no checkpoint will be signed over it")]
+    [LoggerMessage(HubLogEvents.AccessLogTampered, LogLevel.Critical, "Access log entry {LogIndex} does not match its leaf hash or is missing; no checkpoint will be signed over it")]
     public static partial void AccessLogTampered(this ILogger logger, long logIndex);
 
-    [LoggerMessage(4002, LogLevel.Information, "This replica now writes the access log's checkpoints")]
+    [LoggerMessage(HubLogEvents.CheckpointLeader, LogLevel.Information, "This replica now writes the access log's checkpoints")]
     public static partial void CheckpointLeader(this ILogger logger);
 
-    [LoggerMessage(4003, LogLevel.Warning, "Writing a checkpoint failed; will retry")]
+    [LoggerMessage(HubLogEvents.CheckpointFailed, LogLevel.Warning, "Writing a checkpoint failed; will retry")]
     public static partial void CheckpointFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(1104, LogLevel.Error, "Writing a batch of {Count} access-log entries failed; those calls are refused")]
+    [LoggerMessage(HubLogEvents.AccessLogBatchFailed, LogLevel.Error, "Writing a batch of {Count} access-log entries failed; those calls are refused")]
     public static partial void AccessLogBatchFailed(this ILogger logger, int count, Exception exception);
 
-    [LoggerMessage(1106, LogLevel.Warning, "A committed change's access-log entry is not sequenced yet; it stays queued and the log writer's next cycle takes it")]
+    [LoggerMessage(HubLogEvents.SequencingDelayed, LogLevel.Warning, "A committed change's access-log entry is not sequenced yet; it stays queued and the log writer's next cycle takes it")]
     public static partial void SequencingDelayed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(1105, LogLevel.Warning, "{Method} failed: the database is unavailable")]
+    [LoggerMessage(HubLogEvents.DatabaseUnavailable, LogLevel.Warning, "{Method} failed: the database is unavailable")]
     public static partial void DatabaseUnavailable(this ILogger logger, string method, Exception exception);
 
-    [LoggerMessage(5001, LogLevel.Warning, "Provider {ProviderOrgCode} of {ResourceCode} answered {Status}; attempt {Attempt}")]
+    [LoggerMessage(HubLogEvents.ProviderFailed, LogLevel.Warning, "Provider {ProviderOrgCode} of {ResourceCode} answered {Status}; attempt {Attempt}")]
     public static partial void ProviderFailed(this ILogger logger, string providerOrgCode, string resourceCode, Grpc.Core.StatusCode status, int attempt);
 
-    [LoggerMessage(5002, LogLevel.Warning, "Provider {ProviderOrgCode} of {ResourceCode} did not answer within {Milliseconds} ms")]
+    [LoggerMessage(HubLogEvents.ProviderTimedOut, LogLevel.Warning, "Provider {ProviderOrgCode} of {ResourceCode} did not answer within {Milliseconds} ms")]
     public static partial void ProviderTimedOut(this ILogger logger, string providerOrgCode, string resourceCode, int milliseconds);
 
-    [LoggerMessage(5003, LogLevel.Warning, "Provider {ProviderOrgCode} is at its limit of {Limit} queries in flight; a query gave up waiting")]
+    [LoggerMessage(HubLogEvents.ProviderBusy, LogLevel.Warning, "Provider {ProviderOrgCode} is at its limit of {Limit} queries in flight; a query gave up waiting")]
     public static partial void ProviderBusy(this ILogger logger, string providerOrgCode, int limit);
 
-    [LoggerMessage(1003, LogLevel.Warning, "The demo data provider could not listen on port {Port}; demo queries will answer UNAVAILABLE (set Hub:Demo:ProviderPort)")]
+    [LoggerMessage(HubLogEvents.DemoProviderNotStarted, LogLevel.Warning, "The demo data provider could not listen on port {Port}; demo queries will answer UNAVAILABLE (set Hub:Demo:ProviderPort)")]
     public static partial void DemoProviderNotStarted(this ILogger logger, int port, Exception exception);
 }
+

@@ -79,7 +79,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         }
 
         var state = Directory.CreateTempSubdirectory("hub-load-").FullName;
-        var port = EmbeddedPostgres.ChoosePort(0);
+        var port = LoopbackPorts.Choose(0);
         var adminKey = "hub_load-admin-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var settings = new Dictionary<string, string?>
         {

@@ -42,7 +42,7 @@ internal sealed class BootstrapAdminService(
         {
             apiKey = File.Exists(keyFile) ? (await File.ReadAllTextAsync(keyFile, cancellationToken)).Trim() : ApiKeys.Generate();
             Directory.CreateDirectory(hub.Value.StatePath);
-            EmbeddedPostgres.WritePrivateFile(keyFile, apiKey + "\n");
+            PrivateFiles.Write(keyFile, apiKey + "\n");
         }
         else
         {

@@ -52,7 +52,7 @@ internal sealed class DemoDataSeeder(
             var apiKey = ApiKeys.Generate();
             var record = await callers.RegisterAsync(new NewCaller(org, orgName, system, new HashSet<Role> { role }, clearance, []), ApiKeys.Hash(apiKey), null, cancellationToken);
             registered[key] = record.OrFail().Caller;
-            EmbeddedPostgres.WritePrivateFile(Path.Combine(keyFolder, key), apiKey + "\n");
+            PrivateFiles.Write(Path.Combine(keyFolder, key), apiKey + "\n");
         }
 
         foreach (var type in DemoCatalogue.LicenseTypes)

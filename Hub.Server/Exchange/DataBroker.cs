@@ -22,46 +22,12 @@ namespace Hub.Server.Exchange;
 /// </summary>
 public sealed class DataBroker(
     IIdempotentRunner idempotency,
-    IDataResourceStore resources,
-    IMatterStore matters,
     IGrantStore grants,
     ProviderGateway providers,
     DataProtector protector,
-    HolderInputParser holders,
     IAccessLog accessLog,
     TimeProvider time)
 {
-    /// <summary>
-    /// Query parsed with every problem at once: the fields against the resource, the key against the resource's key
-    /// kind, the matter against the catalogue.
-    /// </summary>
-    public async Task<Outcome<QueryCommand>> ParseAsync(QueryRequest request, CancellationToken cancellationToken)
-    {
-        var today = ChinaCalendar.Today(time);
-        var violations = new Violations();
-        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
-        var code = violations.Text("resource_code", request.ResourceCode, InputLimits.CodeLength);
-        var key = HolderIdTypes.Normalize(violations.Text("key", request.Key, InputLimits.KeyLength));
-        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
-        var matterCode = violations.Text("matter_code", request.MatterCode, InputLimits.CodeLength, required: false);
-        var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength, required: false);
-        var resource = code.Length is > 0 and <= InputLimits.CodeLength ? await resources.FindAsync(code, cancellationToken) : null;
-        var asked = FieldSelection.Parse(request.Fields, resource?.FieldNames, $"data resource {code}", violations, required: false);
-        if (resource is not null && key.Length > 0 && holders.Problem(resource.KeyKind, key, today) is { } problem)
-        {
-            violations.Add("key", problem);
-        }
-
-        if (matterCode.Length is > 0 and <= InputLimits.CodeLength && await matters.GetAsync(matterCode, cancellationToken) is null)
-        {
-            violations.Add("matter_code", $"no matter {matterCode} is registered");
-        }
-
-        return violations.ToError() is { } invalid
-            ? invalid
-            : new QueryCommand(requestId, code, resource, key, purpose, matterCode, caseNumber, asked, request);
-    }
-
     public async Task<Outcome<QueryResponse>> QueryAsync(Caller caller, QueryCommand command, CancellationToken cancellationToken)
     {
         var today = ChinaCalendar.Today(time);
@@ -160,7 +126,39 @@ public sealed class DataBroker(
     }
 }
 
-/// <summary>Query: what a consumer asks of a data resource, every field checked (see <see cref="DataBroker.ParseAsync"/>).</summary>
+/// <summary>Query: what a consumer asks of a data resource, every field checked at once.</summary>
 public sealed record QueryCommand(
     string RequestId, string ResourceCode, DataResourceDefinition? Resource, string Key, string Purpose, string MatterCode, string CaseNumber,
-    IReadOnlyList<string> Fields, QueryRequest Request);
+    IReadOnlyList<string> Fields, QueryRequest Request)
+{
+    /// <summary>
+    /// Query parsed with every problem at once: the fields against the resource, the key against the resource's key
+    /// kind, the matter against the catalogue.
+    /// </summary>
+    public static async Task<Outcome<QueryCommand>> ParseAsync(
+        QueryRequest request, IDataResourceStore resources, IMatterStore matters, HolderInputParser holders, DateOnly today, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        var requestId = violations.Text("request_id", request.RequestId, InputLimits.RequestIdLength);
+        var code = violations.Text("resource_code", request.ResourceCode, InputLimits.CodeLength);
+        var key = HolderIdTypes.Normalize(violations.Text("key", request.Key, InputLimits.KeyLength));
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        var matterCode = violations.Text("matter_code", request.MatterCode, InputLimits.CodeLength, required: false);
+        var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength, required: false);
+        var resource = code.Length is > 0 and <= InputLimits.CodeLength ? await resources.FindAsync(code, cancellationToken) : null;
+        var asked = FieldSelection.Parse(request.Fields, resource?.FieldNames, $"data resource {code}", violations, required: false);
+        if (resource is not null && key.Length > 0 && holders.Problem(resource.KeyKind, key, today) is { } problem)
+        {
+            violations.Add("key", problem);
+        }
+
+        if (matterCode.Length is > 0 and <= InputLimits.CodeLength && await matters.GetAsync(matterCode, cancellationToken) is null)
+        {
+            violations.Add("matter_code", $"no matter {matterCode} is registered");
+        }
+
+        return violations.ToError() is { } invalid
+            ? invalid
+            : new QueryCommand(requestId, code, resource, key, purpose, matterCode, caseNumber, asked, request);
+    }
+}

@@ -2,6 +2,8 @@ using Grpc.Core;
 using Hub.Common.V1;
 using Hub.Core.Callers;
 using Hub.Core.Errors;
+using Hub.Core.Holders;
+using Hub.Core.Time;
 using Hub.Exchange.V1;
 using Hub.Server.Catalogue;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,14 @@ namespace Hub.Server.Exchange;
 
 /// <summary>Adapts exchange.proto to the grant desk, its queries and the broker: parse, run, map.</summary>
 public sealed class ExchangeGrpcService(
-    GrantDesk desk, GrantQueries queries, DataBroker broker, IDataResourceStore resources, IMatterStore matters, IOptions<ExchangeOptions> options) : DataExchangeService.DataExchangeServiceBase
+    GrantDesk desk,
+    GrantQueries queries,
+    DataBroker broker,
+    IDataResourceStore resources,
+    IMatterStore matters,
+    HolderInputParser holders,
+    IOptions<ExchangeOptions> options,
+    TimeProvider time) : DataExchangeService.DataExchangeServiceBase
 {
     [RequiresRole(Role.Consumer)]
     public override async Task<RequestGrantResponse> RequestGrant(RequestGrantRequest request, ServerCallContext context) =>
@@ -36,5 +45,5 @@ public sealed class ExchangeGrpcService(
 
     [RequiresRole(Role.Consumer)]
     public override async Task<QueryResponse> Query(QueryRequest request, ServerCallContext context) =>
-        await Rpc.RunAsync(await broker.ParseAsync(request, context.CancellationToken), command => broker.QueryAsync(context.GetCaller(), command, context.CancellationToken));
+        await Rpc.RunAsync(await QueryCommand.ParseAsync(request, resources, matters, holders, ChinaCalendar.Today(time), context.CancellationToken), command => broker.QueryAsync(context.GetCaller(), command, context.CancellationToken));
 }

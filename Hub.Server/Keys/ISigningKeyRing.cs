@@ -9,6 +9,9 @@ namespace Hub.Server.Keys;
 /// <summary>The hub's SM2 seal keys and its document certificate, as every feature that seals or verifies uses them.</summary>
 public interface ISigningKeyRing
 {
+    /// <summary>The seal algorithm, as licenses and documents name it.</summary>
+    const string Algorithm = "SM2-SM3";
+
     /// <summary>The certificate (with its RSA private key) that signs exported documents.</summary>
     X509Certificate2 DocumentCertificate { get; }
 

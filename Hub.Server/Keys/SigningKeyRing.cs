@@ -20,7 +20,6 @@ public sealed class SigningKeyRing(
     TimeProvider time,
     ILogger<SigningKeyRing> logger) : ISigningKeyRing, IDisposable
 {
-    public const string Algorithm = "SM2-SM3";
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
     private readonly Sm2Engine _engine = options.Value.SelectedEngine;
@@ -88,7 +87,7 @@ public sealed class SigningKeyRing(
     {
         var key = Sm2KeyPair.Generate(_engine);
         return new StoredSigningKey(
-            key.KeyId, Algorithm, key.PublicKey.SubjectPublicKeyInfo, masterKey.Seal(key.ExportPkcs8(), KeyAad(key.KeyId)),
+            key.KeyId, ISigningKeyRing.Algorithm, key.PublicKey.SubjectPublicKeyInfo, masterKey.Seal(key.ExportPkcs8(), KeyAad(key.KeyId)),
             SigningKeyStatus.Active, time.GetUtcNow(), null, null, null);
     }
 

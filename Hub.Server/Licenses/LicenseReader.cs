@@ -118,7 +118,7 @@ public sealed class LicenseReader(
         }
 
         var key = await keys.FindAsync(stored.SealKeyId, cancellationToken);
-        var document = new LicenseDocument(stored.Identifier, stored.CanonicalJson, stored.SealKeyId, SigningKeyRing.Algorithm, stored.Seal, key!.PublicKey.SubjectPublicKeyInfo)
+        var document = new LicenseDocument(stored.Identifier, stored.CanonicalJson, stored.SealKeyId, ISigningKeyRing.Algorithm, stored.Seal, key!.PublicKey.SubjectPublicKeyInfo)
             .ToSignedXml(keys.DocumentCertificate);
         var entry = await accessLog.AppendAsync(
             stored.AccessRecord(caller.Id, AuditActions.LicensesExportLicenseDocument, purpose, ["document"]),

@@ -70,7 +70,7 @@ public static class LicenseView
         if (disclosed.AllPlain)
         {
             license.CanonicalJson = stored.CanonicalJson;
-            license.Seal = new Seal { KeyId = stored.SealKeyId, Algorithm = Keys.SigningKeyRing.Algorithm, Signature = ByteString.CopyFrom(stored.Seal) };
+            license.Seal = new Seal { KeyId = stored.SealKeyId, Algorithm = Keys.ISigningKeyRing.Algorithm, Signature = ByteString.CopyFrom(stored.Seal) };
         }
 
         return (license, disclosed);

@@ -27,7 +27,7 @@ public sealed class NodeClientTests(PostgresCluster postgres)
             DepartmentCode = LicenseScenario.IssuerOrg,
             Materials = { new Material { MaterialCode = "M1", Name = "资格证书", AcceptedTypeCodes = { LicenseScenario.TypeCode }, NeededFields = { "category" } } },
         });
-        var port = EmbeddedPostgres.ChoosePort(0);
+        var port = LoopbackPorts.Choose(0);
         await using var listening = new HubFactory(scenario.Hub.ConnectionString, new Dictionary<string, string?>(settings)
         {
             ["Hub:Endpoints:GrpcPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -4,6 +4,7 @@ using Hub.Core.Disclosure;
 namespace Hub.Tests.Core;
 
 /// <summary>The disclosure policy as a table (docs/disclosure-policy.md): field level × caller clearance × mask rule.</summary>
+[Trait("Category", "Unit")]
 public sealed class DisclosurePolicyTests
 {
     [Theory]

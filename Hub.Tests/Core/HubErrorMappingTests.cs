@@ -4,6 +4,7 @@ using Hub.Core.Errors;
 
 namespace Hub.Tests.Core;
 
+[Trait("Category", "Unit")]
 public sealed class HubErrorMappingTests
 {
     [Fact]

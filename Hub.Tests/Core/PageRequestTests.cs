@@ -2,6 +2,7 @@ using Hub.Core.Validation;
 
 namespace Hub.Tests.Core;
 
+[Trait("Category", "Unit")]
 public sealed class PageRequestTests
 {
     [Theory]

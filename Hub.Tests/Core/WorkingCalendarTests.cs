@@ -3,6 +3,7 @@ using Hub.Core.Time;
 namespace Hub.Tests.Core;
 
 /// <summary>Working days as the yearly holiday notice sets them: weekends, holidays and make-up working days.</summary>
+[Trait("Category", "Unit")]
 public sealed class WorkingCalendarTests
 {
     // 2026 National Day: 1-7 October off; Sunday 20 September and Saturday 10 October are working days.

@@ -3,6 +3,7 @@ using Hub.Signing.Json;
 
 namespace Hub.Tests.Signing;
 
+[Trait("Category", "Unit")]
 public sealed class CanonicalJsonTests
 {
     [Fact]

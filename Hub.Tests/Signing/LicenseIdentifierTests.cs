@@ -2,6 +2,7 @@ using Hub.Signing.Identifiers;
 
 namespace Hub.Tests.Signing;
 
+[Trait("Category", "Unit")]
 public sealed class LicenseIdentifierTests
 {
     [Theory]

@@ -8,6 +8,7 @@ namespace Hub.Tests.Signing;
 /// Proofs for many tree sizes (1, powers of two and their neighbours) checked against a straightforward,
 /// independent implementation of RFC 9162's definitions written here with BouncyCastle's SM3.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class MerkleTreeTests
 {
     public static TheoryData<int> Sizes => [.. new[] { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129 }];

@@ -20,7 +20,7 @@ public sealed class HubProcess : IAsyncDisposable
     public HubProcess(string connectionString)
     {
         ConnectionString = connectionString;
-        Port = EmbeddedPostgres.ChoosePort(0);
+        Port = LoopbackPorts.Choose(0);
         _environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Hub"] = connectionString,

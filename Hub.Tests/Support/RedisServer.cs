@@ -49,7 +49,7 @@ public sealed class RedisServer : IDisposable
 
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("redis-server is not installed (apt-get install redis-server); Redis tests cannot run.");
-        var port = EmbeddedPostgres.ChoosePort(0);
+        var port = LoopbackPorts.Choose(0);
         _directory = Directory.CreateTempSubdirectory("hub-tests-redis-").FullName;
         var info = new ProcessStartInfo(binary)
         {

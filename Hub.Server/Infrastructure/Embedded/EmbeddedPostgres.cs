@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -61,7 +59,7 @@ public sealed class EmbeddedPostgres : IDisposable
 
         PrepareOwnedDirectory(root);
 
-        var password = ReadOrCreateSecret(Path.Combine(state, PasswordFile));
+        var password = PrivateFiles.ReadOrCreateSecret(Path.Combine(state, PasswordFile));
         var data = Path.Combine(root, "data");
         if (!File.Exists(Path.Combine(data, "PG_VERSION")))
         {
@@ -69,7 +67,7 @@ public sealed class EmbeddedPostgres : IDisposable
         }
 
         StopIfRunning(bin, data);
-        var port = ChoosePort(record?.Port ?? settings.PreferredPort);
+        var port = LoopbackPorts.Choose(record?.Port ?? settings.PreferredPort);
         StartServer(bin, root, data, port, settings.Durable);
         WriteRecord(state, new ClusterRecord(root, port));
 
@@ -267,61 +265,6 @@ public sealed class EmbeddedPostgres : IDisposable
         // Identifiers cannot be parameters; the name is quoted and comes from configuration or tests, never a request.
         using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
         create.ExecuteNonQuery();
-    }
-
-    internal static int ChoosePort(int preferred)
-    {
-        if (preferred is > 0 and < 65536 && IsPortFree(preferred))
-        {
-            return preferred;
-        }
-
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static bool IsPortFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static string ReadOrCreateSecret(string path)
-    {
-        if (File.Exists(path))
-        {
-            return File.ReadAllText(path).Trim();
-        }
-
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        WritePrivateFile(path, secret);
-        return secret;
-    }
-
-    /// <summary>Writes a file only its owner can read (mode 0600).</summary>
-    internal static void WritePrivateFile(string path, string content)
-    {
-        using (var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(content);
-        }
-
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private static ClusterRecord? ReadRecord(string state)

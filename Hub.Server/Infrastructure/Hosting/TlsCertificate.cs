@@ -47,7 +47,7 @@ internal static class TlsCertificate
         var now = time.GetUtcNow();
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        Embedded.EmbeddedPostgres.WritePrivateFile(keyPath, key.ExportPkcs8PrivateKeyPem());
+        Embedded.PrivateFiles.Write(keyPath, key.ExportPkcs8PrivateKeyPem());
         return LoadConfigured(certificatePath, keyPath);
     }
 }

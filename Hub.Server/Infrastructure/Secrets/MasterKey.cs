@@ -33,7 +33,7 @@ public sealed class MasterKey
 
         var key = RandomNumberGenerator.GetBytes(AesGcmBox.KeySize);
         Directory.CreateDirectory(stateDirectory);
-        EmbeddedPostgres.WritePrivateFile(path, Convert.ToBase64String(key) + "\n");
+        PrivateFiles.Write(path, Convert.ToBase64String(key) + "\n");
         return new MasterKey(key);
     }
 

@@ -27,8 +27,8 @@ public sealed class KestrelEndpointTests : IDisposable
         // A free port can be taken by a parallel test between choosing it and listening on it: then choose again.
         for (var attempt = 1; ; attempt++)
         {
-            _grpcPort = EmbeddedPostgres.ChoosePort(0);
-            _tlsPort = EmbeddedPostgres.ChoosePort(0);
+            _grpcPort = LoopbackPorts.Choose(0);
+            _tlsPort = LoopbackPorts.Choose(0);
             _hub = new HubFactory(postgres, new Dictionary<string, string?>
             {
                 ["Hub:Endpoints:GrpcPort"] = _grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

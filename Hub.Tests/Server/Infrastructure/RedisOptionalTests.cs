@@ -47,7 +47,7 @@ public sealed class RedisOptionalTests(PostgresCluster postgres, RedisServer red
     [Fact]
     public async Task RedisDown_HubStillServes_CacheMisses_NoncesRefuseRatherThanGuess()
     {
-        var deadPort = Hub.Server.Infrastructure.Embedded.EmbeddedPostgres.ChoosePort(0);
+        var deadPort = Hub.Server.Infrastructure.Embedded.LoopbackPorts.Choose(0);
         using var hub = new HubFactory(postgres, new Dictionary<string, string?> { ["Redis:Configuration"] = $"127.0.0.1:{deadPort}" });
         var health = new Health.HealthClient(hub.Channel());
         var ct = TestContext.Current.CancellationToken;

@@ -162,3 +162,57 @@ public sealed class FakeExchangeStores : IGrantStore, IDataResourceStore, IMatte
 
     Task<MatterDefinition?> IMatterCatalogue.FindAsync(string matterCode, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
+
+/// <summary>Licenses and their types in memory, shown through the real <see cref="Hub.Server.Licenses.LicenseView"/>.</summary>
+public sealed class FakeLicenseDirectory : Hub.Server.Licenses.ILicenseDirectory, ILicenseTypeStore
+{
+    public Dictionary<string, Hub.Server.Licenses.StoredLicense> Licenses { get; } = [];
+
+    public Dictionary<string, LicenseTypeDefinition> Types { get; } = [];
+
+    public Task<Hub.Server.Licenses.StoredLicense?> FindAsync(string identifier, CancellationToken cancellationToken) =>
+        Task.FromResult(Licenses.GetValueOrDefault(identifier));
+
+    public (Hub.Licenses.V1.License License, Hub.Core.Disclosure.DisclosedRecord Disclosed) View(
+        Hub.Server.Licenses.StoredLicense stored, LicenseTypeDefinition type, Hub.Core.Disclosure.DisclosureContext context, DateOnly today) =>
+        Hub.Server.Licenses.LicenseView.Build(stored, type, context, today);
+
+    public Task ChangedAsync(Guid licenseId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<Outcome<(LicenseTypeDefinition Type, bool Created)>> RegisterAsync(Hub.Catalogue.V1.RegisterLicenseTypeRequest normalized, Guid callerId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    Task<LicenseTypeDefinition?> ILicenseTypeStore.FindAsync(string typeCode, CancellationToken cancellationToken) => Task.FromResult(Types.GetValueOrDefault(typeCode));
+
+    public Task<(IReadOnlyList<LicenseTypeDefinition> Types, string? NextCursor)> ListAsync(PageRequest page, string? issuerOrgCode, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+}
+
+/// <summary>One SM2 seal key in memory, which a test may revoke.</summary>
+public sealed class FakeSigningKeyRing : Hub.Server.Keys.ISigningKeyRing
+{
+    public Hub.Signing.Sm2.Sm2KeyPair Key { get; } = Hub.Signing.Sm2.Sm2KeyPair.Generate();
+
+    public Hub.Server.Keys.SigningKeyStatus Status { get; set; } = Hub.Server.Keys.SigningKeyStatus.Active;
+
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 DocumentCertificate => throw new NotSupportedException();
+
+    public Task InitializeAsync(string documentSubject, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask<Hub.Signing.Sm2.Sm2KeyPair> ActiveKeyAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Key);
+
+    public ValueTask<Hub.Server.Keys.SigningKeyInfo?> FindAsync(string keyId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(keyId == Key.KeyId
+            ? new Hub.Server.Keys.SigningKeyInfo(Key.KeyId, "SM2-SM3", Key.PublicKey, Status, DateTimeOffset.UnixEpoch, null, null, Status == Hub.Server.Keys.SigningKeyStatus.Revoked ? "compromised" : null)
+            : null);
+
+    public ValueTask<IReadOnlyList<Hub.Server.Keys.SigningKeyInfo>> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public ValueTask<IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>> DocumentCertificatesAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>>([]);
+
+    public Task<Outcome<Hub.Admin.V1.RotateSigningKeyResponse>> RotateAsync(Hub.Core.Callers.Caller admin, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Outcome<Hub.Admin.V1.RevokeSigningKeyResponse>> RevokeAsync(Hub.Core.Callers.Caller admin, Hub.Server.Keys.RevokeSigningKeyCommand command, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+}
