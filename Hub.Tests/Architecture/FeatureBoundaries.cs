@@ -11,7 +11,8 @@ namespace Hub.Tests.Architecture;
 /// <item>a feature uses another feature only through interfaces and data (records, enums, structs), never its classes;</item>
 /// <item>a <c>Postgres*</c> type is named only by storage code (other <c>Postgres*</c> files, Infrastructure) and by its
 /// feature's composition root (<c>*Services.cs</c>) — not even by the rules beside it in its folder;</item>
-/// <item>Npgsql and Dapper appear only in <c>Postgres*</c> files and in Infrastructure's Postgres, Embedded and Hosting code.</item>
+/// <item>Npgsql and Dapper appear only in <c>Postgres*</c> files and in Infrastructure's Postgres, Embedded and Hosting code;</item>
+/// <item>a gRPC service throws nothing: it parses, runs the rule and maps the outcome through <c>Rpc</c>.</item>
 /// </list>
 /// Demo is exempt from rule 1: it is the embedded default's start-up script and drives the rules as a client would.
 /// </summary>
@@ -60,6 +61,11 @@ public static partial class FeatureBoundaries
             if (UsesSqlClient().IsMatch(code) && !storage && !compositionRoot)
             {
                 violations.Add($"{path}: uses Npgsql or Dapper; SQL belongs in a Postgres* store behind the feature's interface");
+            }
+
+            if (fileName.EndsWith("GrpcService.cs", StringComparison.Ordinal) && code.Contains("throw ", StringComparison.Ordinal))
+            {
+                violations.Add($"{path}: throws; a gRPC service returns the rule's outcome through Rpc.RunAsync");
             }
 
             foreach (var name in Identifier().Matches(code).Select(m => m.Value).Distinct())

@@ -50,4 +50,12 @@ public sealed class FeatureBoundaryTests
 
         Assert.Equal(["Audit/AuditReader.cs: uses Npgsql or Dapper; SQL belongs in a Postgres* store behind the feature's interface"], violations);
     }
+
+    [Fact]
+    public void Check_Reports_AGrpcServiceThatThrows()
+    {
+        var violations = FeatureBoundaries.Check([("Audit/AuditGrpcService.cs", "x ?? throw new HubException(error);")], Types);
+
+        Assert.Equal(["Audit/AuditGrpcService.cs: throws; a gRPC service returns the rule's outcome through Rpc.RunAsync"], violations);
+    }
 }
