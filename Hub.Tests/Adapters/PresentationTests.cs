@@ -46,7 +46,7 @@ public sealed class PresentationTests(LicenseScenarioFixture fixture) : IClassFi
         request.TtlSeconds = 1;
         var created = await Portal.CreatePresentationAsync(request);
 
-        await Task.Delay(TimeSpan.FromSeconds(2.2)); // past its one-second lifetime
+        fixture.Clock.Advance(TimeSpan.FromSeconds(2)); // past its one-second lifetime
 
         var answer = await Window.VerifyPresentationAsync(new VerifyPresentationRequest { Token = created.Token, Purpose = "现场亮证" });
         Assert.False(answer.Valid);
