@@ -1,9 +1,9 @@
 using System.Globalization;
-using Hub.Core.Contracts;
 using Hub.Adapters.Ports;
 using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
+using Hub.Core.Contracts;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
 using Hub.Core.Holders;

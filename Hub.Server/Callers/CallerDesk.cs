@@ -1,9 +1,9 @@
 using Hub.Admin.V1;
 using Hub.Core.Access;
-using Caller = Hub.Core.Callers.Caller;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
+using Caller = Hub.Core.Callers.Caller;
 
 namespace Hub.Server.Callers;
 

@@ -1,8 +1,8 @@
 using Dapper;
-using Hub.Core.Contracts;
 using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
 using Hub.Server.Infrastructure.Postgres;

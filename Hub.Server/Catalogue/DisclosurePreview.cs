@@ -1,5 +1,5 @@
-using Hub.Core.Contracts;
 using Hub.Catalogue.V1;
+using Hub.Core.Contracts;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
 using Hub.Core.Time;

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Dapper;
 using Google.Protobuf;
-using Hub.Core.Contracts;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
 using Hub.Core.Access;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
 using Hub.Server.Infrastructure.Postgres;

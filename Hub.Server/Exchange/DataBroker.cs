@@ -1,7 +1,7 @@
-using Hub.Core.Contracts;
 using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
+using Hub.Core.Contracts;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
 using Hub.Core.Holders;

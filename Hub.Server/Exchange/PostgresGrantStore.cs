@@ -1,8 +1,8 @@
 using Dapper;
-using Hub.Core.Ports;
-using Hub.Server.Infrastructure.Postgres;
 using Hub.Common.V1;
+using Hub.Core.Ports;
 using Hub.Exchange.V1;
+using Hub.Server.Infrastructure.Postgres;
 using Npgsql;
 
 namespace Hub.Server.Exchange;

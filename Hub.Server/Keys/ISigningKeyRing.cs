@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Hub.Admin.V1;
-using Caller = Hub.Core.Callers.Caller;
 using Hub.Core.Errors;
 using Hub.Signing.Sm2;
+using Caller = Hub.Core.Callers.Caller;
 
 namespace Hub.Server.Keys;
 

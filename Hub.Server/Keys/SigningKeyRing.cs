@@ -1,10 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using Hub.Admin.V1;
-using Caller = Hub.Core.Callers.Caller;
 using Hub.Core.Errors;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Signing.Sm2;
 using Microsoft.Extensions.Options;
+using Caller = Hub.Core.Callers.Caller;
 
 namespace Hub.Server.Keys;
 

@@ -1,13 +1,13 @@
 using System.Text;
-using Hub.Core.Contracts;
 using Hub.Core.Callers;
+using Hub.Core.Contracts;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
+using Hub.Core.Ports;
 using Hub.Core.Time;
 using Hub.Core.Validation;
 using Hub.Licenses.V1;
 using Hub.Server.Catalogue;
-using Hub.Core.Ports;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Signing.Identifiers;

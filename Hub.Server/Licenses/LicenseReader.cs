@@ -1,8 +1,8 @@
 using Google.Protobuf;
-using Hub.Core.Contracts;
 using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
+using Hub.Core.Contracts;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
 using Hub.Core.Time;

@@ -1,5 +1,5 @@
-using Hub.Core.Contracts;
 using Hub.Common.V1;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Core.Holders;
 using Hub.Core.Time;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
-using Hub.Core.Contracts;
 using Hub.Core.Access;
 using Hub.Core.Callers;
+using Hub.Core.Contracts;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
 using Hub.Core.Ports;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Hub.Core.Contracts;
 using Hub.Core.Callers;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Server.Callers;
 

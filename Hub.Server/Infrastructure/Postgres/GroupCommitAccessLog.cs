@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Dapper;
-using Hub.Core.Contracts;
 using Hub.Core.Access;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Npgsql;
 using NpgsqlTypes;

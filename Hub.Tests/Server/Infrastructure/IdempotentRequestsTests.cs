@@ -1,7 +1,7 @@
-using Hub.Core.Ports;
 using Dapper;
 using Google.Protobuf.WellKnownTypes;
 using Hub.Core.Errors;
+using Hub.Core.Ports;
 using Hub.Server.Infrastructure.Postgres;
 using Hub.Tests.Support;
 using Npgsql;
