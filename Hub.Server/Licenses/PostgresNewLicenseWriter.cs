@@ -66,7 +66,7 @@ public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposab
             FROM rows r JOIN inserted USING (license_id)
         ), entries AS (
             INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, outcome)
-            SELECT @now, r.issued_by, @operation, 'license', r.identifier, r.holder_index, 'OK'
+            SELECT @now, r.issued_by, @operation, @objectType, r.identifier, r.holder_index, @outcome
             FROM rows r JOIN inserted USING (license_id)
         )
         SELECT license_id FROM inserted
@@ -220,6 +220,8 @@ public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposab
             command.Parameters.Add(new NpgsqlParameter<T[]>(name, values) { NpgsqlDbType = NpgsqlDbType.Array | element });
 
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+        command.Parameters.Add(new NpgsqlParameter<string>("objectType", AuditObjects.License));
+        command.Parameters.Add(new NpgsqlParameter<string>("outcome", AuditOutcomes.Ok));
         command.Parameters.Add(new NpgsqlParameter<string>("operation", Operation));
         Add("licenseIds", Each(w => w.LicenseId), NpgsqlDbType.Uuid);
         Add("types", Each(w => w.Version.Content.TypeCode), NpgsqlDbType.Varchar);

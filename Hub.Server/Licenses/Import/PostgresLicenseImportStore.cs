@@ -1,5 +1,6 @@
 using Dapper;
 using Hub.Core.Callers;
+using Hub.Core.Contracts;
 using Hub.Server.Infrastructure.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -56,7 +57,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
             await StageAsync(connection, rows, cancellationToken);
             inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
                     InsertFromStaging,
-                    new { org = caller.OrgCode, now, caller = caller.Id, action = LicenseImporter.Action },
+                    new { org = caller.OrgCode, now, caller = caller.Id, action = LicenseImporter.Action, objectType = AuditObjects.License, outcome = AuditOutcomes.Imported },
                     transaction,
                     cancellationToken: cancellationToken)))
                 .ToHashSet();
@@ -93,8 +94,8 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
             FROM import_staging s JOIN inserted USING (license_id)
         ), entries AS (
             INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, outcome)
-            SELECT @now, @caller, @action, 'license', s.identifier, s.holder_index,
-                   '归集:' || s.source_system, 'IMPORTED'
+            SELECT @now, @caller, @action, @objectType, s.identifier, s.holder_index,
+                   '归集:' || s.source_system, @outcome
             FROM import_staging s JOIN inserted USING (license_id)
         )
         SELECT license_id FROM inserted
