@@ -40,6 +40,12 @@ public static class InputLimits
     /// <summary>Matters one grant may name.</summary>
     public const int MaxMatters = 20;
 
+    /// <summary>A face (照面) field's or data resource field's name.</summary>
+    public const int FieldNameLength = CodeLength;
+
+    /// <summary>A face field's value, and what an EQUALS assertion compares it with.</summary>
+    public const int FaceValueLength = 2000;
+
     /// <summary>Assertions one CheckLicense may ask.</summary>
     public const int MaxAssertions = 20;
 }

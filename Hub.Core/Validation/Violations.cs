@@ -16,7 +16,7 @@ public sealed class Violations
 
     public void Add(string field, string description) => _items.Add(new FieldViolation(field, description));
 
-    /// <summary>Checks a text field: present when required, at most <paramref name="maxLength"/> characters, no control characters.</summary>
+    /// <summary>Checks a text field: present when required, at most <paramref name="maxLength"/> characters, no control, format or bidirectional characters (<see cref="TextRules"/>).</summary>
     public string Text(string field, string? value, int maxLength, bool required = true)
     {
         var text = value?.Trim() ?? string.Empty;
@@ -34,9 +34,9 @@ public sealed class Violations
         {
             Add(field, $"must be at most {maxLength} characters (got {text.Length})");
         }
-        else if (text.Any(char.IsControl))
+        else if (!TextRules.IsPlain(text))
         {
-            Add(field, "must not contain control characters");
+            Add(field, "must not contain control, format or bidirectional characters");
         }
 
         return text;
@@ -57,6 +57,41 @@ public sealed class Violations
 
         return value;
     }
+
+    /// <summary>
+    /// Checks an unsigned 64-bit position from the wire (a log index or tree size): the log counts in signed 64-bit
+    /// integers, so anything from 2⁶³ up is out of range, not a wrapped negative number.
+    /// </summary>
+    public long Position(string field, ulong value)
+    {
+        if (value > long.MaxValue)
+        {
+            Add(field, $"must be at most {long.MaxValue} (got {value})");
+            return 0;
+        }
+
+        return (long)value;
+    }
+
+    /// <summary>Checks an optional timestamp from the wire: 0001-01-01 to 9999-12-31, nanos within a second.</summary>
+    public DateTimeOffset? Time(string field, Google.Protobuf.WellKnownTypes.Timestamp? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Seconds < MinTimestampSeconds || value.Seconds > MaxTimestampSeconds || value.Nanos is < 0 or > 999_999_999)
+        {
+            Add(field, "must be a time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+            return null;
+        }
+
+        return value.ToDateTimeOffset();
+    }
+
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
 
     public HubError? ToError() => Any ? HubError.InvalidArgument([.. _items]) : null;
 }

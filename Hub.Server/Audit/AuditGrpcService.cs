@@ -21,15 +21,15 @@ public sealed class AuditGrpcService(AuditReader reader, HolderInputParser holde
 
     [RequiresRole(Role.Auditor)]
     public override Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context) =>
-        Rpc.RunAsync(reader.InclusionAsync(request, context.CancellationToken));
+        Rpc.RunAsync(InclusionProofCommand.Parse(request), command => reader.InclusionAsync(command, context.CancellationToken));
 
     [RequiresRole(Role.Auditor)]
     public override Task<GetConsistencyProofResponse> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context) =>
-        Rpc.RunAsync(reader.ConsistencyAsync(request, context.CancellationToken));
+        Rpc.RunAsync(ConsistencyProofCommand.Parse(request), command => reader.ConsistencyAsync(command, context.CancellationToken));
 
     [RequiresRole(Role.Auditor)]
     public override Task<GetEntriesResponse> GetEntries(GetEntriesRequest request, ServerCallContext context) =>
-        Rpc.RunAsync(reader.EntriesAsync(request, context.CancellationToken));
+        Rpc.RunAsync(EntriesCommand.Parse(request), command => reader.EntriesAsync(command, context.CancellationToken));
 
     // The portal reads the history of the holder it acts for: every such request names that holder.
     [RequiresRole(Role.Auditor, Role.Portal)]

@@ -48,31 +48,32 @@ public sealed class AuditReader(IAuditStore store, DataProtector protector, IAcc
             ? checkpoint
             : HubError.FailedPrecondition(ReasonCodes.NoCheckpointYet, "the log has no checkpoint yet; the first is written within a second of the first entry.");
 
-    public async Task<Outcome<GetInclusionProofResponse>> InclusionAsync(GetInclusionProofRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<GetInclusionProofResponse>> InclusionAsync(InclusionProofCommand command, CancellationToken cancellationToken)
     {
+        var (index, treeSize) = command;
         var latest = await store.CheckpointedSizeAsync(cancellationToken);
-        var size = request.TreeSize == 0 ? latest : (long)request.TreeSize;
+        var size = treeSize == 0 ? latest : treeSize;
         if (size > latest)
         {
             return HubError.FailedPrecondition(ReasonCodes.NotYetCheckpointed, $"tree_size {size} is beyond the latest checkpoint ({latest}).");
         }
 
-        if ((long)request.LogIndex >= size)
+        if (index >= size)
         {
-            return latest == 0 || (long)request.LogIndex >= latest
-                ? HubError.FailedPrecondition(ReasonCodes.NotYetCheckpointed, $"entry {request.LogIndex} is not covered by a checkpoint yet (latest tree size {latest}); retry in a second.")
+            return latest == 0 || index >= latest
+                ? HubError.FailedPrecondition(ReasonCodes.NotYetCheckpointed, $"entry {index} is not covered by a checkpoint yet (latest tree size {latest}); retry in a second.")
                 : HubError.InvalidArgument("log_index", $"must be below tree_size {size}");
         }
 
-        var (proof, leaf) = await store.InclusionProofAsync((long)request.LogIndex, size, cancellationToken);
+        var (proof, leaf) = await store.InclusionProofAsync(index, size, cancellationToken);
         return new GetInclusionProofResponse { Hashes = { proof.Select(ByteString.CopyFrom) }, TreeSize = (ulong)size, LeafHash = ByteString.CopyFrom(leaf) };
     }
 
-    public async Task<Outcome<GetConsistencyProofResponse>> ConsistencyAsync(GetConsistencyProofRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<GetConsistencyProofResponse>> ConsistencyAsync(ConsistencyProofCommand command, CancellationToken cancellationToken)
     {
+        var (from, toSize) = command;
         var latest = await store.CheckpointedSizeAsync(cancellationToken);
-        var to = request.ToSize == 0 ? latest : (long)request.ToSize;
-        var from = (long)request.FromSize;
+        var to = toSize == 0 ? latest : toSize;
         if (to > latest)
         {
             return HubError.FailedPrecondition(ReasonCodes.NotYetCheckpointed, $"to_size {to} is beyond the latest checkpoint ({latest}).");
@@ -87,14 +88,47 @@ public sealed class AuditReader(IAuditStore store, DataProtector protector, IAcc
         return new GetConsistencyProofResponse { Hashes = { proof.Select(ByteString.CopyFrom) }, FromSize = (ulong)from, ToSize = (ulong)to };
     }
 
-    public async Task<Outcome<GetEntriesResponse>> EntriesAsync(GetEntriesRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<GetEntriesResponse>> EntriesAsync(EntriesCommand command, CancellationToken cancellationToken) =>
+        new GetEntriesResponse { Entries = { await store.EntriesAsync(command.FromIndex, command.Count, cancellationToken) } };
+}
+
+/// <summary>GetInclusionProof: which entry, in which tree size (0 = the latest checkpoint).</summary>
+public sealed record InclusionProofCommand(long LogIndex, long TreeSize)
+{
+    public static Outcome<InclusionProofCommand> Parse(GetInclusionProofRequest request)
     {
-        if (request.Count is 0 or > MaxEntriesPerCall)
+        var violations = new Violations();
+        var index = violations.Position("log_index", request.LogIndex);
+        var size = violations.Position("tree_size", request.TreeSize);
+        return violations.ToError() is { } invalid ? invalid : new InclusionProofCommand(index, size);
+    }
+}
+
+/// <summary>GetConsistencyProof: between which tree sizes (to_size 0 = the latest checkpoint).</summary>
+public sealed record ConsistencyProofCommand(long FromSize, long ToSize)
+{
+    public static Outcome<ConsistencyProofCommand> Parse(GetConsistencyProofRequest request)
+    {
+        var violations = new Violations();
+        var from = violations.Position("from_size", request.FromSize);
+        var to = violations.Position("to_size", request.ToSize);
+        return violations.ToError() is { } invalid ? invalid : new ConsistencyProofCommand(from, to);
+    }
+}
+
+/// <summary>GetEntries: from which index, how many.</summary>
+public sealed record EntriesCommand(long FromIndex, int Count)
+{
+    public static Outcome<EntriesCommand> Parse(GetEntriesRequest request)
+    {
+        var violations = new Violations();
+        var from = violations.Position("from_index", request.FromIndex);
+        if (request.Count is 0 or > AuditReader.MaxEntriesPerCall)
         {
-            return HubError.InvalidArgument("count", $"must be 1 to {MaxEntriesPerCall}");
+            violations.Add("count", $"must be 1 to {AuditReader.MaxEntriesPerCall}");
         }
 
-        return new GetEntriesResponse { Entries = { await store.EntriesAsync((long)request.FromIndex, (int)request.Count, cancellationToken) } };
+        return violations.ToError() is { } invalid ? invalid : new EntriesCommand(from, (int)request.Count);
     }
 }
 
@@ -123,8 +157,14 @@ public sealed record QueryAccessLogCommand(AccessLogFilter Filter, HolderInput? 
             return invalid;
         }
 
-        var filter = new AccessLogFilter(
-            callerId, null, request.From?.ToDateTimeOffset(), request.To?.ToDateTimeOffset(), action.Length > 0 ? action : null, matter.Length > 0 ? matter : null);
+        var from = violations.Time("from", request.From);
+        var to = violations.Time("to", request.To);
+        if (violations.ToError() is { } badTime)
+        {
+            return badTime;
+        }
+
+        var filter = new AccessLogFilter(callerId, null, from, to, action.Length > 0 ? action : null, matter.Length > 0 ? matter : null);
         return new QueryAccessLogCommand(filter, holder, page);
     }
 }

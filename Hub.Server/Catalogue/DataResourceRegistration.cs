@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
+using Hub.Core.Access;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
 using Hub.Signing.Identifiers;
@@ -39,6 +40,12 @@ public static partial class DataResourceRegistration
 
         var keyKind = violations.Enum("key_kind", request.KeyKind);
         var fields = FieldSpecs.Parse(request.Fields, violations, MaxFields, "fields");
+        if (fields.Sum(f => f.Name.Length) is var named && named > AccessRecordLimits.FieldsLength)
+        {
+            // A query's entry may name every field of the resource.
+            violations.Add("fields", $"the field names total {named} characters; at most {AccessRecordLimits.FieldsLength} fit in an access-log entry");
+        }
+
         var sharing = violations.Enum("sharing_type", request.SharingType);
         var condition = violations.Text("sharing_condition", request.SharingCondition, MaxTextLength, required: sharing == SharingType.Conditional);
         var basis = violations.Text("legal_basis", request.LegalBasis, MaxTextLength, required: sharing == SharingType.NotShared);

@@ -1,4 +1,5 @@
 using Hub.Catalogue.V1;
+using Hub.Core.Access;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
 using Hub.Signing.Identifiers;
@@ -81,6 +82,13 @@ public static class MatterRegistration
                 AcceptedTypeCodes = { material.AcceptedTypeCodes.Select(c => c.Trim().ToUpperInvariant()) },
                 NeededFields = { material.NeededFields.Select(f => f.Trim()) },
             });
+        }
+
+        // A CheckMatter entry names every disclosed field as material.field: the matter must fit in one entry.
+        var named = normalized.Materials.Sum(m => m.NeededFields.Sum(f => m.MaterialCode.Length + 1 + f.Length));
+        if (named > AccessRecordLimits.FieldsLength)
+        {
+            violations.Add("materials", $"the needed fields of all materials, written material_code.field, total {named} characters; at most {AccessRecordLimits.FieldsLength} fit in an access-log entry");
         }
 
         return violations.ToError() is { } error ? error : normalized;

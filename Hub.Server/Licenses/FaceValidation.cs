@@ -8,8 +8,6 @@ namespace Hub.Server.Licenses;
 /// <summary>Checks face (照面) fields against the license type: known names, required present, values of the right kind.</summary>
 public static class FaceValidation
 {
-    public const int MaxValueLength = 2000;
-
     public static Dictionary<string, string> Validate(LicenseTypeDefinition type, IDictionary<string, string> face, Violations violations)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -29,9 +27,9 @@ public static class FaceValidation
                 continue;
             }
 
-            if (value.Length > MaxValueLength)
+            if (value.Length > InputLimits.FaceValueLength)
             {
-                violations.Add(path, $"must be at most {MaxValueLength} characters");
+                violations.Add(path, $"must be at most {InputLimits.FaceValueLength} characters");
                 continue;
             }
 
@@ -60,6 +58,6 @@ public static class FaceValidation
         FieldKind.Date => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : "must be a date YYYY-MM-DD",
         FieldKind.Number => decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _) ? null : "must be a decimal number",
         FieldKind.Boolean => value is "true" or "false" ? null : "must be true or false",
-        _ => value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) ? "must not contain control characters" : null,
+        _ => TextRules.IsPlain(value, allowLineBreaks: true) ? null : "must not contain control, format or bidirectional characters",
     };
 }

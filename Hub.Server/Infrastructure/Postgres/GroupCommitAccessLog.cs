@@ -59,6 +59,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 
     public async Task<AccessLogEntry> AppendAsync(AccessRecord record, CancellationToken cancellationToken)
     {
+        AccessRecordLimits.Check(record);
         var pending = new Pending(record, new TaskCompletionSource<AccessLogEntry?>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         return (await pending.Completion.Task.WaitAsync(cancellationToken))!;

@@ -18,6 +18,7 @@ public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider 
     /// <summary>Queues the entry in the caller's transaction; call <see cref="CommitAsync"/> to commit it.</summary>
     public async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, CancellationToken cancellationToken)
     {
+        AccessRecordLimits.Check(record);
         const string sql = """
             INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome)
             VALUES (@occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex, @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome)

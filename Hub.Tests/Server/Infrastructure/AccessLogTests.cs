@@ -7,6 +7,47 @@ namespace Hub.Tests.Server.Infrastructure;
 
 public sealed class AccessLogTests(PostgresCluster postgres)
 {
+    [Theory]
+    [InlineData("access_log")]
+    [InlineData("access_log_queue")]
+    public async Task Columns_are_exactly_as_wide_as_the_limits_of_an_access_record(string table)
+    {
+        await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
+        await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+
+        var widths = (await connection.QueryAsync<(string Column, int Width)>(
+            "SELECT column_name, character_maximum_length FROM information_schema.columns WHERE table_name = @table AND character_maximum_length IS NOT NULL",
+            new { table })).ToDictionary(c => c.Column, c => c.Width);
+
+        Assert.Equal(
+            new Dictionary<string, int>
+            {
+                ["action"] = AccessRecordLimits.Action,
+                ["object_type"] = AccessRecordLimits.ObjectType,
+                ["object_id"] = AccessRecordLimits.ObjectId,
+                ["purpose"] = AccessRecordLimits.Purpose,
+                ["matter_code"] = AccessRecordLimits.MatterCode,
+                ["case_number"] = AccessRecordLimits.CaseNumber,
+                ["outcome"] = AccessRecordLimits.Outcome,
+            },
+            widths);
+    }
+
+    [Fact]
+    public async Task A_record_beyond_the_limits_is_refused_before_it_is_written()
+    {
+        await using var dataSource = await MigratedDatabase.CreateAsync(postgres);
+        await using var log = new TestAccessLog(dataSource);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await log.Writer.AppendAsync(Record("test.Read") with { Fields = [new string('f', AccessRecordLimits.FieldName + 1)] }, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await log.Writer.AppendAsync(Record("test.Read") with { Purpose = "a\u202Eb" }, TestContext.Current.CancellationToken));
+        var next = await log.Writer.AppendAsync(Record("test.Kept"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, next.LogIndex);
+    }
+
     [Fact]
     public async Task Append_Concurrently_GivesDenseIndicesWithoutHoles()
     {
