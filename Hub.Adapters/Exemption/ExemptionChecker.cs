@@ -1,6 +1,5 @@
 using System.Globalization;
 using Hub.Adapters.Ports;
-using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Contracts;
@@ -22,7 +21,9 @@ namespace Hub.Adapters.Exemption;
 public sealed class ExemptionChecker(
     IMatterCatalogue matters,
     IHolderLicenseSource licenses,
+    ILicenseTypeRules types,
     IAccessLog accessLog,
+    IAccessWatch watch,
     IIdempotentRunner idempotency,
     TimeProvider time)
 {
@@ -38,6 +39,23 @@ public sealed class ExemptionChecker(
             }
 
             var holderIndex = licenses.HolderIndex(applicant.IdType, applicant.IdNumber);
+            var audit = new AccessRecord
+            {
+                CallerId = caller.Id,
+                Action = AuditActions.ExemptionCheckMatter,
+                ObjectType = AuditObjects.Matter,
+                ObjectId = matter.MatterCode,
+                HolderIndex = holderIndex,
+                Purpose = purpose,
+                MatterCode = matter.MatterCode,
+                CaseNumber = caseNumber,
+                Outcome = AuditOutcomes.Ok,
+            };
+            if (await watch.AdmitHolderAsync(accessLog, audit, ct) is { } tooManyHolders)
+            {
+                return tooManyHolders;
+            }
+
             var held = await licenses.FindAsync(holderIndex, [.. matter.Materials.SelectMany(m => m.AcceptedTypeCodes).Distinct()], ct);
             var response = new CheckMatterResponse { MatterName = matter.Name };
             var disclosedFields = new List<string>();
@@ -65,16 +83,8 @@ public sealed class ExemptionChecker(
             }
 
             var waived = response.Materials.Count(m => m.Outcome == MaterialOutcome.Waived);
-            var entry = await accessLog.AppendAsync(new AccessRecord
+            var entry = await accessLog.AppendAsync(audit with
             {
-                CallerId = caller.Id,
-                Action = AuditActions.ExemptionCheckMatter,
-                ObjectType = AuditObjects.Matter,
-                ObjectId = matter.MatterCode,
-                HolderIndex = holderIndex,
-                Purpose = purpose,
-                MatterCode = matter.MatterCode,
-                CaseNumber = caseNumber,
                 Fields = disclosedFields,
                 Outcome = string.Create(CultureInfo.InvariantCulture, $"WAIVED:{waived}/{response.Materials.Count}"),
             }, ct);
@@ -89,44 +99,14 @@ public sealed class ExemptionChecker(
         var (requestId, holder, typeCode, matterCode, caseNumber, purpose, dates, request) = command;
         return await idempotency.RunOnceAsync<CheckLicenseResponse>(caller.Id, requestId, AuditActions.ExemptionCheckLicense, request, async ct =>
         {
-            var holderIndex = licenses.HolderIndex(holder.IdType, holder.IdNumber);
-            var held = await licenses.FindAsync(holderIndex, [typeCode], ct);
-            var (chosen, _) = LicenseSelection.Choose(held, today);
-            var best = chosen ?? held.OrderByDescending(l => l.IssuedAt).FirstOrDefault();
-            var context = DisclosureContext.License(caller.Clearance, best?.Sharing ?? SharingType.Unconditional);
-            var response = new CheckLicenseResponse();
-            for (var i = 0; i < request.Assertions.Count; i++)
+            var type = await types.FindAsync(typeCode, ct);
+            if (type is null)
             {
-                var assertion = request.Assertions[i];
-                if (assertion.Field.Length > 0 && best is not null)
-                {
-                    // A yes/no about a field is still a disclosure: only about fields the caller could see at least masked.
-                    var spec = best.Fields.FirstOrDefault(f => f.Name == assertion.Field);
-                    if (spec is null)
-                    {
-                        return HubError.InvalidArgument($"assertions[{i}].field", $"is not a field of license type {typeCode}");
-                    }
-
-                    if (DisclosurePolicy.Decide(spec, context).Decision == DisclosureDecision.Withheld)
-                    {
-                        return HubError.PermissionDenied(ReasonCodes.FieldNotDisclosable, $"this caller may not learn about field {assertion.Field}, not even yes or no.");
-                    }
-                }
-
-                var satisfied = assertion.Op switch
-                {
-                    AssertionOp.Exists => assertion.Field.Length == 0
-                        ? chosen is not null
-                        : best?.Face.TryGetValue(assertion.Field, out var present) == true && present.Length > 0,
-                    AssertionOp.Equals => best?.Face.TryGetValue(assertion.Field, out var value) == true && value == assertion.Value.Trim(),
-                    AssertionOp.ValidOn => best is not null && LicenseSelection.ReasonOn(best, dates[i]) == RequiredReason.Unspecified,
-                    _ => false,
-                };
-                response.Results.Add(new AssertionResult { Field = assertion.Field, Op = assertion.Op, Satisfied = satisfied });
+                return HubError.NotFound(ReasonCodes.LicenseTypeNotFound, "no license type has this type_code; list them with ListLicenseTypes.");
             }
 
-            response.Satisfied = response.Results.All(r => r.Satisfied);
-            var entry = await accessLog.AppendAsync(new AccessRecord
+            var holderIndex = licenses.HolderIndex(holder.IdType, holder.IdNumber);
+            var audit = new AccessRecord
             {
                 CallerId = caller.Id,
                 Action = AuditActions.ExemptionCheckLicense,
@@ -136,9 +116,49 @@ public sealed class ExemptionChecker(
                 Purpose = purpose,
                 MatterCode = matterCode.Length > 0 ? matterCode : null,
                 CaseNumber = caseNumber,
-                Fields = [.. request.Assertions.Where(a => a.Field.Length > 0).Select(a => a.Field).Distinct()],
-                Outcome = response.Satisfied ? AuditOutcomes.Satisfied : AuditOutcomes.NotSatisfied,
-            }, ct);
+                Fields = [.. request.Assertions.Where(a => a.Field.Length > 0).Select(a => a.Field.Trim()).Distinct()],
+                Outcome = AuditOutcomes.NotSatisfied,
+            };
+            if (AskableQuestions.Refusal(request.Assertions, type.Value.Fields, DisclosureContext.License(caller.Clearance, type.Value.Sharing), typeCode) is { } refused)
+            {
+                // Judged on the type alone, before the holder's licenses are read, and logged: the refusal says
+                // nothing about whether this holder holds one, and the holder can see that someone asked.
+                await accessLog.AppendAsync(audit with { Outcome = AuditOutcomes.Refused(refused.Reason) }, ct);
+                return refused;
+            }
+
+            if (await watch.AdmitHolderAsync(accessLog, audit, ct) is { } tooManyHolders)
+            {
+                return tooManyHolders;
+            }
+
+            if (request.Assertions.Any(a => a.Op == AssertionOp.Equals) && await watch.AdmitGuessesAsync(accessLog, audit, ct) is { } tooManyGuesses)
+            {
+                return tooManyGuesses;
+            }
+
+            var held = await licenses.FindAsync(holderIndex, [typeCode], ct);
+            var (chosen, _) = LicenseSelection.Choose(held, today);
+            var best = chosen ?? held.OrderByDescending(l => l.IssuedAt).FirstOrDefault();
+            var response = new CheckLicenseResponse();
+            for (var i = 0; i < request.Assertions.Count; i++)
+            {
+                var assertion = request.Assertions[i];
+                var satisfied = assertion.Op switch
+                {
+                    AssertionOp.Exists => assertion.Field.Length == 0
+                        ? chosen is not null
+                        : best?.Face.TryGetValue(assertion.Field.Trim(), out var present) == true && present.Length > 0,
+                    AssertionOp.Equals => best?.Face.TryGetValue(assertion.Field.Trim(), out var value) == true && value == assertion.Value.Trim(),
+                    AssertionOp.ValidOn => best is not null && LicenseSelection.ReasonOn(best, dates[i]) == RequiredReason.Unspecified,
+                    _ => false,
+                };
+                response.Results.Add(new AssertionResult { Field = assertion.Field, Op = assertion.Op, Satisfied = satisfied });
+            }
+
+            response.Satisfied = response.Results.All(r => r.Satisfied);
+            watch.CountFailedGuesses(caller.Id, response.Results.Count(r => r.Op == AssertionOp.Equals && !r.Satisfied));
+            var entry = await accessLog.AppendAsync(audit with { Outcome = response.Satisfied ? AuditOutcomes.Satisfied : AuditOutcomes.NotSatisfied }, ct);
             response.Receipt = entry.ToReceipt();
             return response;
         }, cancellationToken);
@@ -194,6 +214,10 @@ public sealed record CheckLicenseCommand(
         {
             var assertion = request.Assertions[i];
             violations.Enum($"assertions[{i}].op", assertion.Op);
+
+            // Checked whatever the holder holds: the field names are written into the access log.
+            violations.Text($"assertions[{i}].field", assertion.Field, InputLimits.FieldNameLength, required: false);
+            violations.Text($"assertions[{i}].value", assertion.Value, InputLimits.FaceValueLength, required: false);
             if (assertion.Op == AssertionOp.Equals && assertion.Field.Length == 0)
             {
                 violations.Add($"assertions[{i}].field", "EQUALS needs a field");

@@ -3,7 +3,7 @@ using Hub.Licenses.V1;
 
 namespace Hub.Adapters.Exemption;
 
-/// <summary>The current version of one of an applicant's licenses, with what the checks need to decide and disclose.</summary>
+/// <summary>One version of an applicant's license (the current one, unless looked up by an older identifier), with what the checks need to decide and disclose.</summary>
 public sealed record HolderLicense(
     string Identifier,
     string TypeCode,
@@ -18,4 +18,10 @@ public sealed record HolderLicense(
     byte[] HolderIndex,
     IReadOnlyDictionary<string, string> Face,
     IReadOnlyList<FieldSpec> Fields,
-    SharingType Sharing);
+    SharingType Sharing)
+{
+    /// <summary>The license's current version; <see cref="Version"/> is superseded when they differ.</summary>
+    public int CurrentVersion { get; init; } = Version;
+
+    public bool Superseded => Version != CurrentVersion;
+}

@@ -53,6 +53,11 @@ public sealed class PresentationService(
             return HubError.PermissionDenied(ReasonCodes.NotHolder, "the license does not belong to the holder named.");
         }
 
+        if (license.Superseded)
+        {
+            return HubError.FailedPrecondition(ReasonCodes.NotCurrentVersion, $"version {license.CurrentVersion} superseded this one; present the current version.");
+        }
+
         var violations = new Violations();
         for (var i = 0; i < fields.Count; i++)
         {
@@ -115,6 +120,12 @@ public sealed class PresentationService(
         if (license is null || LicenseSelection.ReasonOn(license, ChinaCalendar.Today(time)) != Hub.Exemption.V1.RequiredReason.Unspecified)
         {
             return await RefuseAsync(caller, license, purpose, RefusalReasons.LicenseNotValid, cancellationToken);
+        }
+
+        // Like VerifyLicense: a token names one version, and an amendment (驾驶证 C1 → C2) makes its face history.
+        if (license.Superseded)
+        {
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.Superseded, cancellationToken);
         }
 
         var shown = new License

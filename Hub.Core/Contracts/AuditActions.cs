@@ -56,4 +56,7 @@ public static class AuditOutcomes
     public const string Valid = "VALID";
     public const string Satisfied = "SATISFIED";
     public const string NotSatisfied = "NOT_SATISFIED";
+
+    /// <summary>A request refused after it reached a holder or a field: <c>REFUSED:&lt;reason&gt;</c>, so the holder sees the attempt.</summary>
+    public static string Refused(string reason) => "REFUSED:" + reason;
 }

@@ -11,10 +11,14 @@ public static class ReasonCodes
     public const string MalformedAuthorization = "MALFORMED_AUTHORIZATION";
     public const string MissingCredentials = "MISSING_CREDENTIALS";
     public const string UnknownCredentials = "UNKNOWN_CREDENTIALS";
+    public const string CertificateNotInValidity = "CERTIFICATE_NOT_IN_VALIDITY";
     public const string CallerDisabled = "CALLER_DISABLED";
     public const string NoRoleDeclared = "NO_ROLE_DECLARED";
     public const string RoleRequired = "ROLE_REQUIRED";
     public const string RateLimited = "RATE_LIMITED";
+    public const string HolderLimitExceeded = "HOLDER_LIMIT_EXCEEDED";
+    public const string GuessLimitExceeded = "GUESS_LIMIT_EXCEEDED";
+    public const string AuthenticationThrottled = "AUTHENTICATION_THROTTLED";
     public const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
     public const string AccessLogUnavailable = "ACCESS_LOG_UNAVAILABLE";
     public const string NonceStoreUnavailable = "NONCE_STORE_UNAVAILABLE";
@@ -77,6 +81,7 @@ public static class RefusalReasons
     public const string BadSignature = "BAD_SIGNATURE";
     public const string AlreadyUsed = "ALREADY_USED";
     public const string LicenseNotValid = "LICENSE_NOT_VALID";
+    public const string HolderMismatch = "HOLDER_MISMATCH";
 }
 
 /// <summary>Why an ImportLicenses record is rejected (<c>ImportRejection.code</c>); public contract.</summary>
@@ -99,4 +104,5 @@ public static class VerificationChecks
     public const string Status = "STATUS";
     public const string Validity = "VALIDITY";
     public const string CurrentVersion = "CURRENT_VERSION";
+    public const string Holder = "HOLDER";
 }

@@ -22,6 +22,20 @@ public sealed record DisclosureContext(DataLevel Clearance, string? FullAccessRu
     /// </summary>
     public IReadOnlySet<string>? NamedFields { get; init; }
 
+    /// <summary>Fields withheld whatever the clearance, decided by <see cref="WithheldRule"/> (e.g. a holder's identity).</summary>
+    public IReadOnlySet<string>? WithheldFields { get; init; }
+
+    public string WithheldRule { get; init; } = "withheld";
+
+    /// <summary>This context with the holder's identity withheld by the named rule.</summary>
+    public DisclosureContext WithoutIdentity(string rule) => this with { WithheldFields = IdentityFields, WithheldRule = rule };
+
+    /// <summary>What names a person: their name and ID number, and the license number, which often is the ID number.</summary>
+    public static readonly IReadOnlySet<string> IdentityFields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        DisclosurePolicy.HolderName.Name, DisclosurePolicy.HolderIdNumber.Name, DisclosurePolicy.LicenseNumberField,
+    };
+
     public static DisclosureContext Issuer(DataLevel clearance) => new(clearance, IssuerRule);
 
     public static DisclosureContext HolderPortal(DataLevel clearance) => new(clearance, HolderRule);

@@ -15,6 +15,16 @@ public static class DisclosurePolicy
     /// <summary>The holder's identifier as a field of every license: sensitive, masked as an ID number.</summary>
     public static readonly FieldSpec HolderIdNumber = new() { Name = "holder.id_number", Label = "持证主体代码", Kind = FieldKind.String, Level = DataLevel.L3Sensitive, Mask = MaskRule.IdNumber };
 
+    public const string LicenseNumberField = "license_number";
+
+    /// <summary>The license's number as a field, at the level its type gives it, masked like an ID number.</summary>
+    public static FieldSpec LicenseNumber(DataLevel level) =>
+        new() { Name = LicenseNumberField, Label = "证照编号", Kind = FieldKind.String, Level = level, Mask = MaskRule.IdNumber };
+
+    /// <summary>Why the license was suspended, revoked or cancelled, as a field at the level its type gives it (never masked).</summary>
+    public static FieldSpec StatusReason(DataLevel level) =>
+        new() { Name = "status_reason", Label = "状态原因", Kind = FieldKind.String, Level = level, Mask = MaskRule.None };
+
     /// <summary>
     /// The holder's name and identifier as fields. A person's are personal data (L2 and L3); an organisation's name and
     /// 统一社会信用代码 are public registration facts (L1).
@@ -28,6 +38,11 @@ public static class DisclosurePolicy
         if (context.FullAccessRule is { } full)
         {
             return Decision(field, DisclosureDecision.Plain, full);
+        }
+
+        if (context.WithheldFields?.Contains(field.Name) == true)
+        {
+            return Decision(field, DisclosureDecision.Withheld, context.WithheldRule);
         }
 
         if (context.Sharing == SharingType.NotShared)

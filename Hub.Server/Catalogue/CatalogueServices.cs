@@ -8,6 +8,7 @@ public static class CatalogueServices
     public static IServiceCollection AddCatalogue(this IServiceCollection services)
     {
         services.AddSingleton<ILicenseTypeStore, PostgresLicenseTypeStore>();
+        services.AddSingleton<ILicenseTypeRules, LicenseTypeRules>();
         services.AddSingleton<IMatterStore, PostgresMatterStore>();
         services.AddSingleton<IMatterCatalogue>(sp => sp.GetRequiredService<IMatterStore>());
         services.AddSingleton<IDataResourceStore, PostgresDataResourceStore>();

@@ -1,4 +1,5 @@
 using Hub.Catalogue.V1;
+using Hub.Common.V1;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
 using Hub.Signing.Identifiers;
@@ -61,6 +62,11 @@ public static class LicenseTypeRegistration
         var sharing = violations.Enum("sharing_type", request.SharingType);
         var fields = FieldSpecs.Parse(request.Fields, violations, MaxFields, "face fields");
 
+        // UNSPECIFIED stays in the normal form (the default is applied when read), so a registration made before these
+        // levels existed still compares equal to the same registration today.
+        var numberLevel = OptionalLevel("license_number_level", request.LicenseNumberLevel, violations);
+        var reasonLevel = OptionalLevel("status_reason_level", request.StatusReasonLevel, violations);
+
         if (violations.ToError() is { } error)
         {
             return error;
@@ -75,7 +81,18 @@ public static class LicenseTypeRegistration
             HolderKind = holderKind,
             Fields = { fields },
             SharingType = sharing,
+            LicenseNumberLevel = numberLevel,
+            StatusReasonLevel = reasonLevel,
         };
     }
 
+    private static DataLevel OptionalLevel(string field, DataLevel level, Violations violations)
+    {
+        if (level != DataLevel.Unspecified)
+        {
+            violations.Enum(field, level);
+        }
+
+        return level;
+    }
 }

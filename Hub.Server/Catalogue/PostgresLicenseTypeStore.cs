@@ -20,7 +20,8 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
 
     private const string SelectColumns = """
         SELECT type_code AS TypeCode, name AS Name, defining_org_code AS DefiningOrgCode, issuer_org_codes AS IssuerOrgCodes,
-               holder_kind AS HolderKind, fields::text AS Fields, sharing_type AS SharingType, registered_at AS RegisteredAt
+               holder_kind AS HolderKind, fields::text AS Fields, sharing_type AS SharingType, registered_at AS RegisteredAt,
+               license_number_level AS LicenseNumberLevel, status_reason_level AS StatusReasonLevel
         FROM license_types
         """;
 
@@ -31,8 +32,9 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
         var contentHash = SHA256.HashData(normalized.ToByteArray());
         const string insert = """
             INSERT INTO license_types (type_code, name, defining_org_code, issuer_org_codes, holder_kind, fields, sharing_type,
-                                       content_hash, registered_at, registered_by)
-            VALUES (@TypeCode, @Name, @DefiningOrgCode, @IssuerOrgCodes, @HolderKind, @Fields::jsonb, @SharingType, @contentHash, @now, @callerId)
+                                       license_number_level, status_reason_level, content_hash, registered_at, registered_by)
+            VALUES (@TypeCode, @Name, @DefiningOrgCode, @IssuerOrgCodes, @HolderKind, @Fields::jsonb, @SharingType,
+                    @LicenseNumberLevel, @StatusReasonLevel, @contentHash, @now, @callerId)
             ON CONFLICT (type_code) DO NOTHING
             """;
         var created = await PostgresCodeRegistration.RegisterAsync(
@@ -49,6 +51,8 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
                 HolderKind = (short)normalized.HolderKind,
                 Fields = FieldsJson.Write(normalized.Fields),
                 SharingType = (short)normalized.SharingType,
+                LicenseNumberLevel = (short)normalized.LicenseNumberLevel,
+                StatusReasonLevel = (short)normalized.StatusReasonLevel,
                 contentHash,
                 now = time.GetUtcNow(),
                 callerId,
@@ -107,6 +111,10 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
 
         public DateTime RegisteredAt { get; init; }
 
+        public short LicenseNumberLevel { get; init; }
+
+        public short StatusReasonLevel { get; init; }
+
         public LicenseTypeDefinition ToDefinition() => new(
             TypeCode,
             Name,
@@ -115,7 +123,11 @@ public sealed class PostgresLicenseTypeStore(NpgsqlDataSource dataSource, Postgr
             (HolderKind)HolderKind,
             FieldsJson.Read(Fields),
             (SharingType)SharingType,
-            new DateTimeOffset(DateTime.SpecifyKind(RegisteredAt, DateTimeKind.Utc)));
+            new DateTimeOffset(DateTime.SpecifyKind(RegisteredAt, DateTimeKind.Utc)))
+        {
+            LicenseNumberLevel = (DataLevel)LicenseNumberLevel,
+            StatusReasonLevel = (DataLevel)StatusReasonLevel,
+        };
     }
 }
 

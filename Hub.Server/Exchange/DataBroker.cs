@@ -26,6 +26,7 @@ public sealed class DataBroker(
     ProviderGateway providers,
     DataProtector protector,
     IAccessLog accessLog,
+    IAccessWatch watch,
     TimeProvider time)
 {
     public async Task<Outcome<QueryResponse>> QueryAsync(Caller caller, QueryCommand command, CancellationToken cancellationToken)
@@ -56,6 +57,23 @@ public sealed class DataBroker(
 
         return await idempotency.RunOnceAsync<QueryResponse>(caller.Id, requestId, AuditActions.ExchangeQuery, request, async ct =>
         {
+            var audit = new AccessRecord
+            {
+                CallerId = caller.Id,
+                Action = AuditActions.ExchangeQuery,
+                ObjectType = AuditObjects.DataResource,
+                ObjectId = code,
+                HolderIndex = holderIndex,
+                Purpose = purpose,
+                MatterCode = matterCode.Length > 0 ? matterCode : null,
+                CaseNumber = caseNumber.Length > 0 ? caseNumber : null,
+                Outcome = $"NOT_FOUND:{grant.GrantId}",
+            };
+            if (await watch.AdmitHolderAsync(accessLog, audit, ct) is { } tooManyHolders)
+            {
+                return tooManyHolders;
+            }
+
             var record = new ProviderRecord(true, new Dictionary<string, string>());
             if (fetchable.Count > 0)
             {
@@ -76,18 +94,6 @@ public sealed class DataBroker(
                 record = fetched.Value;
             }
 
-            var audit = new AccessRecord
-            {
-                CallerId = caller.Id,
-                Action = AuditActions.ExchangeQuery,
-                ObjectType = AuditObjects.DataResource,
-                ObjectId = code,
-                HolderIndex = holderIndex,
-                Purpose = purpose,
-                MatterCode = matterCode.Length > 0 ? matterCode : null,
-                CaseNumber = caseNumber.Length > 0 ? caseNumber : null,
-                Outcome = $"NOT_FOUND:{grant.GrantId}",
-            };
             if (!record.Found)
             {
                 // The question about this holder was asked of the provider: it is logged although nothing is disclosed.

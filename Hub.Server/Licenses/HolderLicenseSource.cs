@@ -35,6 +35,9 @@ public sealed class HolderLicenseSource(ILicenseStore store, ILicenseDirectory d
         return new HolderLicense(
             stored.Identifier, content.TypeCode, stored.Version, stored.StoredStatus, content.ValidFrom, content.ValidUntil, content.IssuedAt,
             content.IssuerOrgCode, content.TypeName, content.Holder.Name, stored.HolderIndex, content.Face, type?.Fields ?? [],
-            type?.SharingType ?? SharingType.NotShared);
+            type?.SharingType ?? SharingType.NotShared)
+        {
+            CurrentVersion = stored.CurrentVersion,
+        };
     }
 }

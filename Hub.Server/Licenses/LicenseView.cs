@@ -10,8 +10,8 @@ using Hub.Server.Catalogue;
 namespace Hub.Server.Licenses;
 
 /// <summary>
-/// Builds the <see cref="License"/> a caller receives: holder and face fields through the one disclosure policy, and the
-/// sealed canonical JSON and seal only when every field is disclosed in plain.
+/// Builds the <see cref="License"/> a caller receives: holder, license number, status reason and face fields through
+/// the one disclosure policy, and the sealed canonical JSON and seal only when every field is disclosed in plain.
 /// </summary>
 public static class LicenseView
 {
@@ -22,15 +22,21 @@ public static class LicenseView
         {
             [DisclosurePolicy.HolderName.Name] = content.Holder.Name,
             [DisclosurePolicy.HolderIdNumber.Name] = content.Holder.IdNumber,
+            [type.LicenseNumberSpec.Name] = content.LicenseNumber,
         };
+        if (!string.IsNullOrEmpty(stored.StatusReason))
+        {
+            values[type.StatusReasonSpec.Name] = stored.StatusReason;
+        }
+
         var holderFields = DisclosurePolicy.HolderFields(HolderIdTypes.IsOrganization(content.Holder.IdType));
-        var disclosed = DisclosurePolicy.Apply([.. holderFields, .. type.Fields], values, context);
+        var disclosed = DisclosurePolicy.Apply([.. holderFields, type.LicenseNumberSpec, type.StatusReasonSpec, .. type.Fields], values, context);
         var license = new License
         {
             Identifier = stored.Identifier,
             TypeCode = content.TypeCode,
             TypeName = content.TypeName,
-            LicenseNumber = content.LicenseNumber,
+            LicenseNumber = disclosed.Values.GetValueOrDefault(type.LicenseNumberSpec.Name, string.Empty),
             Version = (uint)stored.Version,
             CurrentVersion = (uint)stored.CurrentVersion,
             Holder = new Holder
@@ -44,7 +50,7 @@ public static class LicenseView
             IssuedAt = Timestamp.FromDateTimeOffset(content.IssuedAt),
             ValidFrom = ChinaCalendar.ToDate(content.ValidFrom),
             Status = stored.EffectiveStatus(today),
-            StatusReason = stored.StatusReason ?? string.Empty,
+            StatusReason = disclosed.Values.GetValueOrDefault(type.StatusReasonSpec.Name, string.Empty),
             Disclosure = { disclosed.Decisions },
         };
         if (content.ValidUntil is { } until)

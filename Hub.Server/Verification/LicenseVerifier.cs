@@ -6,6 +6,7 @@ using Hub.Core.Callers;
 using Hub.Core.Contracts;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
+using Hub.Core.Holders;
 using Hub.Core.Ports;
 using Hub.Core.Time;
 using Hub.Core.Validation;
@@ -31,8 +32,15 @@ public sealed class LicenseVerifier(
     ISigningKeyRing keys,
     IHubCache cache,
     IAccessLog accessLog,
+    IAccessWatch watch,
     TimeProvider time)
 {
+    /// <summary>The rule that withholds a person's identity from a verifier that named neither the case nor the holder.</summary>
+    public const string IdentityNotNamedRule = "case-or-holder-not-named";
+
+    /// <summary>The rule that withholds it when the named holder is not the license's.</summary>
+    public const string HolderMismatchRule = "holder-mismatch";
+
     private static readonly TimeSpan SealVerdictLifetime = TimeSpan.FromHours(12);
 
     public async Task<Outcome<VerifyLicenseResponse>> VerifyAsync(Caller caller, VerifyLicenseCommand command, CancellationToken cancellationToken)
@@ -83,13 +91,34 @@ public sealed class LicenseVerifier(
 
         var today = ChinaCalendar.Today(time);
         var status = stored.EffectiveStatus(today);
+        var content = stored.Content;
+        var type = (await types.FindAsync(content.TypeCode, cancellationToken))!;
+        var audit = stored.AccessRecord(caller.Id, AuditActions.VerificationVerifyLicense, purpose) with { CaseNumber = command.CaseNumber.Length > 0 ? command.CaseNumber : null };
+        if (await watch.AdmitHolderAsync(accessLog, audit, cancellationToken) is { } tooManyHolders)
+        {
+            return tooManyHolders;
+        }
+
+        var context = DisclosureContext.License(caller.Clearance, type.SharingType);
+        Check? holderCheck = null;
+        if (command.Holder is { } named)
+        {
+            var theirs = named.IdType == content.Holder.IdType && named.IdNumber == content.Holder.IdNumber;
+            holderCheck = new Check { Name = VerificationChecks.Holder, Passed = theirs, Detail = theirs ? "the license is the named holder's" : "the license is not the named holder's" };
+            context = theirs ? context : context.WithoutIdentity(HolderMismatchRule);
+        }
+        else if (command.CaseNumber.Length == 0 && !HolderIdTypes.IsOrganization(content.Holder.IdType))
+        {
+            context = context.WithoutIdentity(IdentityNotNamedRule);
+        }
+
+        var (license, disclosed) = licenses.View(stored, type, context, today);
         checks.Add(new Check
         {
             Name = VerificationChecks.Status,
             Passed = stored.StoredStatus == LicenseStatus.Valid,
-            Detail = stored.StatusName + (string.IsNullOrEmpty(stored.StatusReason) ? string.Empty : $": {stored.StatusReason}"),
+            Detail = stored.StatusName + (license.StatusReason.Length == 0 ? string.Empty : $": {license.StatusReason}"),
         });
-        var content = stored.Content;
         var notYet = today < content.ValidFrom;
         var expired = content.ValidUntil is { } until && today > until;
         checks.Add(new Check
@@ -104,12 +133,14 @@ public sealed class LicenseVerifier(
             Passed = stored.Version == stored.CurrentVersion,
             Detail = stored.Version == stored.CurrentVersion ? $"version {stored.Version} is current" : $"superseded by version {stored.CurrentVersion}",
         });
+        if (holderCheck is not null)
+        {
+            checks.Add(holderCheck);
+        }
 
         var reason = FirstFailure(checks, stored, notYet);
-        var type = (await types.FindAsync(content.TypeCode, cancellationToken))!;
-        var (license, disclosed) = licenses.View(stored, type, DisclosureContext.License(caller.Clearance, type.SharingType), today);
         var entry = await accessLog.AppendAsync(
-            stored.AccessRecord(caller.Id, AuditActions.VerificationVerifyLicense, purpose, disclosed.DisclosedFields) with { Outcome = reason.Length == 0 ? AuditOutcomes.Valid : reason },
+            audit with { Fields = disclosed.DisclosedFields, Outcome = reason.Length == 0 ? AuditOutcomes.Valid : reason },
             cancellationToken);
         return new VerifyLicenseResponse
         {
@@ -185,6 +216,7 @@ public sealed class LicenseVerifier(
                 VerificationChecks.Status => stored.StatusName,
                 VerificationChecks.Validity => notYet ? RefusalReasons.NotYetValid : RefusalReasons.Expired,
                 VerificationChecks.CurrentVersion => RefusalReasons.Superseded,
+                VerificationChecks.Holder => RefusalReasons.HolderMismatch,
                 _ => check.Name,
             };
         }
@@ -193,13 +225,15 @@ public sealed class LicenseVerifier(
     }
 }
 
-/// <summary>VerifyLicense: by identifier or by an exported document, and why (用证事由).</summary>
-public sealed record VerifyLicenseCommand(LicenseIdentifier? Identifier, byte[]? Document, string Purpose)
+/// <summary>VerifyLicense: by identifier or by an exported document, why (用证事由), and for which case or holder.</summary>
+public sealed record VerifyLicenseCommand(LicenseIdentifier? Identifier, byte[]? Document, string Purpose, string CaseNumber = "", HolderInput? Holder = null)
 {
-    public static Outcome<VerifyLicenseCommand> Parse(VerifyLicenseRequest request)
+    public static Outcome<VerifyLicenseCommand> Parse(VerifyLicenseRequest request, HolderInputParser holders, DateOnly today)
     {
         var violations = new Violations();
         var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
+        var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength, required: false);
+        var holder = request.Holder is null ? null : holders.Parse(request.Holder, "holder", violations, today, nameRequired: false);
         LicenseIdentifier? identifier = null;
         byte[]? document = null;
         switch (request.SubjectCase)
@@ -215,6 +249,6 @@ public sealed record VerifyLicenseCommand(LicenseIdentifier? Identifier, byte[]?
                 break;
         }
 
-        return violations.ToError() is { } invalid ? invalid : new VerifyLicenseCommand(identifier, document, purpose);
+        return violations.ToError() is { } invalid ? invalid : new VerifyLicenseCommand(identifier, document, purpose, caseNumber, holder);
     }
 }

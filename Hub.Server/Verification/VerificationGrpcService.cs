@@ -26,7 +26,7 @@ public sealed class VerificationGrpcService(LicenseVerifier verifier, Presentati
 
     [RequiresRole(Role.Verifier)]
     public override Task<VerifyLicenseResponse> VerifyLicense(VerifyLicenseRequest request, ServerCallContext context) =>
-        Rpc.RunAsync(VerifyLicenseCommand.Parse(request), command => verifier.VerifyAsync(context.GetCaller(), command, context.CancellationToken));
+        Rpc.RunAsync(VerifyLicenseCommand.Parse(request, holders, ChinaCalendar.Today(time)), command => verifier.VerifyAsync(context.GetCaller(), command, context.CancellationToken));
 
     [AllowAnonymousCaller]
     public override async Task<GetSigningKeysResponse> GetSigningKeys(GetSigningKeysRequest request, ServerCallContext context)

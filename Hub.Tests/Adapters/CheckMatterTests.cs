@@ -174,6 +174,81 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
         }), "FIELD_NOT_DISCLOSABLE");
     }
 
+    [Theory]
+    [InlineData(150_000, "")]
+    [InlineData(0, "cat\0egory")]
+    public async Task CheckLicense_AFieldNameTooLongOrWithNul_IsInvalid_WhateverTheHolderHolds_AndNothingIsLogged(int length, string field)
+    {
+        var holder = TestPeople.NewCitizenId();
+        var stranger = TestPeople.NewCitizenId();
+        await _s.IssueAsync(Number(), idNumber: holder);
+        var name = length > 0 ? new string('f', length) : field;
+        var before = await LogRowsAsync();
+
+        foreach (var who in (string[])[holder, stranger])
+        {
+            var refused = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () =>
+                await Window.CheckLicenseAsync(Question(who, new Assertion { Field = name, Op = AssertionOp.Exists })));
+            Assert.Equal(["assertions[0].field"], RpcAssert.ViolatedFields(refused));
+        }
+
+        Assert.Equal(before, await LogRowsAsync());
+    }
+
+    [Fact]
+    public async Task CheckLicense_RefusesTheSameWayWhetherOrNotTheHolderHoldsTheType_AndLogsTheRefusal()
+    {
+        var holder = TestPeople.NewCitizenId();
+        var stranger = TestPeople.NewCitizenId();
+        await _s.IssueAsync(Number(), idNumber: holder);
+        await using var connection = new NpgsqlConnection(_s.Hub.ConnectionString);
+        const string refusals = "SELECT count(*) FROM access_log WHERE outcome = 'REFUSED:FIELD_NOT_DISCLOSABLE' AND holder_index IS NOT NULL";
+        var before = await connection.ExecuteScalarAsync<long>(refusals);
+
+        var answers = new List<string>();
+        foreach (var who in (string[])[holder, stranger])
+        {
+            var notAField = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () =>
+                await Window.CheckLicenseAsync(Question(who, new Assertion { Field = "no_such_field", Op = AssertionOp.Exists })));
+            var hidden = await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () =>
+                await Window.CheckLicenseAsync(Question(who, new Assertion { Field = "health_note", Op = AssertionOp.Exists })), "FIELD_NOT_DISCLOSABLE");
+            answers.Add(notAField.Status.Detail + "|" + hidden.Status.Detail);
+        }
+
+        Assert.Equal(answers[0], answers[1]);
+        Assert.Equal(before + 2, await connection.ExecuteScalarAsync<long>(refusals));
+    }
+
+    [Fact]
+    public async Task CheckLicense_EqualsNeedsAFieldTheCallerSeesInPlain_ExistsOneItSeesAtLeastMasked()
+    {
+        var holder = TestPeople.NewCitizenId();
+        await _s.IssueAsync(Number(), idNumber: holder);
+
+        // address is L3: an L2 window sees it masked, so it may ask whether it is there but not guess what it is.
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () =>
+            await Window.CheckLicenseAsync(Question(holder, new Assertion { Field = "address", Op = AssertionOp.Equals, Value = "陕西省西安市雁塔区科技路1号" })), "FIELD_NOT_DISCLOSABLE");
+        var exists = await Window.CheckLicenseAsync(Question(holder, new Assertion { Field = "address", Op = AssertionOp.Exists }));
+
+        Assert.True(exists.Satisfied);
+    }
+
+    private static CheckLicenseRequest Question(string holderId, Assertion assertion) => new()
+    {
+        RequestId = Guid.NewGuid().ToString(),
+        Holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = holderId },
+        TypeCode = LicenseScenario.TypeCode,
+        CaseNumber = "CASE-Q",
+        Purpose = "资格核验",
+        Assertions = { assertion },
+    };
+
+    private async Task<long> LogRowsAsync()
+    {
+        await using var connection = new NpgsqlConnection(_s.Hub.ConnectionString);
+        return await connection.ExecuteScalarAsync<long>("SELECT (SELECT count(*) FROM access_log) + (SELECT count(*) FROM access_log_queue)");
+    }
+
     private CheckMatterRequest Request(string holderId)
     {
         EnsureMatter();

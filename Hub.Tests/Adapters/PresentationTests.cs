@@ -101,6 +101,25 @@ public sealed class PresentationTests(LicenseScenarioFixture fixture) : IClassFi
         Assert.Equal(["purpose"], RpcAssert.ViolatedFields(noPurpose));
     }
 
+    [Fact]
+    public async Task Presentation_OfAVersionAmendedSince_IsRefusedAsSuperseded_AndTheOldVersionCannotBePresented()
+    {
+        var license = await _s.IssueAsync("PR-AMEND");
+        var created = await Portal.CreatePresentationAsync(Create(license.Identifier, "category"));
+        var amended = (await _s.Licenses(_s.IssuerKey).AmendLicenseAsync(LicenseScenario.AmendRequest(license.Identifier, "B类"))).License;
+
+        var answer = await Window.VerifyPresentationAsync(new VerifyPresentationRequest { Token = created.Token, Purpose = "现场亮证" });
+        var again = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, async () => await Portal.CreatePresentationAsync(Create(license.Identifier, "category")), "NOT_CURRENT_VERSION");
+        var current = await Window.VerifyPresentationAsync(new VerifyPresentationRequest { Token = (await Portal.CreatePresentationAsync(Create(amended.Identifier, "category"))).Token, Purpose = "现场亮证" });
+
+        Assert.False(answer.Valid);
+        Assert.Equal("SUPERSEDED", answer.Reason);
+        Assert.Null(answer.License);
+        Assert.Contains("version 2", again.Status.Detail, StringComparison.Ordinal);
+        Assert.True(current.Valid, current.Reason);
+        Assert.Equal("B类", current.License.Face["category"]);
+    }
+
     private static CreatePresentationRequest Create(string identifier, params string[] fields) => new()
     {
         Holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = LicenseScenario.CitizenId },

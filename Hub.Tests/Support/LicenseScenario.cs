@@ -100,8 +100,19 @@ public sealed class LicenseScenario : IAsyncDisposable
     public async Task<License> IssueAsync(string number, string idNumber = CitizenId, Google.Type.Date? validUntil = null) =>
         (await Licenses(IssuerKey).IssueLicenseAsync(IssueRequest(number, idNumber, validUntil))).License;
 
+    /// <summary>A window verifying a license for a case (so the holder's identity may be disclosed, by clearance).</summary>
     public async Task<VerifyLicenseResponse> VerifyAsync(string identifier, DataLevel clearance = DataLevel.L2Internal) =>
-        await Verification(VerifierKeys[clearance]).VerifyLicenseAsync(new VerifyLicenseRequest { Identifier = identifier, Purpose = "窗口受理核验" });
+        await Verification(VerifierKeys[clearance]).VerifyLicenseAsync(new VerifyLicenseRequest { Identifier = identifier, Purpose = "窗口受理核验", CaseNumber = CaseNumber });
+
+    public const string CaseNumber = "XA-2026-000123";
+
+    /// <summary>An amendment of the test type: the same face with another category.</summary>
+    public static AmendLicenseRequest AmendRequest(string identifier, string category, string reason = "类别变更")
+    {
+        var face = IssueRequest("unused").Face;
+        face["category"] = category;
+        return new AmendLicenseRequest { RequestId = Guid.NewGuid().ToString(), Identifier = identifier, Face = { face }, Reason = reason };
+    }
 
     public async Task<License> ChangeStatusAsync(string identifier, LicenseStatus status, string? key = null) =>
         (await Licenses(key ?? IssuerKey).ChangeLicenseStatusAsync(new ChangeLicenseStatusRequest

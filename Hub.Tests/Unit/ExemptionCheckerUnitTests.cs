@@ -7,7 +7,9 @@ using Hub.Core.Time;
 using Hub.Exemption.V1;
 using Hub.Licenses.V1;
 using Hub.Tests.Support;
+using Hub.Server.Callers;
 using Hub.Tests.Support.Fakes;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Tests.Unit;
 
@@ -19,12 +21,14 @@ public sealed class ExemptionCheckerUnitTests
     private readonly FakeLicenseRepository _repository = new();
     private readonly FakeAccessLog _log = new();
     private readonly MovableClock _clock = new();
+    private readonly AccessWatch _watch;
     private readonly ExemptionChecker _checker;
     private readonly HolderInput _applicant = new(string.Empty, HolderIdType.CitizenId, TestPeople.NewCitizenId());
 
     public ExemptionCheckerUnitTests()
     {
-        _checker = new ExemptionChecker(_repository, _repository, _log, new FakeIdempotentRunner(), _clock);
+        _watch = new AccessWatch(Options.Create(new AccessWatchOptions { DistinctHoldersPerHour = 3, FailedGuessesPerHour = 2 }), _clock);
+        _checker = new ExemptionChecker(_repository, _repository, _repository, _log, _watch, new FakeIdempotentRunner(), _clock);
         _repository.Matters["M1"] = new MatterDefinition("M1", "公租房申请", "11610100MB0000001X", [
             new MaterialDefinition("id-card", "居民身份证", ["T-ID"], ["name"]),
             new MaterialDefinition("marriage", "结婚证", ["T-MARRIAGE"], ["spouse"]),

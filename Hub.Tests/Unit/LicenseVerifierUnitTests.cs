@@ -5,6 +5,7 @@ using Hub.Core.Callers;
 using Hub.Core.Contracts;
 using Hub.Core.Holders;
 using Hub.Licenses.V1;
+using Hub.Server.Callers;
 using Hub.Server.Catalogue;
 using Hub.Server.Infrastructure.InProcess;
 using Hub.Server.Keys;
@@ -14,6 +15,7 @@ using Hub.Signing.Identifiers;
 using Hub.Signing.Sm2;
 using Hub.Tests.Support;
 using Hub.Tests.Support.Fakes;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Tests.Unit;
 
@@ -34,7 +36,7 @@ public sealed class LicenseVerifierUnitTests : IDisposable
 
     public LicenseVerifierUnitTests()
     {
-        _verifier = new LicenseVerifier(_licenses, _licenses, _keys, _cache, _log, _clock);
+        _verifier = new LicenseVerifier(_licenses, _licenses, _keys, _cache, _log, new AccessWatch(Options.Create(new AccessWatchOptions()), _clock), _clock);
         _licenses.Types[TypeCode] = new LicenseTypeDefinition(
             TypeCode, "营业执照", "11100000MB1A00101G", [Issuer], HolderKind.Organization,
             [new FieldSpec { Name = "legal_representative", Label = "法定代表人", Level = DataLevel.L2Internal }], SharingType.Unconditional, DateTimeOffset.UnixEpoch);

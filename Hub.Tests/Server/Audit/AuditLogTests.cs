@@ -74,12 +74,34 @@ public sealed class AuditLogTests(LicenseScenarioFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Positions_from_two_to_the_63_up_and_times_outside_the_calendar_are_invalid_by_field_not_unknown()
+    {
+        const ulong TooLarge = (ulong)long.MaxValue + 1;
+
+        var index = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Audit.GetInclusionProofAsync(new GetInclusionProofRequest { LogIndex = TooLarge }));
+        var size = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Audit.GetInclusionProofAsync(new GetInclusionProofRequest { LogIndex = 0, TreeSize = ulong.MaxValue }));
+        var consistency = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Audit.GetConsistencyProofAsync(new GetConsistencyProofRequest { FromSize = TooLarge, ToSize = ulong.MaxValue }));
+        var entries = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Audit.GetEntriesAsync(new GetEntriesRequest { FromIndex = ulong.MaxValue, Count = 1 }));
+        var time = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Audit.QueryAccessLogAsync(new QueryAccessLogRequest
+        {
+            From = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue },
+            To = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 0, Nanos = -1 },
+        }));
+
+        Assert.Equal(["log_index"], RpcAssert.ViolatedFields(index));
+        Assert.Equal(["tree_size"], RpcAssert.ViolatedFields(size));
+        Assert.Equal(["from_size", "to_size"], RpcAssert.ViolatedFields(consistency));
+        Assert.Equal(["from_index"], RpcAssert.ViolatedFields(entries));
+        Assert.Equal(["from", "to"], RpcAssert.ViolatedFields(time));
+    }
+
+    [Fact]
     public async Task HolderHistory_AnswersWhoUsedTheDataWhenAndWhy_InOneCall()
     {
         var holderId = "61011319800101" + "003";
         holderId += Hub.Signing.Identifiers.CitizenIdNumber.CheckCharacter(holderId);
         var license = await _s.IssueAsync("AU-0005", idNumber: holderId);
-        await _s.Verification(_s.VerifierKeys[DataLevel.L2Internal]).VerifyLicenseAsync(new VerifyLicenseRequest { Identifier = license.Identifier, Purpose = "公租房申请资格审核" });
+        await _s.Verification(_s.VerifierKeys[DataLevel.L2Internal]).VerifyLicenseAsync(new VerifyLicenseRequest { Identifier = license.Identifier, Purpose = "公租房申请资格审核", CaseNumber = LicenseScenario.CaseNumber });
         var holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = holderId };
 
         var history = await Audit.GetHolderAccessHistoryAsync(new GetHolderAccessHistoryRequest { Holder = holder });

@@ -116,10 +116,5 @@ public sealed class AmendAndKeyRotationTests(LicenseScenarioFixture fixture) : I
             async () => await _s.Admin.RevokeSigningKeyAsync(new RevokeSigningKeyRequest { KeyId = "0123456789abcdef", Reason = "x" }),
             "SIGNING_KEY_NOT_FOUND");
 
-    private static AmendLicenseRequest Amend(string identifier, string category)
-    {
-        var face = LicenseScenario.IssueRequest("unused").Face;
-        face["category"] = category;
-        return new AmendLicenseRequest { RequestId = Guid.NewGuid().ToString(), Identifier = identifier, Face = { face }, Reason = "类别变更" };
-    }
+    private static AmendLicenseRequest Amend(string identifier, string category) => LicenseScenario.AmendRequest(identifier, category);
 }

@@ -80,9 +80,12 @@ public sealed class FakeIdempotentRunner : IIdempotentRunner
 }
 
 /// <summary>Matters and applicants' licenses for the 免证办 rules.</summary>
-public sealed class FakeLicenseRepository : IMatterCatalogue, IHolderLicenseSource
+public sealed class FakeLicenseRepository : IMatterCatalogue, IHolderLicenseSource, ILicenseTypeRules
 {
     public Dictionary<string, MatterDefinition> Matters { get; } = [];
+
+    /// <summary>Registered types; a type some license in <see cref="Licenses"/> has is registered with that license's fields.</summary>
+    public Dictionary<string, (IReadOnlyList<FieldSpec> Fields, SharingType Sharing)> Types { get; } = [];
 
     public List<HolderLicense> Licenses { get; } = [];
 
@@ -96,6 +99,12 @@ public sealed class FakeLicenseRepository : IMatterCatalogue, IHolderLicenseSour
 
     public Task<HolderLicense?> FindByIdentifierAsync(string identifier, CancellationToken cancellationToken) =>
         Task.FromResult(Licenses.FirstOrDefault(l => l.Identifier == identifier));
+
+    Task<(IReadOnlyList<FieldSpec> Fields, SharingType Sharing)?> ILicenseTypeRules.FindAsync(string typeCode, CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<FieldSpec> Fields, SharingType Sharing)?>(
+            Types.TryGetValue(typeCode, out var type) ? type
+            : Licenses.FirstOrDefault(l => l.TypeCode == typeCode) is { } held ? (held.Fields, held.Sharing)
+            : null);
 }
 
 /// <summary>Grants, data resources and matters in memory for the grant desk's rules.</summary>

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Hub.Server.Infrastructure.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Callers;
+
+/// <summary>
+/// Failed authentications per peer address and clock minute. A peer over the limit is refused for the rest of the
+/// minute before its credential is looked at, so a key-guessing client costs neither lookups nor log lines. In memory
+/// per replica; the table is cleared when it grows past <see cref="MaxPeers"/> (a flood of spoofed addresses).
+/// </summary>
+public sealed class FailedAuthenticationThrottle(IOptions<RateLimitOptions> options, TimeProvider time)
+{
+    public const int MaxPeers = 100_000;
+
+    private readonly int _limit = options.Value.FailedAuthenticationsPerMinute;
+    private readonly ConcurrentDictionary<string, Window> _peers = new(StringComparer.Ordinal);
+
+    /// <summary>When a throttled peer may try again; zero when it is not throttled.</summary>
+    public TimeSpan Throttled(string peer) =>
+        _peers.TryGetValue(peer, out var window) && window.Minute == Minute() && Volatile.Read(ref window.Failures) >= _limit
+            ? TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(time.GetUtcNow().UtcTicks % TimeSpan.TicksPerMinute)
+            : TimeSpan.Zero;
+
+    public void Failed(string peer)
+    {
+        if (_peers.Count > MaxPeers)
+        {
+            _peers.Clear();
+        }
+
+        var minute = Minute();
+        var window = _peers.AddOrUpdate(peer, _ => new Window(minute), (_, w) => w.Minute == minute ? w : new Window(minute));
+        Interlocked.Increment(ref window.Failures);
+    }
+
+    private long Minute() => time.GetUtcNow().UtcTicks / TimeSpan.TicksPerMinute;
+
+    private sealed class Window(long minute)
+    {
+        public long Minute { get; } = minute;
+
+        public int Failures;
+    }
+}
