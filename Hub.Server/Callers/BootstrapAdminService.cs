@@ -13,6 +13,7 @@ namespace Hub.Server.Callers;
 /// </summary>
 internal sealed class BootstrapAdminService(
     ICallerStore store,
+    CallerAuthenticator authenticator,
     HubDatabase database,
     IOptions<BootstrapOptions> bootstrap,
     IOptions<HubOptions> hub,
@@ -58,6 +59,7 @@ internal sealed class BootstrapAdminService(
             DataLevel.L1Public,
             []);
         var record = (await store.RegisterAsync(admin, ApiKeys.Hash(apiKey), null, cancellationToken)).OrFail();
+        await authenticator.CallerChangedAsync(cancellationToken);
         logger.BootstrapAdminCreated(record.Caller.Id);
     }
 

@@ -4,13 +4,19 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Hub.Server.Callers;
 
 /// <summary>
-/// Resolves a presented credential to a caller. Known credentials are remembered for up to 30 seconds so most calls
-/// need no database round trip; any change to a caller (disabling it) clears every replica's memory at once through
-/// <see cref="IChangeNotifier"/>, so a disabled caller is refused from the next call on.
+/// Resolves a presented credential to a caller. Every registered credential (API-key hash, certificate thumbprint) is
+/// held in memory, so an unknown one is answered without the database — random keys cannot exhaust its pool. Known
+/// credentials are remembered for up to 30 seconds so most calls need no database round trip either. Any change to a
+/// caller (registering, disabling) clears every replica's memory at once through <see cref="IChangeNotifier"/>; a
+/// credential missing from the set reloads it at most every <see cref="MissReloadInterval"/>, for registrations on a
+/// replica whose notices do not reach this one.
 /// </summary>
 public sealed class CallerAuthenticator : IDisposable
 {
     public const string Topic = "caller";
+
+    /// <summary>How often a credential missing from the in-memory set may reload the set from the database.</summary>
+    public static readonly TimeSpan MissReloadInterval = TimeSpan.FromSeconds(10);
 
     // A well-formed key is "hub_" + 43 base64url characters; anything far off is refused without a database query.
     private const int MaxKeyLength = 128;
@@ -18,12 +24,16 @@ public sealed class CallerAuthenticator : IDisposable
 
     private readonly ICallerStore _store;
     private readonly IChangeNotifier _notifier;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _reload = new(1, 1);
     private MemoryCache _known = NewCache();
+    private volatile Credentials? _credentials;
 
-    public CallerAuthenticator(ICallerStore store, IChangeNotifier notifier)
+    public CallerAuthenticator(ICallerStore store, IChangeNotifier notifier, TimeProvider time)
     {
         _store = store;
         _notifier = notifier;
+        _time = time;
         notifier.Subscribe(Topic, _ => Forget());
     }
 
@@ -35,20 +45,57 @@ public sealed class CallerAuthenticator : IDisposable
         }
 
         var hash = ApiKeys.Hash(apiKey);
-        return await RememberAsync("key:" + Convert.ToHexString(hash), () => _store.FindByApiKeyHashAsync(hash, cancellationToken));
+        var hex = Convert.ToHexStringLower(hash);
+        return await RegisteredAsync(c => c.ApiKeyHashes.Contains(hex), cancellationToken)
+            ? await RememberAsync("key:" + hex, () => _store.FindByApiKeyHashAsync(hash, cancellationToken))
+            : CallerCredentialCheck.Unknown;
     }
 
-    public Task<CallerCredentialCheck> ByCertificateAsync(string thumbprint, CancellationToken cancellationToken) =>
-        RememberAsync("cert:" + thumbprint, () => _store.FindByCertificateAsync(thumbprint, cancellationToken));
+    public async Task<CallerCredentialCheck> ByCertificateAsync(string thumbprint, CancellationToken cancellationToken) =>
+        await RegisteredAsync(c => c.Thumbprints.Contains(thumbprint), cancellationToken)
+            ? await RememberAsync("cert:" + thumbprint, () => _store.FindByCertificateAsync(thumbprint, cancellationToken))
+            : CallerCredentialCheck.Unknown;
 
-    /// <summary>Call after a caller changes: every replica forgets what it remembered about callers.</summary>
+    /// <summary>Call after a caller is registered or changes: every replica forgets what it remembered about callers.</summary>
     public async Task CallerChangedAsync(CancellationToken cancellationToken)
     {
         Forget();
         await _notifier.PublishAsync(Topic, "*", cancellationToken);
     }
 
-    public void Dispose() => _known.Dispose();
+    public void Dispose()
+    {
+        _known.Dispose();
+        _reload.Dispose();
+    }
+
+    private async Task<bool> RegisteredAsync(Func<Credentials, bool> holds, CancellationToken cancellationToken)
+    {
+        var credentials = _credentials;
+        if (credentials is not null && (holds(credentials) || _time.GetUtcNow() - credentials.LoadedAt < MissReloadInterval))
+        {
+            return holds(credentials);
+        }
+
+        // One reload at a time; whoever waited uses the set the first one loaded.
+        await _reload.WaitAsync(cancellationToken);
+        try
+        {
+            if (_credentials is { } loaded && !ReferenceEquals(loaded, credentials))
+            {
+                return holds(loaded);
+            }
+
+            var (keys, thumbprints) = await _store.CredentialsAsync(cancellationToken);
+            var fresh = new Credentials(keys.ToHashSet(StringComparer.Ordinal), thumbprints.ToHashSet(StringComparer.Ordinal), _time.GetUtcNow());
+            _credentials = fresh;
+            return holds(fresh);
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
 
     private async Task<CallerCredentialCheck> RememberAsync(string key, Func<Task<CallerRecord?>> lookup)
     {
@@ -67,7 +114,13 @@ public sealed class CallerAuthenticator : IDisposable
         return check;
     }
 
-    private void Forget() => Interlocked.Exchange(ref _known, NewCache()).Dispose();
+    private void Forget()
+    {
+        _credentials = null;
+        Interlocked.Exchange(ref _known, NewCache()).Dispose();
+    }
 
     private static MemoryCache NewCache() => new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
+    private sealed record Credentials(HashSet<string> ApiKeyHashes, HashSet<string> Thumbprints, DateTimeOffset LoadedAt);
 }

@@ -20,6 +20,7 @@ public sealed class CallerDesk(ICallerStore store, CallerAuthenticator authentic
         }
 
         var record = registered.Value;
+        await authenticator.CallerChangedAsync(cancellationToken);
         logger.CallerRegistered(record.Caller.Id, admin.Id);
         return new RegisterCallerResponse { CallerId = record.Caller.Id.ToString(), ApiKey = apiKey, Caller = record.ToMessage() };
     }

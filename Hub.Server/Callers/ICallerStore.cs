@@ -14,6 +14,9 @@ public interface ICallerStore
 
     Task<bool> AnyActiveAdminAsync(CancellationToken cancellationToken);
 
+    /// <summary>Every registered credential, enabled or not: API-key hashes (lower-case hex) and certificate thumbprints.</summary>
+    Task<(IReadOnlyList<string> ApiKeyHashes, IReadOnlyList<string> Thumbprints)> CredentialsAsync(CancellationToken cancellationToken);
+
     /// <summary>Registers a caller with its audit entry; <c>CALLER_EXISTS</c> / <c>CERTIFICATE_IN_USE</c> when taken.</summary>
     Task<Outcome<CallerRecord>> RegisterAsync(NewCaller caller, byte[] apiKeyHash, Guid? registeredBy, CancellationToken cancellationToken);
 

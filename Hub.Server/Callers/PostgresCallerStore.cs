@@ -52,6 +52,14 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, cancellationToken: cancellationToken));
     }
 
+    public async Task<(IReadOnlyList<string> ApiKeyHashes, IReadOnlyList<string> Thumbprints)> CredentialsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var keys = await connection.QueryAsync<string>(new CommandDefinition("SELECT encode(api_key_hash, 'hex') FROM callers", cancellationToken: cancellationToken));
+        var thumbprints = await connection.QueryAsync<string>(new CommandDefinition("SELECT thumbprint FROM caller_certificates", cancellationToken: cancellationToken));
+        return ([.. keys], [.. thumbprints]);
+    }
+
     /// <summary>Stores a new caller with its key hash; <c>AlreadyExists</c> when the system or a certificate is taken.</summary>
     public async Task<Outcome<CallerRecord>> RegisterAsync(NewCaller caller, byte[] apiKeyHash, Guid? registeredBy, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ namespace Hub.Server.Demo;
 internal sealed class DemoDataSeeder(
     HubDatabase database,
     ICallerStore callers,
+    CallerAuthenticator authenticator,
     ILicenseTypeStore types,
     IMatterStore matters,
     IDataResourceStore resources,
@@ -54,6 +55,8 @@ internal sealed class DemoDataSeeder(
             registered[key] = record.OrFail().Caller;
             PrivateFiles.Write(Path.Combine(keyFolder, key), apiKey + "\n");
         }
+
+        await authenticator.CallerChangedAsync(cancellationToken);
 
         foreach (var type in DemoCatalogue.LicenseTypes)
         {

@@ -22,6 +22,12 @@ public sealed class SigningKeyRing(
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How old the snapshot must be before an unknown key id reloads it: key ids come from outside (tokens, documents),
+    /// so a stream of made-up ones must not turn every call into a reload.
+    /// </summary>
+    public static readonly TimeSpan MissRefreshInterval = TimeSpan.FromSeconds(1);
+
     private readonly Sm2Engine _engine = options.Value.SelectedEngine;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private volatile KeySnapshot? _snapshot;
@@ -45,8 +51,13 @@ public sealed class SigningKeyRing(
             return key;
         }
 
-        // A key made on another replica since the last refresh.
-        await RefreshAsync(cancellationToken);
+        // A key made on another replica since the last refresh — looked for at most once a second.
+        if (time.GetUtcNow() - snapshot.LoadedAt < MissRefreshInterval)
+        {
+            return null;
+        }
+
+        await RefreshAsync(cancellationToken, unlessNewerThan: snapshot.LoadedAt);
         return Snapshot.Keys.GetValueOrDefault(keyId);
     }
 
@@ -96,17 +107,26 @@ public sealed class SigningKeyRing(
         var snapshot = Snapshot;
         if (time.GetUtcNow() - snapshot.LoadedAt > RefreshInterval)
         {
-            await RefreshAsync(cancellationToken);
+            await RefreshAsync(cancellationToken, unlessNewerThan: snapshot.LoadedAt);
         }
 
         return Snapshot;
     }
 
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reloads the keys. With <paramref name="unlessNewerThan"/>, callers that queued behind another's reload use its
+    /// snapshot instead of loading again: however many wait, one reload happens.
+    /// </summary>
+    private async Task RefreshAsync(CancellationToken cancellationToken, DateTimeOffset? unlessNewerThan = null)
     {
         await _refreshLock.WaitAsync(cancellationToken);
         try
         {
+            if (unlessNewerThan is { } seen && _snapshot is { } current && current.LoadedAt > seen)
+            {
+                return;
+            }
+
             var (rows, certificates) = await store.LoadAsync(cancellationToken);
             var keys = rows.ToDictionary(r => r.KeyId, r => new SigningKeyInfo(
                 r.KeyId, r.Algorithm, OwnPublicKey(r.KeyId, r.PublicKey), r.Status, r.CreatedAt, r.RetiredAt, r.RevokedAt, r.RevocationReason));

@@ -13,7 +13,8 @@ namespace Hub.Server.Infrastructure.Grpc;
 /// (none declared = refused) before any work — deny by default. Errors are mapped by <see cref="ErrorMappingInterceptor"/>;
 /// the rate limit is <see cref="RateLimitInterceptor"/>'s.
 /// </summary>
-public sealed class CallerInterceptor(CallerAuthenticator authenticator, ILogger<CallerInterceptor> logger) : Interceptor
+public sealed class CallerInterceptor(
+    CallerAuthenticator authenticator, FailedAuthenticationThrottle throttle, TimeProvider time, ILogger<CallerInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -75,6 +76,26 @@ public sealed class CallerInterceptor(CallerAuthenticator authenticator, ILogger
 
     private async Task<Caller> AuthenticateAsync(ServerCallContext context)
     {
+        var peer = context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.Throttled(peer) is var wait && wait > TimeSpan.Zero)
+        {
+            throw new HubException(new HubError(HubErrorCode.ResourceExhausted, ReasonCodes.AuthenticationThrottled,
+                "too many failed authentications from this address; retry after the delay given.") { RetryAfter = wait });
+        }
+
+        try
+        {
+            return await CheckCredentialAsync(context);
+        }
+        catch (HubException e) when (e.Error.Code == HubErrorCode.Unauthenticated)
+        {
+            throttle.Failed(peer);
+            throw;
+        }
+    }
+
+    private async Task<Caller> CheckCredentialAsync(ServerCallContext context)
+    {
         CallerCredentialCheck check;
         var authorization = context.RequestHeaders.GetValue("authorization");
         if (authorization is not null)
@@ -89,6 +110,13 @@ public sealed class CallerInterceptor(CallerAuthenticator authenticator, ILogger
         }
         else if (context.GetHttpContext().Connection.ClientCertificate is { } certificate)
         {
+            // TLS accepts any client certificate (callers register self-signed ones by thumbprint): its dates are ours to check.
+            var now = time.GetUtcNow();
+            if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
+            {
+                throw Unauthenticated(ReasonCodes.CertificateNotInValidity, $"the client certificate is valid from {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm}Z to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm}Z, not now.");
+            }
+
             var thumbprint = Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
             check = await authenticator.ByCertificateAsync(thumbprint, context.CancellationToken);
         }

@@ -102,6 +102,8 @@ public static class HubHostingExtensions
     {
         services.AddSingleton<InProcessRateLimiter>();
         var redis = configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>();
+        // Singletons, so each check's one-second memory lasts: AddCheck<T> resolves a registered T instead of building one.
+        services.AddSingleton<PostgresHealthCheck>();
         var health = services.AddGrpcHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [CriticalTag]);
         services.Configure<GrpcHealthChecksOptions>(o =>
@@ -121,6 +123,7 @@ public static class HubHostingExtensions
             services.AddSingleton<IOneTimeNonceStore, RedisNonceStore>();
             services.AddSingleton<IRateLimiter, RedisRateLimiter>();
             services.AddSingleton<IChangeNotifier, RedisChangeNotifier>();
+            services.AddSingleton<RedisHealthCheck>();
             health.AddCheck<RedisHealthCheck>("redis");
             services.Configure<GrpcHealthChecksOptions>(o => o.Services.Map("redis", r => r.Name == "redis"));
         }

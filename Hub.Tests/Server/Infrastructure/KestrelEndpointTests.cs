@@ -77,6 +77,34 @@ public sealed class KestrelEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task RegisteredClientCertificate_OutsideItsValidity_IsUnauthenticated()
+    {
+        using var expired = CreateClientCertificate(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1));
+        var thumbprint = Convert.ToHexStringLower(SHA256.HashData(expired.RawData));
+        using var h2c = GrpcChannel.ForAddress($"http://127.0.0.1:{_grpcPort}");
+        await new AdminService.AdminServiceClient(h2c).RegisterCallerAsync(
+            new RegisterCallerRequest
+            {
+                OrgCode = "91350100M000100Y43",
+                OrgName = "证书调用方",
+                SystemName = "expired-mtls-system",
+                Roles = { Role.Admin },
+                Clearance = DataLevel.L1Public,
+                ClientCertificateThumbprints = { thumbprint },
+            },
+            new Metadata { { "authorization", "Bearer " + HubFactory.AdminApiKey } },
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        using var tls = TlsChannel(expired);
+        var refused = await RpcAssert.FailsAsync(
+            StatusCode.Unauthenticated,
+            async () => await new AdminService.AdminServiceClient(tls).ListCallersAsync(new ListCallersRequest(), cancellationToken: TestContext.Current.CancellationToken),
+            "CERTIFICATE_NOT_IN_VALIDITY");
+
+        Assert.Contains("not now", refused.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnregisteredClientCertificate_IsUnauthenticated()
     {
         using var clientCertificate = CreateClientCertificate();
@@ -119,12 +147,14 @@ public sealed class KestrelEndpointTests : IDisposable
         return GrpcChannel.ForAddress($"https://127.0.0.1:{_tlsPort}", new GrpcChannelOptions { HttpHandler = handler });
     }
 
-    private static X509Certificate2 CreateClientCertificate()
+    private static X509Certificate2 CreateClientCertificate() => CreateClientCertificate(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+
+    private static X509Certificate2 CreateClientCertificate(DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=department-system", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = request.CreateSelfSigned(notBefore, notAfter);
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }
