@@ -7,7 +7,9 @@ namespace Hub.Cli;
 
 /// <summary>
 /// Where the hub is and how to authenticate: <c>--url</c> (or HUB_URL), <c>--api-key</c> (or HUB_API_KEY),
-/// <c>--api-key-file</c>, and by default the embedded hub's <c>.hub/admin-api-key</c> in the current folder.
+/// <c>--api-key-file</c>, and — only when none of them is given at all — the embedded hub's <c>.hub/admin-api-key</c>
+/// in the current folder. A key option or variable that is present but empty is an error, never a fall back to the
+/// admin key: <c>--api-key "$AUDITOR_KEY"</c> with the variable unset must not run as ADMIN.
 /// </summary>
 internal sealed class ConnectionOptions
 {
@@ -50,7 +52,13 @@ internal sealed class ConnectionOptions
     {
         var url = parsed.GetValue(Url)!;
         var handler = environment.Handler ?? CreateHandler(parsed.GetValue(CaFile));
-        var apiKey = ResolveApiKey(parsed);
+        var (apiKey, source) = ResolveApiKey(parsed);
+        if (apiKey is not null)
+        {
+            // stderr, so scripts reading stdout are not disturbed; the key itself is never printed.
+            environment.Error.WriteLine($"hubctl: authenticating with the API key from {source}");
+        }
+
         var credentials = apiKey is null
             ? null
             : CallCredentials.FromInterceptor((_, metadata) =>
@@ -67,17 +75,37 @@ internal sealed class ConnectionOptions
         });
     }
 
-    private string? ResolveApiKey(ParseResult parsed)
+    private (string? Key, string Source) ResolveApiKey(ParseResult parsed)
     {
-        var key = parsed.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("HUB_API_KEY");
-        if (!string.IsNullOrWhiteSpace(key))
+        if (parsed.GetResult(ApiKey) is not null)
         {
-            return key.Trim();
+            return (Present(parsed.GetValue(ApiKey), "--api-key"), "--api-key");
         }
 
-        var file = parsed.GetValue(ApiKeyFile)?.FullName ?? (File.Exists(DefaultKeyFile) ? DefaultKeyFile : null);
-        return file is null ? null : File.ReadAllText(file).Trim();
+        if (Environment.GetEnvironmentVariable("HUB_API_KEY") is { } variable)
+        {
+            return (Present(variable, "HUB_API_KEY"), "HUB_API_KEY");
+        }
+
+        if (parsed.GetValue(ApiKeyFile) is { } given)
+        {
+            if (!given.Exists)
+            {
+                throw new CliUsageException($"--api-key-file {given.FullName} does not exist.");
+            }
+
+            return (Present(File.ReadAllText(given.FullName), $"--api-key-file {given.Name}"), $"--api-key-file {given.FullName}");
+        }
+
+        return File.Exists(DefaultKeyFile)
+            ? (Present(File.ReadAllText(DefaultKeyFile), DefaultKeyFile), $"{DefaultKeyFile} (the embedded hub's ADMIN; no --api-key, HUB_API_KEY or --api-key-file was given)")
+            : (null, "nowhere");
     }
+
+    private static string Present(string? key, string source) =>
+        string.IsNullOrWhiteSpace(key)
+            ? throw new CliUsageException($"the API key from {source} is empty (an unset variable?). Give a key, or leave {source} out entirely to use the default.")
+            : key.Trim();
 
     private static SocketsHttpHandler CreateHandler(FileInfo? caFile)
     {

@@ -6,6 +6,9 @@ namespace Hub.Cli;
 /// <summary>The <c>hubctl</c> command tree.</summary>
 internal static class HubCtl
 {
+    /// <summary>What a shell reports for a command stopped by Ctrl+C (128 + SIGINT).</summary>
+    public const int CancelledExitCode = 130;
+
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)
     {
         var connection = new ConnectionOptions();
@@ -22,6 +25,19 @@ internal static class HubCtl
         root.Subcommands.Add(ExchangeCommand.Grants(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Query(connection, environment));
         var parsed = root.Parse(args);
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error });
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (CliUsageException e)
+        {
+            environment.Error.WriteLine($"error: {e.Message}");
+            return CliUsageException.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            environment.Error.WriteLine("cancelled");
+            return CancelledExitCode;
+        }
     }
 }

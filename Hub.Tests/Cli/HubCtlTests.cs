@@ -67,12 +67,36 @@ public sealed class HubCtlTests(PostgresCluster postgres) : IDisposable
     }
 
     [Fact]
-    public async Task Callers_WithoutKey_SaysUnauthenticated()
+    public async Task Callers_WithNoKeyAtAll_SaysUnauthenticated()
     {
-        var (exit, _, error) = await RunAsync("callers", "list", "--api-key-file", "/dev/null");
+        var (exit, _, error) = await RunAsync("callers", "list");
 
         Assert.Equal(1, exit);
         Assert.Contains("Unauthenticated", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--api-key", "")]
+    [InlineData("--api-key", "   ")]
+    [InlineData("--api-key-file", "/dev/null")]
+    public async Task A_key_option_present_but_empty_is_an_error_and_never_falls_back_to_another_identity(string option, string value)
+    {
+        var (exit, output, error) = await RunAsync("callers", "list", option, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"the API key from {option}", error, StringComparison.Ordinal);
+        Assert.Contains("is empty (an unset variable?)", error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
+    }
+
+    [Fact]
+    public async Task Hubctl_says_which_key_it_authenticates_with_on_stderr_never_the_key()
+    {
+        var (exit, output, error) = await RunAsync("callers", "list", "--api-key", HubFactory.AdminApiKey);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("hubctl: authenticating with the API key from --api-key", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(HubFactory.AdminApiKey, error + output, StringComparison.Ordinal);
     }
 
     public void Dispose() => _hub.Dispose();
