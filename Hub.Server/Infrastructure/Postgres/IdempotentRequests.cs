@@ -66,8 +66,8 @@ public sealed class IdempotentRequests(NpgsqlDataSource dataSource, DataProtecto
         return outcome;
     }
 
-    /// <summary>SHA-256 of a request as its request_id remembers it.</summary>
-    public static byte[] RequestHash(IMessage request) => SHA256.HashData(request.ToByteArray());
+    /// <summary>SHA-256 of a request as its request_id remembers it: the canonical form, maps sorted (<see cref="CanonicalRequest"/>).</summary>
+    public static byte[] RequestHash(IMessage request) => CanonicalRequest.Hash(request);
 
     /// <summary>A first response as stored for retries: encrypted (it may hold personal data), bound to its request_id.</summary>
     public byte[] StoredResponse(Guid callerId, string requestId, IMessage response) =>

@@ -1,5 +1,6 @@
 using System.Text;
 using Dapper;
+using Google.Protobuf;
 using Grpc.Core;
 using Hub.Common.V1;
 using Hub.Licenses.V1;
@@ -80,6 +81,29 @@ public sealed class IssueLicenseTests(LicenseScenarioFixture fixture) : IClassFi
         Assert.Equal(first.License.Seal.Signature, retry.License.Seal.Signature);
         await using var connection = new NpgsqlConnection(_s.Hub.ConnectionString);
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM licenses WHERE license_number = 'XA-2024-0005'"));
+    }
+
+    [Fact]
+    public async Task Issue_RetriedWithItsFaceMapInAnotherOrder_IsTheSameRequest_ButOtherContentIsRequestIdReused()
+    {
+        var request = LicenseScenario.IssueRequest("XA-2024-0105");
+        var reordered = request.Clone();
+        reordered.Face.Clear();
+        foreach (var (name, value) in request.Face.Reverse())
+        {
+            reordered.Face.Add(name, value);
+        }
+
+        var changed = request.Clone();
+        changed.Face["category"] = "B类";
+        var client = _s.Licenses(_s.IssuerKey);
+
+        var first = await client.IssueLicenseAsync(request);
+        var retry = await client.IssueLicenseAsync(reordered);
+
+        Assert.NotEqual(request.ToByteString(), reordered.ToByteString()); // what a Go client may send
+        Assert.Equal(first.License.Identifier, retry.License.Identifier);
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, async () => await client.IssueLicenseAsync(changed), "REQUEST_ID_REUSED");
     }
 
     [Fact]
