@@ -57,7 +57,7 @@ internal sealed class EmbeddedWelcome(
         Console.WriteLine($"""
 
             Hub is running on its embedded default.
-              gRPC (h2c):       http://{e.Address}:{e.GrpcPort}
+              gRPC (h2c):       {(e.GrpcPort == 0 ? "off (Hub:Endpoints:GrpcPort = 0)" : $"http://{e.GrpcAddress}:{e.GrpcPort}")}
               gRPC + REST/TLS:  {(e.TlsPort == 0 ? "off (Hub:Endpoints:TlsPort = 0)" : $"https://{e.Address}:{e.TlsPort}   (self-signed certificate in {Path.Combine(hub.Value.StatePath, "tls")})")}
               PostgreSQL:       127.0.0.1:{postgresPort}, data in {database.Embedded!.DataDirectory}
               ADMIN API key:    {keyFile}  (demo callers' keys beside it in demo-keys/)

@@ -4,15 +4,23 @@ using Microsoft.Extensions.Options;
 namespace Hub.Server.Infrastructure.Hosting;
 
 /// <summary>Settings under <c>Hub:Endpoints</c>: where the hub listens.</summary>
-public sealed class EndpointOptions
+public sealed class EndpointOptions : IValidatableObject
 {
     public const string SectionName = "Hub:Endpoints";
 
-    /// <summary>Address both ports bind to; loopback unless the operator opens it.</summary>
+    /// <summary>Address the TLS port binds to; loopback unless the operator opens it.</summary>
     [Required]
     public string Address { get; set; } = "127.0.0.1";
 
-    /// <summary>Plain-text HTTP/2 (h2c) gRPC port.</summary>
+    /// <summary>
+    /// Address the plain-text port binds to. Loopback whatever <see cref="Address"/> is: h2c carries API keys and
+    /// personal data in the clear, so it leaves the machine only when this is set to another address on purpose
+    /// (e.g. behind a TLS-terminating proxy on a private network).
+    /// </summary>
+    [Required]
+    public string GrpcAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Plain-text HTTP/2 (h2c) gRPC port; 0 turns it off.</summary>
     [Range(0, 65535)]
     public int GrpcPort { get; set; } = 5000;
 
@@ -25,6 +33,27 @@ public sealed class EndpointOptions
 
     /// <summary>PEM private key for <see cref="CertificatePath"/>.</summary>
     public string? KeyPath { get; set; }
+
+    /// <summary>What the attributes cannot say: addresses that parse, something to listen on, two different ports.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (setting, value) in new[] { (nameof(Address), Address), (nameof(GrpcAddress), GrpcAddress) })
+        {
+            if (!string.IsNullOrEmpty(value) && !System.Net.IPAddress.TryParse(value, out _))
+            {
+                yield return new ValidationResult($"Hub:Endpoints:{setting} '{value}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::1).", [setting]);
+            }
+        }
+
+        if (GrpcPort == 0 && TlsPort == 0)
+        {
+            yield return new ValidationResult("Hub:Endpoints:GrpcPort and Hub:Endpoints:TlsPort are both 0: the hub would listen on nothing.", [nameof(GrpcPort)]);
+        }
+        else if (GrpcPort == TlsPort)
+        {
+            yield return new ValidationResult($"Hub:Endpoints:GrpcPort and Hub:Endpoints:TlsPort are both {GrpcPort}; give them different ports.", [nameof(GrpcPort)]);
+        }
+    }
 }
 
 [OptionsValidator]

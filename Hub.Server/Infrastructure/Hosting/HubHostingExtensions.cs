@@ -189,7 +189,11 @@ public static class HubHostingExtensions
             var hub = kestrel.ApplicationServices.GetRequiredService<IOptions<HubOptions>>().Value;
             var address = IPAddress.Parse(endpoints.Address);
             kestrel.Limits.MaxRequestBodySize = hub.MaxMessageBytes + 1024;
-            kestrel.Listen(address, endpoints.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            if (endpoints.GrpcPort != 0)
+            {
+                kestrel.Listen(IPAddress.Parse(endpoints.GrpcAddress), endpoints.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            }
+
             if (endpoints.TlsPort == 0)
             {
                 return;
