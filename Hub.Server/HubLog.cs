@@ -21,6 +21,12 @@ internal static partial class HubLog
     [LoggerMessage(HubLogEvents.RedisUnavailable, LogLevel.Warning, "Redis did not answer ({Operation}, {Error}); using the fallback")]
     public static partial void RedisUnavailable(this ILogger logger, string operation, string error);
 
+    [LoggerMessage(HubLogEvents.RedisCircuitOpened, LogLevel.Warning, "Redis failed repeatedly ({Error}): not asked for {Seconds} s, fallbacks in use")]
+    public static partial void RedisCircuitOpened(this ILogger logger, double seconds, string error);
+
+    [LoggerMessage(HubLogEvents.RedisCircuitClosed, LogLevel.Information, "Redis answers again: circuit closed")]
+    public static partial void RedisCircuitClosed(this ILogger logger);
+
     [LoggerMessage(HubLogEvents.NoRoleDeclared, LogLevel.Error, "{Method} declares no role; every call to it is refused")]
     public static partial void NoRoleDeclared(this ILogger logger, string method);
 

@@ -22,6 +22,8 @@ internal static class HubLogEvents
 
     // Redis
     public const int RedisUnavailable = 1201;
+    public const int RedisCircuitOpened = 1202;
+    public const int RedisCircuitClosed = 1203;
 
     // Authentication and authorization
     public const int NoRoleDeclared = 2001;

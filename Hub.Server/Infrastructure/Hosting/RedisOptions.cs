@@ -16,6 +16,21 @@ public sealed class RedisOptions
     [RegularExpression("^[A-Za-z0-9:_.-]{1,64}$")]
     public string KeyPrefix { get; set; } = "hub:";
 
+    /// <summary>
+    /// The longest one Redis command may take before the hub uses its fallback: far below a request's budget, as
+    /// Redis only accelerates. A loopback or LAN Redis answers in well under a millisecond.
+    /// </summary>
+    [Range(10, 5000)]
+    public int OperationTimeoutMilliseconds { get; set; } = 250;
+
+    /// <summary>Failures (errors or timeouts) in a row after which Redis is not asked for <see cref="BreakForSeconds"/>.</summary>
+    [Range(1, 1000)]
+    public int BreakAfterFailures { get; set; } = 3;
+
+    /// <summary>How long the circuit stays open before one command tries Redis again.</summary>
+    [Range(1, 600)]
+    public int BreakForSeconds { get; set; } = 5;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
 }
 

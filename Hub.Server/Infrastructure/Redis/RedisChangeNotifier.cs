@@ -13,11 +13,14 @@ public sealed class RedisChangeNotifier(RedisConnection redis, ILogger<RedisChan
     {
         try
         {
-            await redis.Multiplexer.GetSubscriber().PublishAsync(Channel(topic), key);
+            await redis.RunAsync(() => redis.Multiplexer.GetSubscriber().PublishAsync(Channel(topic), key));
         }
         catch (RedisException e)
         {
-            logger.RedisUnavailable("publish change", e.GetType().Name);
+            if (e is not RedisCircuitOpenException)
+            {
+                logger.RedisUnavailable("publish change", e.GetType().Name);
+            }
         }
     }
 

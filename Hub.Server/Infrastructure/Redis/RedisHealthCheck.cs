@@ -11,7 +11,7 @@ internal sealed class RedisHealthCheck(RedisConnection redis, TimeProvider time)
     {
         try
         {
-            var latency = await redis.Database.PingAsync();
+            var latency = await redis.RunAsync(() => redis.Database.PingAsync());
             return HealthCheckResult.Healthy($"Redis answers in {latency.TotalMilliseconds:0.0} ms");
         }
         catch (RedisException e)

@@ -17,12 +17,16 @@ public sealed class RedisNonceStore(RedisConnection redis, TimeProvider time, IL
         var keep = expiresAt - time.GetUtcNow() + TimeSpan.FromMinutes(1);
         try
         {
-            return await redis.Database.StringSetAsync(
-                redis.Key($"nonce:{scope}:{nonce}"), 1, keep > TimeSpan.Zero ? keep : TimeSpan.FromMinutes(1), When.NotExists);
+            return await redis.RunAsync(() => redis.Database.StringSetAsync(
+                redis.Key($"nonce:{scope}:{nonce}"), 1, keep > TimeSpan.Zero ? keep : TimeSpan.FromMinutes(1), When.NotExists));
         }
         catch (RedisException e)
         {
-            logger.RedisUnavailable("nonce consume", e.GetType().Name);
+            if (e is not RedisCircuitOpenException)
+            {
+                logger.RedisUnavailable("nonce consume", e.GetType().Name);
+            }
+
             throw new HubException(HubError.Unavailable(ReasonCodes.NonceStoreUnavailable, "the one-time nonce store (Redis) is unavailable; retry shortly."));
         }
     }

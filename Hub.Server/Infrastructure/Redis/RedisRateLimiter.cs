@@ -30,7 +30,7 @@ public sealed class RedisRateLimiter(
         var second = now / 1000;
         try
         {
-            var count = (long)await redis.Database.ScriptEvaluateAsync(Script, [redis.Key($"rate:{key}:{second}")]);
+            var count = (long)await redis.RunAsync(() => redis.Database.ScriptEvaluateAsync(Script, [redis.Key($"rate:{key}:{second}")]));
             var limit = Math.Max(options.Value.PermitsPerSecond, options.Value.Burst);
             return count <= limit
                 ? RateLimitDecision.Allow
@@ -38,7 +38,11 @@ public sealed class RedisRateLimiter(
         }
         catch (RedisException e)
         {
-            logger.RedisUnavailable("rate limit", e.GetType().Name);
+            if (e is not RedisCircuitOpenException)
+            {
+                logger.RedisUnavailable("rate limit", e.GetType().Name);
+            }
+
             return await fallback.TryAcquireAsync(key, cancellationToken);
         }
     }

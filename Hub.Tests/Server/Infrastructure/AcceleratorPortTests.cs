@@ -97,7 +97,7 @@ public sealed class RedisAcceleratorTests(RedisServer redis) : AcceleratorPortCo
         {
             Configuration = redis.Configuration,
             KeyPrefix = RedisServer.PrefixFor(nameof(RedisAcceleratorTests)),
-        }));
+        }), TimeProvider.System, NullLogger<RedisConnection>.Instance);
         Cache = new RedisHubCache(_connection, NullLogger<RedisHubCache>.Instance);
         Nonces = new RedisNonceStore(_connection, TimeProvider.System, NullLogger<RedisNonceStore>.Instance);
         Limiter = new RedisRateLimiter(_connection, new InProcessRateLimiter(TightLimit), TightLimit, TimeProvider.System, NullLogger<RedisRateLimiter>.Instance);
