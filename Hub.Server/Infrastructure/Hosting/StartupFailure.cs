@@ -11,6 +11,20 @@ public static class StartupFailure
     /// <summary>The exit code of a start-up refused for its configuration (sysexits' EX_CONFIG).</summary>
     public const int ExitCode = 78;
 
+    /// <summary>
+    /// Reports an operator's start-up failure that reaches the top of the process in one line on stderr and exits with
+    /// <see cref="ExitCode"/>, before the runtime would print its stack trace; any other failure is left as it is.
+    /// </summary>
+    public static void ReportInOneLine() =>
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            if (e.ExceptionObject is Exception exception && Describe(exception) is { } problem)
+            {
+                Console.Error.WriteLine($"hub: cannot start: {problem}");
+                Environment.Exit(ExitCode);
+            }
+        };
+
     public static string? Describe(Exception exception) => exception switch
     {
         AggregateException aggregate when aggregate.InnerExceptions.Select(Describe).ToList() is var each && each.All(d => d is not null) =>
