@@ -34,6 +34,12 @@ internal sealed class ConnectionOptions
         Recursive = true,
     };
 
+    public Option<string?> HolderAssertion { get; } = new("--holder-assertion")
+    {
+        Description = "PORTAL: the signed holder assertion to send (env HUB_HOLDER_ASSERTION; make one with `hubctl portal assert`)",
+        Recursive = true,
+    };
+
     public Option<FileInfo?> CaFile { get; } = new("--ca-file")
     {
         Description = "PEM certificate to trust for an https:// URL (e.g. the embedded hub's .hub/tls/cert.pem)",
@@ -45,6 +51,7 @@ internal sealed class ConnectionOptions
         root.Options.Add(Url);
         root.Options.Add(ApiKey);
         root.Options.Add(ApiKeyFile);
+        root.Options.Add(HolderAssertion);
         root.Options.Add(CaFile);
     }
 
@@ -59,11 +66,17 @@ internal sealed class ConnectionOptions
             environment.Error.WriteLine($"hubctl: authenticating with the API key from {source}");
         }
 
+        var assertion = parsed.GetValue(HolderAssertion) ?? Environment.GetEnvironmentVariable("HUB_HOLDER_ASSERTION");
         var credentials = apiKey is null
             ? null
             : CallCredentials.FromInterceptor((_, metadata) =>
             {
                 metadata.Add("authorization", "Bearer " + apiKey);
+                if (!string.IsNullOrWhiteSpace(assertion))
+                {
+                    metadata.Add("x-hub-holder-assertion", assertion.Trim());
+                }
+
                 return Task.CompletedTask;
             });
         return GrpcChannel.ForAddress(url, new GrpcChannelOptions

@@ -24,6 +24,7 @@ internal static class HubCtl
         root.Subcommands.Add(ExchangeCommand.Resources(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Grants(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Query(connection, environment));
+        root.Subcommands.Add(PortalCommand.Create(environment));
         var parsed = root.Parse(args);
         try
         {

@@ -41,6 +41,11 @@ public sealed class PresentationService(
     public async Task<Outcome<CreatePresentationResponse>> CreateAsync(Caller caller, CreatePresentationCommand command, CancellationToken cancellationToken)
     {
         var (holder, identifier, ttl, fields) = command;
+        if (PortalActingFor.Refusal(caller, holder) is { } notAsserted)
+        {
+            return notAsserted;
+        }
+
         var license = await licenses.FindByIdentifierAsync(identifier, cancellationToken);
         if (license is null)
         {

@@ -33,9 +33,13 @@ internal static class CallersCommand
             DefaultValueFactory = _ => "L1",
         };
         var thumbprints = new Option<string[]>("--cert-thumbprint") { Description = "SHA-256 thumbprint of a client certificate; repeat for several" };
+        var assertionKey = new Option<FileInfo?>("--assertion-key")
+        {
+            Description = "PORTAL only (required): PEM file of the SM2 public key that signs its holder assertions",
+        };
         var command = new Command("add", "Register a caller and print its API key (shown once)")
         {
-            orgCode, orgName, systemName, roles, clearance, thumbprints,
+            orgCode, orgName, systemName, roles, clearance, thumbprints, assertionKey,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -46,6 +50,7 @@ internal static class CallersCommand
                 SystemName = parsed.GetValue(systemName)!,
                 Clearance = CliEnums.Parse<DataLevel>(parsed.GetValue(clearance)!),
                 ClientCertificateThumbprints = { parsed.GetValue(thumbprints) ?? [] },
+                AssertionPublicKeyPem = parsed.GetValue(assertionKey) is { } keyFile ? await File.ReadAllTextAsync(keyFile.FullName, cancellationToken) : string.Empty,
             };
             foreach (var role in parsed.GetValue(roles) ?? [])
             {

@@ -127,10 +127,11 @@ internal static class LicensesCommand
         var document = new Option<FileInfo?>("--document") { Description = "An exported license document (XML) to verify instead" };
         var purpose = new Option<string>("--purpose") { Description = "用证事由", Required = true };
         var saveReceipt = new Option<FileInfo?>("--save-receipt") { Description = "Save the access-log receipt as JSON (for `hubctl receipt prove|verify`)" };
-        var command = new Command("verify", "Verify a license (VERIFIER key); exit code 0 only when valid") { identifier, document, purpose, saveReceipt };
+        var caseNumber = new Option<string?>("--case-number") { Description = "The case (办件编号) this verification serves; without it (or the holder) a person's identity is withheld" };
+        var command = new Command("verify", "Verify a license (VERIFIER key); exit code 0 only when valid") { identifier, document, purpose, caseNumber, saveReceipt };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var request = new VerifyLicenseRequest { Purpose = parsed.GetValue(purpose)! };
+            var request = new VerifyLicenseRequest { Purpose = parsed.GetValue(purpose)!, CaseNumber = parsed.GetValue(caseNumber) ?? string.Empty };
             if (parsed.GetValue(document) is { } file)
             {
                 request.Document = ByteString.CopyFrom(await File.ReadAllBytesAsync(file.FullName, cancellationToken));

@@ -1,4 +1,5 @@
 using Hub.Common.V1;
+using Hub.Core.Holders;
 
 namespace Hub.Core.Callers;
 
@@ -11,5 +12,15 @@ public sealed record Caller(
     IReadOnlySet<Role> Roles,
     DataLevel Clearance)
 {
+    /// <summary>
+    /// For a PORTAL call: the holder the portal authenticated, as its signed holder assertion names them (checked by
+    /// the hub before the call reaches a feature); null when the call carries none.
+    /// </summary>
+    public HolderInput? AssertedHolder { get; init; }
+
     public bool Has(Role role) => Roles.Contains(role);
+
+    /// <summary>True when this call carries a valid holder assertion naming exactly this holder.</summary>
+    public bool ActsFor(HolderInput holder) =>
+        AssertedHolder is { } asserted && asserted.IdType == holder.IdType && asserted.IdNumber == holder.IdNumber;
 }

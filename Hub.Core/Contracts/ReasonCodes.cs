@@ -12,6 +12,8 @@ public static class ReasonCodes
     public const string MissingCredentials = "MISSING_CREDENTIALS";
     public const string UnknownCredentials = "UNKNOWN_CREDENTIALS";
     public const string CertificateNotInValidity = "CERTIFICATE_NOT_IN_VALIDITY";
+    public const string HolderAssertionInvalid = "HOLDER_ASSERTION_INVALID";
+    public const string HolderNotAsserted = "HOLDER_NOT_ASSERTED";
     public const string CallerDisabled = "CALLER_DISABLED";
     public const string NoRoleDeclared = "NO_ROLE_DECLARED";
     public const string RoleRequired = "ROLE_REQUIRED";

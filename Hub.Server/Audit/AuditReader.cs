@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Hub.Audit.V1;
+using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Contracts;
@@ -30,6 +31,12 @@ public sealed class AuditReader(IAuditStore store, DataProtector protector, IAcc
 
     public async Task<Outcome<GetHolderAccessHistoryResponse>> HolderHistoryAsync(Caller caller, HolderHistoryCommand command, CancellationToken cancellationToken)
     {
+        // An auditor reads anyone's history; the portal only that of the holder it authenticated.
+        if (!caller.Has(Role.Auditor) && PortalActingFor.Refusal(caller, command.Holder) is { } notAsserted)
+        {
+            return notAsserted;
+        }
+
         var holderIndex = protector.BlindIndex(command.Holder.IdType, command.Holder.IdNumber);
         var (entries, next) = await store.HolderHistoryAsync(holderIndex, command.Page, cancellationToken);
         await accessLog.AppendAsync(new AccessRecord

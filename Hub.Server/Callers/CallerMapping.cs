@@ -19,6 +19,7 @@ internal static class CallerMapping
             Disabled = record.Disabled,
             DisabledReason = record.DisabledReason ?? string.Empty,
             CreatedAt = Timestamp.FromDateTimeOffset(record.CreatedAt),
+            AssertionPublicKeyPem = record.AssertionKey is { } key ? System.Security.Cryptography.PemEncoding.WriteString("PUBLIC KEY", key) : string.Empty,
         };
         if (record.DisabledAt is { } disabledAt)
         {

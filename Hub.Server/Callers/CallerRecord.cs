@@ -10,5 +10,8 @@ public sealed record CallerRecord(
     DateTimeOffset? DisabledAt,
     string? DisabledReason)
 {
+    /// <summary>The SM2 public key (SubjectPublicKeyInfo DER) that signs this caller's holder assertions; PORTALs only.</summary>
+    public byte[]? AssertionKey { get; init; }
+
     public bool Disabled => DisabledAt is not null;
 }

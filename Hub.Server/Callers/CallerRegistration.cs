@@ -3,6 +3,7 @@ using Hub.Common.V1;
 using Hub.Core.Errors;
 using Hub.Core.Validation;
 using Hub.Signing.Identifiers;
+using Hub.Signing.Sm2;
 
 namespace Hub.Server.Callers;
 
@@ -10,6 +11,7 @@ namespace Hub.Server.Callers;
 public static class CallerRegistration
 {
     public const int MaxCertificates = 10;
+    public const int MaxPemLength = 1000;
 
     public static Outcome<NewCaller> Parse(RegisterCallerRequest request)
     {
@@ -55,9 +57,50 @@ public static class CallerRegistration
             }
         }
 
+        var assertionKey = AssertionKey(request.AssertionPublicKeyPem, roles.Contains(Role.Portal), violations);
         return violations.ToError() is { } error
             ? error
-            : new NewCaller(orgCode, orgName, systemName, roles, clearance, thumbprints);
+            : new NewCaller(orgCode, orgName, systemName, roles, clearance, thumbprints, assertionKey);
+    }
+
+    /// <summary>
+    /// The SM2 public key a PORTAL signs its holder assertions with: required for PORTAL (without it the portal could
+    /// act for no one), refused for other roles (they never act for a holder).
+    /// </summary>
+    private static byte[]? AssertionKey(string pem, bool portal, Violations violations)
+    {
+        const string field = "assertion_public_key_pem";
+        if (string.IsNullOrWhiteSpace(pem))
+        {
+            if (portal)
+            {
+                violations.Add(field, "is required for a PORTAL: the SM2 public key (PEM) its holder assertions are signed with (docs/integration.md)");
+            }
+
+            return null;
+        }
+
+        if (!portal)
+        {
+            violations.Add(field, "is only for PORTAL callers");
+            return null;
+        }
+
+        if (pem.Length > MaxPemLength)
+        {
+            violations.Add(field, $"must be at most {MaxPemLength} characters");
+            return null;
+        }
+
+        try
+        {
+            return Sm2PublicKey.FromPem(pem).SubjectPublicKeyInfo;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            violations.Add(field, "must be an SM2 public key in PEM (-----BEGIN PUBLIC KEY-----)");
+            return null;
+        }
     }
 
     /// <summary>Lower-case hex without separators, or null when it is not a SHA-256 thumbprint.</summary>

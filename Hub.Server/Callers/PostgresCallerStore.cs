@@ -16,7 +16,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
     private const string SelectColumns = """
         SELECT c.caller_id AS CallerId, c.org_code AS OrgCode, c.org_name AS OrgName, c.system_name AS SystemName,
                c.roles AS Roles, c.clearance AS Clearance, c.created_at AS CreatedAt, c.disabled_at AS DisabledAt,
-               c.disabled_reason AS DisabledReason,
+               c.disabled_reason AS DisabledReason, c.assertion_key AS AssertionKey,
                ARRAY(SELECT t.thumbprint FROM caller_certificates t WHERE t.caller_id = c.caller_id ORDER BY t.thumbprint) AS Thumbprints
         FROM callers c
         """;
@@ -69,8 +69,8 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         const string insert = """
-            INSERT INTO callers (caller_id, org_code, org_name, system_name, roles, clearance, api_key_hash, created_at, created_by)
-            VALUES (@id, @OrgCode, @OrgName, @SystemName, @roles, @clearance, @apiKeyHash, @now, @registeredBy)
+            INSERT INTO callers (caller_id, org_code, org_name, system_name, roles, clearance, api_key_hash, assertion_key, created_at, created_by)
+            VALUES (@id, @OrgCode, @OrgName, @SystemName, @roles, @clearance, @apiKeyHash, @AssertionKey, @now, @registeredBy)
             ON CONFLICT (org_code, system_name) WHERE disabled_at IS NULL DO NOTHING
             """;
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
@@ -84,6 +84,7 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
                 roles = caller.Roles.Select(RoleNames.Name).Order(StringComparer.Ordinal).ToArray(),
                 clearance = (short)caller.Clearance,
                 apiKeyHash,
+                caller.AssertionKey,
                 now,
                 registeredBy,
             },
@@ -124,7 +125,10 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
             caller.CertificateThumbprints,
             now,
             null,
-            null);
+            null)
+        {
+            AssertionKey = caller.AssertionKey,
+        };
     }
 
     /// <summary>Disables a caller at once. Disabling twice is harmless; disabling the last active ADMIN is refused.</summary>
@@ -219,6 +223,8 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
 
         public string[] Thumbprints { get; init; } = [];
 
+        public byte[]? AssertionKey { get; init; }
+
         public CallerRecord ToRecord()
         {
             var roles = new HashSet<Role>();
@@ -235,7 +241,10 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
                 Thumbprints,
                 new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)),
                 DisabledAt is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : null,
-                DisabledReason);
+                DisabledReason)
+            {
+                AssertionKey = AssertionKey,
+            };
         }
     }
 }

@@ -11,6 +11,7 @@ using Hub.Server.Infrastructure.Embedded;
 using Hub.Server.Infrastructure.Hosting;
 using Hub.Server.Infrastructure.Postgres;
 using Hub.Server.Licenses;
+using Hub.Signing.Sm2;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Demo;
@@ -51,7 +52,9 @@ internal sealed class DemoDataSeeder(
         foreach (var (key, org, orgName, system, role, clearance) in DemoCatalogue.Callers)
         {
             var apiKey = ApiKeys.Generate();
-            var record = await callers.RegisterAsync(new NewCaller(org, orgName, system, new HashSet<Role> { role }, clearance, []), ApiKeys.Hash(apiKey), null, cancellationToken);
+            var assertionKey = role == Role.Portal ? PortalAssertionKey(keyFolder, key) : null;
+            var record = await callers.RegisterAsync(
+                new NewCaller(org, orgName, system, new HashSet<Role> { role }, clearance, [], assertionKey), ApiKeys.Hash(apiKey), null, cancellationToken);
             registered[key] = record.OrFail().Caller;
             PrivateFiles.Write(Path.Combine(keyFolder, key), apiKey + "\n");
         }
@@ -88,6 +91,17 @@ internal sealed class DemoDataSeeder(
         await File.WriteAllTextAsync(Path.Combine(hub.Value.StatePath, SampleFile), JsonSerializer.Serialize(new DemoSample(
             sample.Identifier, business[1].Identifier, marriage.Holder.IdNumber, sample.Holder.IdNumber)), cancellationToken);
         logger.DemoDataSeeded(issued.Count);
+    }
+
+    /// <summary>
+    /// The demo portal's SM2 key for its holder assertions: the private half beside its API key
+    /// (<c>demo-keys/portal-assertion-key.pem</c>, for <c>hubctl portal assert</c>), the public half registered.
+    /// </summary>
+    private static byte[] PortalAssertionKey(string keyFolder, string key)
+    {
+        var pair = Sm2KeyPair.Generate();
+        PrivateFiles.Write(Path.Combine(keyFolder, key + "-assertion-key.pem"), System.Security.Cryptography.PemEncoding.WriteString("PRIVATE KEY", pair.ExportPkcs8()) + "\n");
+        return pair.PublicKey.SubjectPublicKeyInfo;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -67,8 +67,12 @@ public sealed class LicenseReader(
         var today = ChinaCalendar.Today(time);
         var (holder, purpose, page) = command;
 
-        // The portal acts for the holder it authenticated: it sees that holder's licenses in full.
+        // The portal acts for the holder it authenticated (its signed assertion says whom): it sees that holder's licenses in full.
         var verifier = caller.Has(Role.Verifier);
+        if (!verifier && PortalActingFor.Refusal(caller, holder) is { } notAsserted)
+        {
+            return notAsserted;
+        }
         var holderIndex = protector.BlindIndex(holder.IdType, holder.IdNumber);
         var (licenses, next) = await store.ListByHolderAsync(holderIndex, page.Size, page.Cursor, cancellationToken);
 
@@ -101,6 +105,11 @@ public sealed class LicenseReader(
     {
         // The portal exports for the holder it acts for (named in the request); an issuer exports its own licenses.
         var (identifier, purpose, holder) = command;
+        if (holder is not null && PortalActingFor.Refusal(caller, holder) is { } notAsserted)
+        {
+            return notAsserted;
+        }
+
         var stored = await directory.FindAsync(identifier.ToString(), cancellationToken);
         if (stored is null)
         {

@@ -11,7 +11,7 @@ public sealed class PresentationTests(LicenseScenarioFixture fixture) : IClassFi
 {
     private readonly LicenseScenario _s = fixture.Scenario;
 
-    private VerificationService.VerificationServiceClient Portal => new(_s.Hub.Channel(_s.PortalKey));
+    private VerificationService.VerificationServiceClient Portal => new(_s.PortalFor(LicenseScenario.CitizenId));
 
     private VerificationService.VerificationServiceClient Window => new(_s.Hub.Channel(_s.VerifierKeys[DataLevel.L1Public]));
 
@@ -91,7 +91,9 @@ public sealed class PresentationTests(LicenseScenarioFixture fixture) : IClassFi
         var tooLong = Create(license.Identifier, "category");
         tooLong.TtlSeconds = 301;
 
-        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await Portal.CreatePresentationAsync(otherHolder), "NOT_HOLDER");
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await Portal.CreatePresentationAsync(otherHolder), "HOLDER_NOT_ASSERTED");
+        var forTheOther = new VerificationService.VerificationServiceClient(_s.PortalFor(LicenseScenario.OtherCitizenId));
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await forTheOther.CreatePresentationAsync(otherHolder), "NOT_HOLDER");
         var invalid = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Portal.CreatePresentationAsync(tooLong));
         Assert.Equal(["ttl_seconds"], RpcAssert.ViolatedFields(invalid));
         var unknownField = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Portal.CreatePresentationAsync(Create(license.Identifier, "colour")));

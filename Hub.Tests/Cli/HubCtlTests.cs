@@ -99,6 +99,39 @@ public sealed class HubCtlTests(PostgresCluster postgres) : IDisposable
         Assert.DoesNotContain(HubFactory.AdminApiKey, error + output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_portal_registered_with_its_key_signs_an_assertion_with_hubctl_and_reads_that_holders_history_only()
+    {
+        var folder = Directory.CreateTempSubdirectory("hub-tests-hubctl-portal-").FullName;
+        try
+        {
+            var key = Hub.Signing.Sm2.Sm2KeyPair.Generate();
+            await File.WriteAllTextAsync(Path.Combine(folder, "portal.pub"), key.PublicKey.Pem);
+            await File.WriteAllTextAsync(Path.Combine(folder, "portal.key"), System.Security.Cryptography.PemEncoding.WriteString("PRIVATE KEY", key.ExportPkcs8()));
+            var (added, addOutput, addError) = await RunAsync(
+                "callers", "add", "--api-key", HubFactory.AdminApiKey, "--org-code", "11610100MB0000000J", "--org-name", "门户",
+                "--system-name", "hubctl-portal", "--role", "PORTAL", "--assertion-key", Path.Combine(folder, "portal.pub"));
+            Assert.True(added == 0, addOutput + addError);
+            var callerId = addOutput.Split('\n').Single(l => l.StartsWith("caller_id:", StringComparison.Ordinal))["caller_id:".Length..].Trim();
+            var apiKey = addOutput.Split('\n').Single(l => l.StartsWith("api_key:", StringComparison.Ordinal))["api_key:".Length..].Trim();
+            const string Holder = "610102199001011231";
+
+            var (asserted, token, _) = await RunAsync("portal", "assert", "--key-file", Path.Combine(folder, "portal.key"), "--caller-id", callerId, "--holder-id", Holder);
+            var (own, _, ownError) = await RunAsync("audit", "history", "--holder-id", Holder, "--api-key", apiKey, "--holder-assertion", token.Trim());
+            var (other, _, otherError) = await RunAsync("audit", "history", "--holder-id", "11010519491231002X", "--api-key", apiKey, "--holder-assertion", token.Trim());
+
+            Assert.Equal(0, asserted);
+            Assert.StartsWith("ha1.", token, StringComparison.Ordinal);
+            Assert.True(own == 0, ownError);
+            Assert.Equal(1, other);
+            Assert.Contains("HOLDER_NOT_ASSERTED", otherError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     public void Dispose() => _hub.Dispose();
 
     private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)

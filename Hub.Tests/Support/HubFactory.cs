@@ -58,10 +58,10 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     /// <summary>Extra services for one test (e.g. a fake clock), registered after the hub's own.</summary>
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
-    /// <summary>A channel to the in-memory hub; with an API key every call carries it.</summary>
-    public GrpcChannel Channel(string? apiKey = null) => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    /// <summary>A channel to the in-memory hub; with an API key every call carries it, and any extra metadata given.</summary>
+    public GrpcChannel Channel(string? apiKey = null, IReadOnlyDictionary<string, string>? metadata = null) => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
     {
-        HttpHandler = apiKey is null ? Server.CreateHandler() : new BearerHandler(apiKey) { InnerHandler = Server.CreateHandler() },
+        HttpHandler = apiKey is null ? Server.CreateHandler() : new BearerHandler(apiKey, metadata ?? new Dictionary<string, string>()) { InnerHandler = Server.CreateHandler() },
         MaxReceiveMessageSize = null,
         MaxSendMessageSize = null,
     });
@@ -100,11 +100,16 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         }
     }
 
-    private sealed class BearerHandler(string apiKey) : DelegatingHandler
+    private sealed class BearerHandler(string apiKey, IReadOnlyDictionary<string, string> metadata) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             request.Headers.TryAddWithoutValidation("authorization", "Bearer " + apiKey);
+            foreach (var (name, value) in metadata)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
             return base.SendAsync(request, cancellationToken);
         }
     }

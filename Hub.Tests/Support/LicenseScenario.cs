@@ -1,8 +1,12 @@
 using Hub.Admin.V1;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
+using Hub.Core.Callers;
 using Hub.Licenses.V1;
+using Hub.Signing.Assertions;
+using Hub.Signing.Sm2;
 using Hub.Verification.V1;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Tests.Support;
 
@@ -30,6 +34,11 @@ public sealed class LicenseScenario : IAsyncDisposable
 
     public string PortalKey { get; private set; } = string.Empty;
 
+    /// <summary>The portal's caller_id and the SM2 key its holder assertions are signed with (registered with it).</summary>
+    public Guid PortalId { get; private set; }
+
+    public Sm2KeyPair PortalAssertionKey { get; } = Sm2KeyPair.Generate();
+
     public string AuditorKey { get; private set; } = string.Empty;
 
     public Dictionary<DataLevel, string> VerifierKeys { get; } = [];
@@ -42,13 +51,30 @@ public sealed class LicenseScenario : IAsyncDisposable
 
     public AdminService.AdminServiceClient Admin => new(Hub.Channel(HubFactory.AdminApiKey));
 
+    /// <summary>A channel of the portal acting for one holder: its API key and a fresh holder assertion naming them.</summary>
+    public Grpc.Net.Client.GrpcChannel PortalFor(string idNumber, HolderIdType idType = HolderIdType.CitizenId) =>
+        Hub.Channel(PortalKey, new Dictionary<string, string>
+        {
+            [PortalActingFor.AssertionHeader] = HolderAssertionToken.Create(
+                PortalAssertionKey, PortalId, ProtoName(idType), idNumber, Hub.Services.GetRequiredService<TimeProvider>().GetUtcNow(), TimeSpan.FromMinutes(5)),
+        });
+
     public static async Task<LicenseScenario> CreateAsync(HubFactory hub)
     {
         var scenario = new LicenseScenario(hub);
         scenario.CatalogueKey = await scenario.RegisterAsync("11610100MB0000000J", "catalogue", DataLevel.L1Public, Role.Catalogue);
         scenario.IssuerKey = await scenario.RegisterAsync(IssuerOrg, "issuer", DataLevel.L1Public, Role.Issuer);
         scenario.OtherIssuerKey = await scenario.RegisterAsync(OtherIssuerOrg, "issuer", DataLevel.L1Public, Role.Issuer);
-        scenario.PortalKey = await scenario.RegisterAsync("11610100MB0000000J", "portal", DataLevel.L1Public, Role.Portal);
+        var portal = await new AdminService.AdminServiceClient(hub.Channel(HubFactory.AdminApiKey)).RegisterCallerAsync(new RegisterCallerRequest
+        {
+            OrgCode = "11610100MB0000000J",
+            OrgName = "西安市民网上办事大厅",
+            SystemName = "portal-" + Guid.NewGuid().ToString("N")[..8],
+            Roles = { Role.Portal },
+            Clearance = DataLevel.L1Public,
+            AssertionPublicKeyPem = scenario.PortalAssertionKey.PublicKey.Pem,
+        });
+        (scenario.PortalKey, scenario.PortalId) = (portal.ApiKey, Guid.Parse(portal.CallerId));
         scenario.AuditorKey = await scenario.RegisterAsync("11610100MB0000000J", "auditor", DataLevel.L1Public, Role.Auditor);
         foreach (var level in (DataLevel[])[DataLevel.L1Public, DataLevel.L2Internal, DataLevel.L3Sensitive, DataLevel.L4HighlySensitive])
         {
@@ -122,6 +148,10 @@ public sealed class LicenseScenario : IAsyncDisposable
             Status = status,
             Reason = "测试",
         })).License;
+
+    /// <summary>An id type as the wire spells it (HOLDER_ID_TYPE_CITIZEN_ID), as assertions name it.</summary>
+    public static string ProtoName(HolderIdType idType) =>
+        CommonReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>(nameof(HolderIdType))!.FindValueByNumber((int)idType).Name;
 
     public async ValueTask DisposeAsync()
     {

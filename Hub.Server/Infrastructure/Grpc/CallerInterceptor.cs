@@ -4,6 +4,7 @@ using Grpc.Core.Interceptors;
 using Hub.Core.Callers;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
+using Hub.Core.Holders;
 using Hub.Server.Callers;
 
 namespace Hub.Server.Infrastructure.Grpc;
@@ -14,7 +15,11 @@ namespace Hub.Server.Infrastructure.Grpc;
 /// the rate limit is <see cref="RateLimitInterceptor"/>'s.
 /// </summary>
 public sealed class CallerInterceptor(
-    CallerAuthenticator authenticator, FailedAuthenticationThrottle throttle, TimeProvider time, ILogger<CallerInterceptor> logger) : Interceptor
+    CallerAuthenticator authenticator,
+    FailedAuthenticationThrottle throttle,
+    HolderInputParser holders,
+    TimeProvider time,
+    ILogger<CallerInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -134,8 +139,21 @@ public sealed class CallerInterceptor(
                 logger.DisabledCallerRefused(check.Caller!.Id, context.Method);
                 throw new HubException(HubError.PermissionDenied(ReasonCodes.CallerDisabled, "this caller has been disabled; ask the hub's administrators."));
             default:
-                return check.Caller!;
+                return WithAssertedHolder(context, check);
         }
+    }
+
+    /// <summary>A PORTAL's signed word for whom this call acts, checked here so no feature sees an unverified one.</summary>
+    private Caller WithAssertedHolder(ServerCallContext context, CallerCredentialCheck check)
+    {
+        var caller = check.Caller!;
+        if (context.RequestHeaders.GetValue(PortalActingFor.AssertionHeader) is not { } assertion)
+        {
+            return caller;
+        }
+
+        var holder = HolderAssertion.Verify(assertion, caller.Id, check.AssertionKey, holders, time.GetUtcNow());
+        return holder.Failed ? throw new HubException(holder.Error) : caller with { AssertedHolder = holder.Value };
     }
 
     private static HubException Unauthenticated(string reason, string message) =>

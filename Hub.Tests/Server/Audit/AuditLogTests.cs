@@ -105,7 +105,7 @@ public sealed class AuditLogTests(LicenseScenarioFixture fixture) : IClassFixtur
         var holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = holderId };
 
         var history = await Audit.GetHolderAccessHistoryAsync(new GetHolderAccessHistoryRequest { Holder = holder });
-        var portalView = await new AuditService.AuditServiceClient(_s.Hub.Channel(_s.PortalKey)).GetHolderAccessHistoryAsync(new GetHolderAccessHistoryRequest { Holder = holder });
+        var portalView = await new AuditService.AuditServiceClient(_s.PortalFor(holderId)).GetHolderAccessHistoryAsync(new GetHolderAccessHistoryRequest { Holder = holder });
 
         var verification = history.Entries.First(e => e.Action == "verification.VerifyLicense");
         Assert.Equal("公租房申请资格审核", verification.Purpose);

@@ -151,7 +151,8 @@ public sealed class VerifyAndDiscloseTests(LicenseScenarioFixture fixture) : ICl
     public async Task Export_ByThePortalForTheRightHolderOnly()
     {
         var license = await _s.IssueAsync("VD-PORTAL");
-        var portal = _s.Licenses(_s.PortalKey);
+        var portal = new LicenseService.LicenseServiceClient(_s.PortalFor(LicenseScenario.CitizenId));
+        var forTheOther = new LicenseService.LicenseServiceClient(_s.PortalFor(LicenseScenario.OtherCitizenId));
 
         var exported = await portal.ExportLicenseDocumentAsync(new ExportLicenseDocumentRequest
         {
@@ -160,7 +161,7 @@ public sealed class VerifyAndDiscloseTests(LicenseScenarioFixture fixture) : ICl
         });
 
         Assert.Equal("application/xml", exported.MediaType);
-        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await portal.ExportLicenseDocumentAsync(new ExportLicenseDocumentRequest
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await forTheOther.ExportLicenseDocumentAsync(new ExportLicenseDocumentRequest
         {
             Identifier = license.Identifier,
             Holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = LicenseScenario.OtherCitizenId },
