@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Callers;
 
-/// <summary>Settings under <c>Hub:AccessWatch</c>: the per-caller anomaly limits (docs/security.md).</summary>
+/// <summary>Settings under <c>Hub:AccessWatch</c>: the per-caller anomaly limits (README, docs/integration.md).</summary>
 public sealed class AccessWatchOptions
 {
     public const string SectionName = "Hub:AccessWatch";
