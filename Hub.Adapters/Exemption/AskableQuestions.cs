@@ -8,9 +8,9 @@ using Hub.Exemption.V1;
 namespace Hub.Adapters.Exemption;
 
 /// <summary>
-/// Which yes/no questions a caller may ask about a license type's fields. A yes/no is still a disclosure: EXISTS needs
-/// a field the caller could see at least masked, EQUALS one it could see in plain — otherwise a masked value could be
-/// found by guessing. Judged on the type, so the answer is the same whether or not the holder holds such a license.
+/// Which yes/no questions a caller may ask about a license type's fields. A yes/no is still a disclosure, so a
+/// predicate (EXISTS or EQUALS) is asked only about a field the caller could see in plain — otherwise a masked value
+/// could be found by guessing. Judged on the type, so the answer is the same whether or not the holder holds one.
 /// </summary>
 public static class AskableQuestions
 {
@@ -31,15 +31,11 @@ public static class AskableQuestions
                 return HubError.InvalidArgument($"assertions[{i}].field", $"is not a field of license type {typeCode}");
             }
 
-            var decision = DisclosurePolicy.Decide(spec, context).Decision;
-            var needed = assertions[i].Op == AssertionOp.Equals ? DisclosureDecision.Plain : DisclosureDecision.Masked;
-            if (decision == DisclosureDecision.Withheld || (needed == DisclosureDecision.Plain && decision != DisclosureDecision.Plain))
+            if (DisclosurePolicy.Decide(spec, context).Decision != DisclosureDecision.Plain)
             {
                 return HubError.PermissionDenied(
                     ReasonCodes.FieldNotDisclosable,
-                    assertions[i].Op == AssertionOp.Equals
-                        ? $"this caller may not compare field {name}: EQUALS needs a field it could see in plain."
-                        : $"this caller may not learn about field {name}, not even yes or no.");
+                    $"this caller may not ask about field {name}: a predicate needs a field its clearance shows in plain.");
             }
         }
 

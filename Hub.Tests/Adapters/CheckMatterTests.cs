@@ -220,17 +220,19 @@ public sealed class CheckMatterTests(LicenseScenarioFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task CheckLicense_EqualsNeedsAFieldTheCallerSeesInPlain_ExistsOneItSeesAtLeastMasked()
+    public async Task CheckLicense_AsksOnlyAboutFieldsTheCallerSeesInPlain_SoAMaskedValueCannotBeGuessed()
     {
         var holder = TestPeople.NewCitizenId();
         await _s.IssueAsync(Number(), idNumber: holder);
 
-        // address is L3: an L2 window sees it masked, so it may ask whether it is there but not guess what it is.
+        // address is L3: an L2 window sees it only masked (陕西省西安市********), so it may not guess the rest.
         await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () =>
             await Window.CheckLicenseAsync(Question(holder, new Assertion { Field = "address", Op = AssertionOp.Equals, Value = "陕西省西安市雁塔区科技路1号" })), "FIELD_NOT_DISCLOSABLE");
-        var exists = await Window.CheckLicenseAsync(Question(holder, new Assertion { Field = "address", Op = AssertionOp.Exists }));
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () =>
+            await Window.CheckLicenseAsync(Question(holder, new Assertion { Field = "address", Op = AssertionOp.Exists })), "FIELD_NOT_DISCLOSABLE");
+        var plain = await Window.CheckLicenseAsync(Question(holder, new Assertion { Field = "employer", Op = AssertionOp.Equals, Value = "西安某某科技有限公司" }));
 
-        Assert.True(exists.Satisfied);
+        Assert.True(plain.Satisfied); // employer is L2: within the window's clearance
     }
 
     private static CheckLicenseRequest Question(string holderId, Assertion assertion) => new()
