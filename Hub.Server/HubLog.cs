@@ -63,6 +63,9 @@ internal static partial class HubLog
     [LoggerMessage(HubLogEvents.DemoDataSeeded, LogLevel.Information, "Demo data seeded: {Licenses} licenses; demo API keys are in the state folder's demo-keys/")]
     public static partial void DemoDataSeeded(this ILogger logger, int licenses);
 
+    [LoggerMessage(HubLogEvents.CheckpointNotBelieved, LogLevel.Critical, "The latest checkpoint (key {KeyId}) is not believed: {Problem}")]
+    public static partial void CheckpointNotBelieved(this ILogger logger, string keyId, string problem);
+
     [LoggerMessage(HubLogEvents.AccessLogTampered, LogLevel.Critical, "Access log entry {LogIndex} does not match its leaf hash or is missing; no checkpoint will be signed over it")]
     public static partial void AccessLogTampered(this ILogger logger, long logIndex);
 

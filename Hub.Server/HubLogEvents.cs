@@ -46,6 +46,7 @@ internal static class HubLogEvents
     public const int AccessLogTampered = 4001;
     public const int CheckpointLeader = 4002;
     public const int CheckpointFailed = 4003;
+    public const int CheckpointNotBelieved = 4004;
 
     // Providers
     public const int ProviderFailed = 5001;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Hub.Signing.Merkle;
-using Hub.Signing.Sm2;
 
 namespace Hub.Cli.Audit;
 
@@ -9,7 +8,7 @@ namespace Hub.Cli.Audit;
 internal static class OfflineVerifier
 {
     /// <summary>Each check with whether it passed; the receipt is good only when all pass.</summary>
-    public static List<(string Check, bool Passed, string Detail)> VerifyReceipt(ReceiptBundle bundle, string? publicKeyPem)
+    public static List<(string Check, bool Passed, string Detail)> VerifyReceipt(ReceiptBundle bundle, IReadOnlyCollection<LogKey> pinned, string origin)
     {
         var results = new List<(string, bool, string)>();
         var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(bundle.EntryJson));
@@ -22,18 +21,14 @@ internal static class OfflineVerifier
             return results;
         }
 
-        var checkpoint = Checkpoint.Parse(bundle.Checkpoint);
-        var pem = publicKeyPem ?? bundle.PublicKeyPem;
-        var signed = false;
-        var keyDetail = "no public key";
-        if (pem is not null)
+        // Only the pinned keys count: the bundle's own public_key_pem is whatever its maker put there.
+        var (checkpoint, problem) = SignedCheckpoint.Verify(bundle.Checkpoint, Convert.FromBase64String(bundle.Signature), bundle.KeyId ?? string.Empty, origin, pinned);
+        results.Add(("CHECKPOINT_SIGNATURE", checkpoint is not null, checkpoint is null ? problem! : $"SM2 signature by pinned key {bundle.KeyId} over the checkpoint of {origin}, size {checkpoint.TreeSize}"));
+        if (checkpoint is null)
         {
-            var key = Sm2PublicKey.FromPem(pem);
-            signed = key.KeyId == bundle.KeyId && key.Verify(checkpoint.Bytes, Convert.FromBase64String(bundle.Signature));
-            keyDetail = $"SM2 signature by key {key.KeyId} over the checkpoint of size {checkpoint.TreeSize}";
+            return results;
         }
 
-        results.Add(("CHECKPOINT_SIGNATURE", signed, keyDetail));
         var proof = bundle.InclusionProof.Select(Convert.FromBase64String).ToList();
         results.Add(("INCLUSION", MerkleTree.VerifyInclusion(bundle.LogIndex, checkpoint.TreeSize, leaf, proof, checkpoint.RootHash),
             $"the entry is leaf {bundle.LogIndex} of the tree whose root the checkpoint signs"));

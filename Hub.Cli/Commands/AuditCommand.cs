@@ -6,7 +6,6 @@ using Hub.Audit.V1;
 using Hub.Cli.Audit;
 using Hub.Common.V1;
 using Hub.Signing.Merkle;
-using Hub.Signing.Sm2;
 using Hub.Verification.V1;
 
 namespace Hub.Cli.Commands;
@@ -55,13 +54,14 @@ internal static class AuditCommand
         command.Subcommands.Add(prove);
 
         var bundleFile = new Argument<FileInfo>("bundle") { Description = "A bundle written by `hubctl receipt prove`" };
-        var publicKey = new Option<FileInfo?>("--public-key") { Description = "PEM public key to trust instead of the one in the bundle" };
-        var verify = new Command("verify", "Check a receipt bundle offline: leaf hash, checkpoint signature, inclusion proof") { bundleFile, publicKey };
+        var trust = new LogTrust();
+        var verify = new Command("verify", "Check a receipt bundle offline against pinned keys: leaf hash, checkpoint signature, inclusion proof") { bundleFile };
+        trust.AddTo(verify);
         verify.SetAction(async (parsed, cancellationToken) =>
         {
+            var pinned = trust.Pinned(parsed);
             var bundle = JsonSerializer.Deserialize<ReceiptBundle>(await File.ReadAllTextAsync(parsed.GetValue(bundleFile)!.FullName, cancellationToken))!;
-            var pem = parsed.GetValue(publicKey) is { } file ? await File.ReadAllTextAsync(file.FullName, cancellationToken) : null;
-            var results = OfflineVerifier.VerifyReceipt(bundle, pem);
+            var results = OfflineVerifier.VerifyReceipt(bundle, pinned, trust.ExpectedOrigin(parsed));
             foreach (var (check, passed, detail) in results)
             {
                 environment.Out.WriteLine($"  {(passed ? "pass" : "FAIL"),-4}  {check,-21} {detail}");
@@ -79,15 +79,33 @@ internal static class AuditCommand
 
     private static Command CheckpointCommand(ConnectionOptions connection, CliEnvironment environment)
     {
-        var command = new Command("checkpoint", "Show the latest signed checkpoint and check its signature");
-        command.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        var trust = new LogTrust();
+        var command = new Command("checkpoint", "Show the latest checkpoint as a signed note and check it against the pinned keys");
+        trust.AddTo(command);
+        command.SetAction(async (parsed, cancellationToken) =>
         {
-            var checkpoint = await new AuditService.AuditServiceClient(channel).GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: cancellationToken);
-            var keys = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
-            environment.Out.Write(checkpoint.Checkpoint);
-            environment.Out.WriteLine($"— signed by {checkpoint.KeyId}: {(SignatureValid(checkpoint, keys) ? "signature OK" : "SIGNATURE INVALID")}");
-        }));
+            var pinned = trust.Pinned(parsed);
+            var believed = false;
+            var exit = await CliCall.RunAsync(connection, parsed, environment, async channel =>
+            {
+                var (checkpoint, problem) = await BelievedCheckpointAsync(channel, pinned, trust.ExpectedOrigin(parsed), cancellationToken);
+                environment.Out.Write(checkpoint.Note.Length > 0 ? checkpoint.Note : checkpoint.Checkpoint);
+                environment.Out.WriteLine(problem is null ? $"— signed by pinned key {checkpoint.KeyId}: signature OK" : $"NOT BELIEVED: {problem}");
+                believed = problem is null;
+            });
+            return exit != 0 ? exit : believed ? 0 : TamperedExitCode;
+        });
         return command;
+    }
+
+    /// <summary>The latest checkpoint and, when it is not to be believed, why (pinned keys plus the hub's revocations).</summary>
+    private static async Task<(GetCheckpointResponse Checkpoint, string? Problem)> BelievedCheckpointAsync(
+        Grpc.Net.Client.GrpcChannel channel, List<LogKey> pinned, string origin, CancellationToken cancellationToken)
+    {
+        var checkpoint = await new AuditService.AuditServiceClient(channel).GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: cancellationToken);
+        var hubKeys = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
+        var (_, problem) = SignedCheckpoint.Verify(checkpoint.Checkpoint, checkpoint.Signature.Span, checkpoint.KeyId, origin, LogTrust.WithRevocations(pinned, hubKeys));
+        return (checkpoint, problem);
     }
 
     private static Command VerifyCommand(ConnectionOptions connection, CliEnvironment environment)
@@ -97,37 +115,42 @@ internal static class AuditCommand
             Description = "Where the last verified checkpoint is kept between runs",
             DefaultValueFactory = _ => new FileInfo("audit-state.json"),
         };
-        var command = new Command("verify", "Recompute the whole log locally against the signed checkpoint; name the first index that does not match") { state };
+        var trust = new LogTrust();
+        var command = new Command("verify", "Recompute the whole log locally against the signed checkpoint (pinned keys); name the first index that does not match") { state };
+        trust.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            var pinned = trust.Pinned(parsed);
             var exit = 0;
             var result = await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
-                exit = await VerifyLogAsync(channel, parsed.GetValue(state)!, environment.Out, cancellationToken);
+                exit = await VerifyLogAsync(channel, pinned, trust.ExpectedOrigin(parsed), parsed.GetValue(state)!, environment.Out, cancellationToken);
             });
             return result != 0 ? result : exit;
         });
         return command;
     }
 
-    private static async Task<int> VerifyLogAsync(Grpc.Net.Client.GrpcChannel channel, FileInfo stateFile, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> VerifyLogAsync(
+        Grpc.Net.Client.GrpcChannel channel, List<LogKey> pinned, string origin, FileInfo stateFile, TextWriter output, CancellationToken cancellationToken)
     {
         var audit = new AuditService.AuditServiceClient(channel);
-        var checkpoint = await audit.GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: cancellationToken);
-        var keys = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
-        if (!SignatureValid(checkpoint, keys))
+        var (checkpoint, problem) = await BelievedCheckpointAsync(channel, pinned, origin, cancellationToken);
+        if (problem is not null)
         {
-            output.WriteLine($"FAIL: the checkpoint's signature by {checkpoint.KeyId} does not verify");
+            output.WriteLine($"FAIL: the checkpoint is not believed: {problem}");
             return TamperedExitCode;
         }
 
-        var size = (long)checkpoint.TreeSize;
-        var root = checkpoint.RootHash.ToByteArray();
+        // Size and root from the signed body only: the response's tree_size and root_hash fields are the hub's word.
+        var signed = Checkpoint.Parse(checkpoint.Checkpoint);
+        var size = signed.TreeSize;
+        var root = signed.RootHash;
         output.WriteLine($"checkpoint: size {size}, signed by {checkpoint.KeyId}");
         if (stateFile.Exists && JsonSerializer.Deserialize<SavedCheckpoint>(await File.ReadAllTextAsync(stateFile.FullName, cancellationToken)) is { } saved)
         {
             var consistent = saved.TreeSize == size
-                ? saved.RootHash == checkpoint.RootHash.ToBase64()
+                ? saved.RootHash == Convert.ToBase64String(root)
                 : saved.TreeSize < size && MerkleTree.VerifyConsistency(saved.TreeSize, size, Convert.FromBase64String(saved.RootHash), root,
                     [.. (await audit.GetConsistencyProofAsync(new GetConsistencyProofRequest { FromSize = (ulong)saved.TreeSize, ToSize = (ulong)size }, cancellationToken: cancellationToken)).Hashes.Select(h => h.ToByteArray())]);
             output.WriteLine($"consistency with the saved checkpoint of size {saved.TreeSize}: {(consistent ? "OK" : "FAIL — the log was rewritten")}");
@@ -140,6 +163,7 @@ internal static class AuditCommand
         // Recompute every leaf from its entry, then the root from the checkpointed leaves; the first index where the
         // entry no longer produces the leaf the signed tree was built from is the first altered entry.
         var checkpointed = new List<byte[]>((int)Math.Min(size, int.MaxValue));
+        var recomputedLeaves = new List<byte[]>((int)Math.Min(size, int.MaxValue));
         long? firstBad = null;
         var reason = string.Empty;
         for (long from = 0; from < size; from += 1000)
@@ -152,6 +176,7 @@ internal static class AuditCommand
                 if (!byIndex.TryGetValue(i, out var entry))
                 {
                     checkpointed.Add(new byte[MerkleTree.HashSize]);
+                    recomputedLeaves.Add(new byte[MerkleTree.HashSize]);
                     if (firstBad is null)
                     {
                         (firstBad, reason) = (i, "the entry is missing");
@@ -162,6 +187,7 @@ internal static class AuditCommand
 
                 checkpointed.Add(entry.CheckpointedLeafHash.ToByteArray());
                 var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(entry.EntryJson));
+                recomputedLeaves.Add(leaf);
                 var named = JsonDocument.Parse(entry.EntryJson).RootElement.TryGetProperty("log_index", out var li) ? li.GetInt64() : -1;
                 if (firstBad is null && (!leaf.AsSpan().SequenceEqual(entry.CheckpointedLeafHash.Span) || named != i))
                 {
@@ -170,10 +196,13 @@ internal static class AuditCommand
             }
         }
 
-        var recomputedRoot = size == 0 ? MerkleTree.EmptyRoot() : MerkleTree.Root(size, new LeafListNodeSource(checkpointed));
+        // The leaves recomputed from the entries themselves, not the ones the hub says the tree holds.
+        var recomputed = new LeafListNodeSource(recomputedLeaves);
+        var recomputedRoot = size == 0 ? MerkleTree.EmptyRoot() : MerkleTree.Root(size, recomputed);
         if (!recomputedRoot.AsSpan().SequenceEqual(root) && firstBad is null)
         {
-            output.WriteLine("FAIL: the tree's leaves do not hash to the signed root");
+            var first = await FirstUnprovenIndexAsync(audit, recomputed, size, root, cancellationToken);
+            output.WriteLine($"FAIL: first index that does not match: {first} (the entries up to it are proven against the signed checkpoint; from it on they do not hash to the signed root)");
             return TamperedExitCode;
         }
 
@@ -183,7 +212,7 @@ internal static class AuditCommand
             return TamperedExitCode;
         }
 
-        await File.WriteAllTextAsync(stateFile.FullName, JsonSerializer.Serialize(new SavedCheckpoint(size, checkpoint.RootHash.ToBase64(), checkpoint.Checkpoint)), cancellationToken);
+        await File.WriteAllTextAsync(stateFile.FullName, JsonSerializer.Serialize(new SavedCheckpoint(size, Convert.ToBase64String(root), checkpoint.Checkpoint)), cancellationToken);
         output.WriteLine($"OK: {size} entries recomputed; root matches the signed checkpoint; state saved to {stateFile.FullName}");
         return 0;
     }
@@ -209,10 +238,47 @@ internal static class AuditCommand
         return command;
     }
 
-    private static bool SignatureValid(GetCheckpointResponse checkpoint, GetSigningKeysResponse keys)
+    /// <summary>
+    /// Where the entries stop matching the signed tree: the smallest size m whose prefix of recomputed leaves cannot be
+    /// proven consistent with the signed root. Every proof that verifies is the signed tree's own (the hub cannot forge
+    /// one), so the entries before the index returned are exactly as signed; binary search, O(log n) proofs.
+    /// </summary>
+    private static async Task<long> FirstUnprovenIndexAsync(AuditService.AuditServiceClient audit, LeafListNodeSource recomputed, long size, byte[] root, CancellationToken cancellationToken)
     {
-        var key = keys.Keys.FirstOrDefault(k => k.KeyId == checkpoint.KeyId);
-        return key is not null && Sm2PublicKey.FromPem(key.PublicKeyPem).Verify(Encoding.UTF8.GetBytes(checkpoint.Checkpoint), checkpoint.Signature.ToByteArray());
+        async Task<bool> PrefixProvenAsync(long m)
+        {
+            if (m == size)
+            {
+                return MerkleTree.Root(size, recomputed).AsSpan().SequenceEqual(root);
+            }
+
+            try
+            {
+                var proof = await audit.GetConsistencyProofAsync(new GetConsistencyProofRequest { FromSize = (ulong)m, ToSize = (ulong)size }, cancellationToken: cancellationToken);
+                return MerkleTree.VerifyConsistency(m, size, MerkleTree.Root(m, recomputed), root, [.. proof.Hashes.Select(h => h.ToByteArray())]);
+            }
+            catch (Grpc.Core.RpcException)
+            {
+                return false;
+            }
+        }
+
+        // Invariant: the prefix of size `proven` is proven; the prefix of size `unproven` is not.
+        long proven = 0, unproven = size;
+        while (unproven - proven > 1)
+        {
+            var middle = proven + ((unproven - proven) / 2);
+            if (await PrefixProvenAsync(middle))
+            {
+                proven = middle;
+            }
+            else
+            {
+                unproven = middle;
+            }
+        }
+
+        return proven;
     }
 
     private sealed record SavedCheckpoint(long TreeSize, string RootHash, string Checkpoint);

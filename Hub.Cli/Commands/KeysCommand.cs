@@ -27,6 +27,14 @@ internal static class KeysCommand
                 foreach (var key in response.Keys)
                 {
                     await File.WriteAllTextAsync(Path.Combine(folder.FullName, key.KeyId + ".pem"), key.PublicKeyPem, cancellationToken);
+                    if (key.Status == KeyStatus.Revoked && key.NotAfter is { } revokedAt)
+                    {
+                        // Auditors pinning these keys refuse checkpoints signed by a revoked one (hubctl audit, receipt).
+                        await File.WriteAllTextAsync(
+                            Path.Combine(folder.FullName, key.KeyId + Audit.LogTrust.RevokedSuffix),
+                            revokedAt.ToDateTimeOffset().ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\n",
+                            cancellationToken);
+                    }
                 }
 
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "document-certificate.pem"), response.DocumentCertificatePem, cancellationToken);

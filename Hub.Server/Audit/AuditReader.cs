@@ -8,6 +8,9 @@ using Hub.Core.Errors;
 using Hub.Core.Holders;
 using Hub.Core.Validation;
 using Hub.Server.Infrastructure.Secrets;
+using Hub.Server.Keys;
+using Hub.Signing.Merkle;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Audit;
 
@@ -15,7 +18,13 @@ namespace Hub.Server.Audit;
 /// What auditors (and holders, through the portal) read from the access log: entries, checkpoints and proofs.
 /// Reading the log about a holder is itself an access, and is logged.
 /// </summary>
-public sealed class AuditReader(IAuditStore store, DataProtector protector, IAccessLog accessLog)
+public sealed class AuditReader(
+    IAuditStore store,
+    DataProtector protector,
+    IAccessLog accessLog,
+    ISigningKeyRing keys,
+    IOptions<AuditOptions> options,
+    ILogger<AuditReader> logger)
 {
     public const int MaxEntriesPerCall = 1000;
 
@@ -50,15 +59,44 @@ public sealed class AuditReader(IAuditStore store, DataProtector protector, IAcc
         return new GetHolderAccessHistoryResponse { Entries = { entries }, NextPageToken = next };
     }
 
-    public async Task<Outcome<GetCheckpointResponse>> CheckpointAsync(CancellationToken cancellationToken) =>
-        await store.LatestCheckpointAsync(cancellationToken) is { } checkpoint
-            ? checkpoint
-            : HubError.FailedPrecondition(ReasonCodes.NoCheckpointYet, "the log has no checkpoint yet; the first is written within a second of the first entry.");
+    /// <summary>
+    /// The latest checkpoint, believed by the same rule auditors apply (<see cref="SignedCheckpoint"/>): its signature
+    /// verifies with one of the hub's own keys, unrevoked, its origin is this log's, and size and root are read from the
+    /// signed body — never from the columns beside it, which whoever runs the database could change.
+    /// </summary>
+    public async Task<Outcome<GetCheckpointResponse>> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (await store.LatestCheckpointAsync(cancellationToken) is not { } latest)
+        {
+            return HubError.FailedPrecondition(ReasonCodes.NoCheckpointYet, "the log has no checkpoint yet; the first is written within a second of the first entry.");
+        }
+
+        var own = (await keys.ListAsync(cancellationToken)).Select(k => new LogKey(k.PublicKey, k.RevokedAt)).ToList();
+        var (checkpoint, problem) = SignedCheckpoint.Verify(latest.Checkpoint, latest.Signature.Span, latest.KeyId, options.Value.Origin, own);
+        if (checkpoint is null)
+        {
+            logger.CheckpointNotBelieved(latest.KeyId, problem!);
+            return HubError.FailedPrecondition(ReasonCodes.NotYetCheckpointed, "the latest checkpoint is not believed (" + problem + "); the next one is signed within a second.");
+        }
+
+        var key = own.Single(k => k.KeyId == latest.KeyId).Key;
+        latest.TreeSize = (ulong)checkpoint.TreeSize;
+        latest.RootHash = ByteString.CopyFrom(checkpoint.RootHash);
+        latest.Note = CheckpointNote.Write(latest.Checkpoint, checkpoint.Origin, key, latest.Signature.Span);
+        return latest;
+    }
+
+    /// <summary>The size of the latest checkpoint that is believed (0 when there is none): what proofs may be asked against.</summary>
+    private async Task<long> CheckpointedSizeAsync(CancellationToken cancellationToken)
+    {
+        var latest = await CheckpointAsync(cancellationToken);
+        return latest.Failed ? 0 : (long)latest.Value.TreeSize;
+    }
 
     public async Task<Outcome<GetInclusionProofResponse>> InclusionAsync(InclusionProofCommand command, CancellationToken cancellationToken)
     {
         var (index, treeSize) = command;
-        var latest = await store.CheckpointedSizeAsync(cancellationToken);
+        var latest = await CheckpointedSizeAsync(cancellationToken);
         var size = treeSize == 0 ? latest : treeSize;
         if (size > latest)
         {
@@ -79,7 +117,7 @@ public sealed class AuditReader(IAuditStore store, DataProtector protector, IAcc
     public async Task<Outcome<GetConsistencyProofResponse>> ConsistencyAsync(ConsistencyProofCommand command, CancellationToken cancellationToken)
     {
         var (from, toSize) = command;
-        var latest = await store.CheckpointedSizeAsync(cancellationToken);
+        var latest = await CheckpointedSizeAsync(cancellationToken);
         var to = toSize == 0 ? latest : toSize;
         if (to > latest)
         {

@@ -13,11 +13,8 @@ public interface IAuditStore
 
     Task<(IReadOnlyList<Hub.Audit.V1.AccessLogEntry> Entries, string NextPageToken)> HolderHistoryAsync(byte[] holderIndex, PageRequest page, CancellationToken cancellationToken);
 
-    /// <summary>The latest signed checkpoint, or null before the first.</summary>
+    /// <summary>The latest checkpoint as stored (its size and root are the columns' word: believe only the signed body), or null before the first.</summary>
     Task<GetCheckpointResponse?> LatestCheckpointAsync(CancellationToken cancellationToken);
-
-    /// <summary>The tree size of the latest checkpoint (0 before the first).</summary>
-    Task<long> CheckpointedSizeAsync(CancellationToken cancellationToken);
 
     Task<(IReadOnlyList<byte[]> Proof, byte[] LeafHash)> InclusionProofAsync(long index, long treeSize, CancellationToken cancellationToken);
 

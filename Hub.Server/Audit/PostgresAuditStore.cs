@@ -79,12 +79,6 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
             };
     }
 
-    public async Task<long> CheckpointedSizeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(max(tree_size), 0) FROM checkpoints", cancellationToken: cancellationToken));
-    }
-
     public async Task<(IReadOnlyList<byte[]> Proof, byte[] LeafHash)> InclusionProofAsync(long index, long treeSize, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -44,16 +44,20 @@ public sealed class TwoReplicaLogTests(PostgresCluster postgres)
         await AuditWaiter.CheckpointCoveringAsync(new AuditService.AuditServiceClient(second.Channel(scenario.AuditorKey)), size - 1);
         using var output = new StringWriter();
         var state = Path.Combine(Path.GetTempPath(), $"hub-audit-{Guid.NewGuid():N}.json");
+        var keys = Directory.CreateTempSubdirectory("hub-audit-keys-").FullName;
         try
         {
+            Assert.Equal(0, await HubCtl.RunAsync(
+                ["keys", "list", "--save-pem", keys, "--url", second.Server.BaseAddress.ToString()], new CliEnvironment(output, output, second.Server.CreateHandler())));
             var exit = await HubCtl.RunAsync(
-                ["audit", "verify", "--state", state, "--url", second.Server.BaseAddress.ToString(), "--api-key", scenario.AuditorKey],
+                ["audit", "verify", "--state", state, "--trusted-keys", keys, "--url", second.Server.BaseAddress.ToString(), "--api-key", scenario.AuditorKey],
                 new CliEnvironment(output, output, second.Server.CreateHandler()));
             Assert.True(exit == 0, output.ToString());
         }
         finally
         {
             File.Delete(state);
+            Directory.Delete(keys, recursive: true);
         }
     }
 }
