@@ -25,6 +25,7 @@ internal static class HubCtl
         root.Subcommands.Add(ExchangeCommand.Grants(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Query(connection, environment));
         root.Subcommands.Add(PortalCommand.Create(environment));
+        root.Subcommands.Add(Witness.WitnessCommand.Create(environment));
         var parsed = root.Parse(args);
         try
         {

@@ -23,6 +23,39 @@ public static class CheckpointNote
     public static string VerifierKey(string name, Sm2PublicKey key) =>
         $"{name}+{Convert.ToHexStringLower(KeyHash(name, key))}+{Convert.ToBase64String([Sm2SignatureType, .. key.SubjectPublicKeyInfo])}";
 
+    /// <summary>A note's body (ending in its newline) and its signature lines; null when it is not a signed note.</summary>
+    public static (string Body, IReadOnlyList<string> Lines)? Split(string note)
+    {
+        var blank = note.IndexOf("\n\n", StringComparison.Ordinal);
+        if (blank < 0)
+        {
+            return null;
+        }
+
+        var lines = note[(blank + 2)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length > 0 && lines.All(l => l.StartsWith("— ", StringComparison.Ordinal)) ? (note[..(blank + 1)], lines) : null;
+    }
+
+    /// <summary>True when <paramref name="line"/> is the log's signature line over <paramref name="body"/> by this key.</summary>
+    public static bool VerifyLogLine(string line, string name, Sm2PublicKey key, string body)
+    {
+        var prefix = $"— {name} ";
+        if (!line.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            var raw = Convert.FromBase64String(line[prefix.Length..].Trim());
+            return raw.Length > 4 && raw.AsSpan(0, 4).SequenceEqual(KeyHash(name, key)) && key.Verify(Encoding.UTF8.GetBytes(body), raw.AsSpan(4));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The note: the body, a blank line, the log's signature line, and the cosignature lines given.</summary>
     public static string Write(string body, string name, Sm2PublicKey key, ReadOnlySpan<byte> signature, IEnumerable<string>? cosignatureLines = null)
     {
