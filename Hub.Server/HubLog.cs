@@ -63,6 +63,12 @@ internal static partial class HubLog
     [LoggerMessage(HubLogEvents.DemoDataSeeded, LogLevel.Information, "Demo data seeded: {Licenses} licenses; demo API keys are in the state folder's demo-keys/")]
     public static partial void DemoDataSeeded(this ILogger logger, int licenses);
 
+    [LoggerMessage(HubLogEvents.WitnessRefused, LogLevel.Warning, "Witness {Witness} refused the checkpoint ({Status}): {Reason}")]
+    public static partial void WitnessRefused(this ILogger logger, string witness, int status, string reason);
+
+    [LoggerMessage(HubLogEvents.WitnessUnreachable, LogLevel.Warning, "Witness {Witness} did not answer ({Error}); the log goes on without its cosignature")]
+    public static partial void WitnessUnreachable(this ILogger logger, string witness, string error);
+
     [LoggerMessage(HubLogEvents.CheckpointNotBelieved, LogLevel.Critical, "The latest checkpoint (key {KeyId}) is not believed: {Problem}")]
     public static partial void CheckpointNotBelieved(this ILogger logger, string keyId, string problem);
 

@@ -47,6 +47,8 @@ internal static class HubLogEvents
     public const int CheckpointLeader = 4002;
     public const int CheckpointFailed = 4003;
     public const int CheckpointNotBelieved = 4004;
+    public const int WitnessRefused = 4005;
+    public const int WitnessUnreachable = 4006;
 
     // Providers
     public const int ProviderFailed = 5001;

@@ -34,11 +34,59 @@ internal sealed class LogTrust
         Description = $"The log's origin line to expect (env HUB_LOG_ORIGIN; default {DefaultOrigin})",
     };
 
+    public Option<string[]> Witnesses { get; } = new("--witness")
+    {
+        Description = "A witness you trust: its verifier key (name+keyid+base64) or a witness.vkey file; repeat for several",
+    };
+
+    public Option<int?> Quorum { get; } = new("--quorum")
+    {
+        Description = "How many of the --witness keys must have cosigned the checkpoint (default: 1 when any is given)",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(PublicKeys);
         command.Options.Add(TrustedKeys);
         command.Options.Add(Origin);
+        command.Options.Add(Witnesses);
+        command.Options.Add(Quorum);
+    }
+
+    /// <summary>
+    /// Null when enough trusted witnesses cosigned the checkpoint body in <paramref name="note"/> (or none is asked
+    /// for); else what is missing. A witness that cosigned proves the hub showed it this same history.
+    /// </summary>
+    public string? CosignatureProblem(ParseResult parsed, string body, string? note)
+    {
+        var witnesses = new List<(string Name, byte[] Key)>();
+        foreach (var given in parsed.GetValue(Witnesses) ?? [])
+        {
+            var text = File.Exists(given) ? File.ReadAllText(given) : given;
+            if (!Cosignature.TryParseVerifierKey(text, out var name, out var key))
+            {
+                throw new CliUsageException($"--witness {given}: not a witness verifier key (name+keyid+base64) nor a file holding one.");
+            }
+
+            witnesses.Add((name, key));
+        }
+
+        var quorum = parsed.GetValue(Quorum) ?? (witnesses.Count > 0 ? 1 : 0);
+        if (quorum > witnesses.Count)
+        {
+            throw new CliUsageException($"--quorum {quorum} is more than the {witnesses.Count} --witness keys given.");
+        }
+
+        if (quorum == 0)
+        {
+            return null;
+        }
+
+        var lines = note is null ? [] : CheckpointNote.Split(note)?.Lines ?? [];
+        var cosigned = witnesses.Where(w => lines.Any(l => Cosignature.Verify(l, w.Name, w.Key, body) is not null)).Select(w => w.Name).ToList();
+        return cosigned.Count >= quorum
+            ? null
+            : $"{cosigned.Count} of the {quorum} witness cosignatures required ({(cosigned.Count == 0 ? "none" : string.Join(", ", cosigned))} cosigned this checkpoint)";
     }
 
     public string ExpectedOrigin(ParseResult parsed) =>

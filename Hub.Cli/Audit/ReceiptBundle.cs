@@ -4,7 +4,8 @@ namespace Hub.Cli.Audit;
 
 /// <summary>
 /// Everything needed to check a receipt offline: the receipt, a signed checkpoint, the inclusion proof under it and
-/// the public key that signed the checkpoint.
+/// the public key that signed the checkpoint (for information: verifiers use their pinned keys), and the checkpoint
+/// as a signed note with the witnesses' cosignatures.
 /// </summary>
 internal sealed record ReceiptBundle(
     [property: JsonPropertyName("log_index")] long LogIndex,
@@ -14,4 +15,5 @@ internal sealed record ReceiptBundle(
     [property: JsonPropertyName("signature")] string? Signature = null,
     [property: JsonPropertyName("key_id")] string? KeyId = null,
     [property: JsonPropertyName("public_key_pem")] string? PublicKeyPem = null,
-    [property: JsonPropertyName("inclusion_proof")] IReadOnlyList<string>? InclusionProof = null);
+    [property: JsonPropertyName("inclusion_proof")] IReadOnlyList<string>? InclusionProof = null,
+    [property: JsonPropertyName("note")] string? Note = null);

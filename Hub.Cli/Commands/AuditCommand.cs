@@ -47,6 +47,7 @@ internal static class AuditCommand
                 KeyId = checkpoint.KeyId,
                 PublicKeyPem = keys.Keys.Single(k => k.KeyId == checkpoint.KeyId).PublicKeyPem,
                 InclusionProof = [.. proof.Hashes.Select(h => h.ToBase64())],
+                Note = checkpoint.Note,
             };
             await File.WriteAllTextAsync(parsed.GetValue(output)!.FullName, JsonSerializer.Serialize(bundle, Indented), cancellationToken);
             environment.Out.WriteLine($"wrote {parsed.GetValue(output)!.FullName}: entry {receipt.LogIndex} under checkpoint of size {checkpoint.TreeSize}");
@@ -62,6 +63,11 @@ internal static class AuditCommand
             var pinned = trust.Pinned(parsed);
             var bundle = JsonSerializer.Deserialize<ReceiptBundle>(await File.ReadAllTextAsync(parsed.GetValue(bundleFile)!.FullName, cancellationToken))!;
             var results = OfflineVerifier.VerifyReceipt(bundle, pinned, trust.ExpectedOrigin(parsed));
+            if (bundle.Checkpoint is not null)
+            {
+                var missing = trust.CosignatureProblem(parsed, bundle.Checkpoint, bundle.Note);
+                results.Add(("WITNESSES", missing is null, missing ?? "the checkpoint is cosigned by the witnesses required"));
+            }
             foreach (var (check, passed, detail) in results)
             {
                 environment.Out.WriteLine($"  {(passed ? "pass" : "FAIL"),-4}  {check,-21} {detail}");
@@ -89,6 +95,7 @@ internal static class AuditCommand
             var exit = await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
                 var (checkpoint, problem) = await BelievedCheckpointAsync(channel, pinned, trust.ExpectedOrigin(parsed), cancellationToken);
+                problem ??= trust.CosignatureProblem(parsed, checkpoint.Checkpoint, checkpoint.Note);
                 environment.Out.Write(checkpoint.Note.Length > 0 ? checkpoint.Note : checkpoint.Checkpoint);
                 environment.Out.WriteLine(problem is null ? $"— signed by pinned key {checkpoint.KeyId}: signature OK" : $"NOT BELIEVED: {problem}");
                 believed = problem is null;
@@ -124,7 +131,7 @@ internal static class AuditCommand
             var exit = 0;
             var result = await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
-                exit = await VerifyLogAsync(channel, pinned, trust.ExpectedOrigin(parsed), parsed.GetValue(state)!, environment.Out, cancellationToken);
+                exit = await VerifyLogAsync(channel, pinned, trust.ExpectedOrigin(parsed), parsed.GetValue(state)!, environment.Out, (body, note) => trust.CosignatureProblem(parsed, body, note), cancellationToken);
             });
             return result != 0 ? result : exit;
         });
@@ -132,10 +139,12 @@ internal static class AuditCommand
     }
 
     private static async Task<int> VerifyLogAsync(
-        Grpc.Net.Client.GrpcChannel channel, List<LogKey> pinned, string origin, FileInfo stateFile, TextWriter output, CancellationToken cancellationToken)
+        Grpc.Net.Client.GrpcChannel channel, List<LogKey> pinned, string origin, FileInfo stateFile, TextWriter output,
+        Func<string, string, string?> cosignatureProblem, CancellationToken cancellationToken)
     {
         var audit = new AuditService.AuditServiceClient(channel);
         var (checkpoint, problem) = await BelievedCheckpointAsync(channel, pinned, origin, cancellationToken);
+        problem ??= cosignatureProblem(checkpoint.Checkpoint, checkpoint.Note);
         if (problem is not null)
         {
             output.WriteLine($"FAIL: the checkpoint is not believed: {problem}");

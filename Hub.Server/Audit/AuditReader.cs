@@ -20,6 +20,7 @@ namespace Hub.Server.Audit;
 /// </summary>
 public sealed class AuditReader(
     IAuditStore store,
+    ICheckpointStore checkpoints,
     DataProtector protector,
     IAccessLog accessLog,
     ISigningKeyRing keys,
@@ -82,7 +83,8 @@ public sealed class AuditReader(
         var key = own.Single(k => k.KeyId == latest.KeyId).Key;
         latest.TreeSize = (ulong)checkpoint.TreeSize;
         latest.RootHash = ByteString.CopyFrom(checkpoint.RootHash);
-        latest.Note = CheckpointNote.Write(latest.Checkpoint, checkpoint.Origin, key, latest.Signature.Span);
+        var cosignatures = await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken);
+        latest.Note = CheckpointNote.Write(latest.Checkpoint, checkpoint.Origin, key, latest.Signature.Span, cosignatures);
         return latest;
     }
 

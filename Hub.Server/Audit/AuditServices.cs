@@ -11,6 +11,8 @@ public static class AuditServices
         services.AddSingleton<IAuditStore, PostgresAuditStore>();
         services.AddSingleton<ICheckpointStore, PostgresCheckpointStore>();
         services.AddSingleton<AuditReader>();
+        services.AddHttpClient(WitnessSubmitter.HttpClientName);
+        services.AddSingleton<WitnessSubmitter>();
         services.AddSingleton<CheckpointWriter>();
         services.AddHostedService<Checkpointer>();
         return services;

@@ -6,10 +6,11 @@ namespace Hub.Server.Audit;
 /// The background service that keeps checkpoints current: at most every <see cref="AuditOptions.CheckpointIntervalMilliseconds"/>
 /// (sooner when <see cref="AuditOptions.CheckpointAfterEntries"/> are waiting). With several replicas on one database,
 /// exactly one — the holder of a session-level PostgreSQL advisory lock — writes checkpoints; if it stops, another
-/// takes over at its next tick.
+/// takes over at its next tick. Each new checkpoint then goes to the witnesses (<see cref="WitnessSubmitter"/>).
 /// </summary>
 internal sealed class Checkpointer(
-    ICheckpointStore store, CheckpointWriter writer, IOptions<AuditOptions> options, TimeProvider time, ILogger<Checkpointer> logger) : BackgroundService
+    ICheckpointStore store, CheckpointWriter writer, WitnessSubmitter witnesses, IOptions<AuditOptions> options, TimeProvider time, ILogger<Checkpointer> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
@@ -40,7 +41,10 @@ internal sealed class Checkpointer(
                     if (due)
                     {
                         lastAttempt = time.GetUtcNow();
-                        await writer.WriteAsync(stoppingToken);
+                        if (await writer.WriteAsync(stoppingToken) is not null)
+                        {
+                            await witnesses.SubmitLatestAsync(stoppingToken);
+                        }
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

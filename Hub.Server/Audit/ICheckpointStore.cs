@@ -22,6 +22,12 @@ public interface ICheckpointStore
 
     /// <summary>Stores a signed checkpoint (a second one of the same size is ignored).</summary>
     Task InsertAsync(long treeSize, byte[] root, string body, byte[] signature, string keyId, DateTimeOffset createdAt, CancellationToken cancellationToken);
+
+    /// <summary>Keeps a witness's cosignature line of a checkpoint (a second one from the same witness replaces it).</summary>
+    Task AddCosignatureAsync(long treeSize, string witness, string line, DateTimeOffset cosignedAt, CancellationToken cancellationToken);
+
+    /// <summary>The cosignature lines kept for a checkpoint, by witness name.</summary>
+    Task<IReadOnlyList<string>> CosignaturesAsync(long treeSize, CancellationToken cancellationToken);
 }
 
 /// <summary>This replica's hold on checkpoint writing; lost with its connection, so a dead holder frees it.</summary>

@@ -69,6 +69,25 @@ public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : IChec
             cancellationToken: cancellationToken));
     }
 
+    public async Task AddCosignatureAsync(long treeSize, string witness, string line, DateTimeOffset cosignedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO checkpoint_cosignatures (tree_size, witness, line, cosigned_at) VALUES (@treeSize, @witness, @line, @cosignedAt)
+            ON CONFLICT (tree_size, witness) DO UPDATE SET line = excluded.line, cosigned_at = excluded.cosigned_at
+            """,
+            new { treeSize, witness, line, cosignedAt },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<string>> CosignaturesAsync(long treeSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT line FROM checkpoint_cosignatures WHERE tree_size = @treeSize ORDER BY witness", new { treeSize }, cancellationToken: cancellationToken))];
+    }
+
     private sealed class Lease(NpgsqlConnection connection) : ICheckpointLease
     {
         public async Task<long> PendingAsync(CancellationToken cancellationToken) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Hub.Cli.Witness;
 using Hub.Signing.Merkle;
@@ -84,9 +83,8 @@ public sealed class WitnessTests : IDisposable
         var port = Hub.Server.Infrastructure.Embedded.LoopbackPorts.Choose(0);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
 
-        using (var witness = await StartAsync(port, logKey))
+        using (await WitnessProcess.StartAsync(port, State, WitnessName, Origin, logKey))
         {
-            using var killed = Killed(witness);
             var cosigned = await PostAsync(http, Request(0, 12));
             Assert.Equal(200, (int)cosigned.StatusCode);
             var line = (await cosigned.Content.ReadAsStringAsync()).TrimEnd('\n');
@@ -97,9 +95,8 @@ public sealed class WitnessTests : IDisposable
             Assert.True(verified == 0, output);
         }
 
-        using (var restarted = await StartAsync(port, logKey))
+        using (await WitnessProcess.StartAsync(port, State, WitnessName, Origin, logKey))
         {
-            using var killed = Killed(restarted);
             var forked = new List<byte[]>(_leaves[..5]);
             forked.AddRange(Enumerable.Range(5, 35).Select(i => MerkleTree.LeafHash(Encoding.UTF8.GetBytes($"forked {i}"))));
             Assert.Equal(409, (int)(await PostAsync(http, Request(0, 12, leaves: forked))).StatusCode);
@@ -128,45 +125,8 @@ public sealed class WitnessTests : IDisposable
         return $"old {oldSize}\n" + string.Concat(proof.Select(p => Convert.ToBase64String(p) + "\n")) + "\n" + note;
     }
 
-    /// <summary>SIGKILL when disposed, and wait until it is gone (its lock on the state folder with it).</summary>
-    private static ProcessKiller Killed(Process process) => new(process);
-
     private static byte[] Root(long size, List<byte[]> leaves) => MerkleTree.Root(size, new LeafListNodeSource(leaves));
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, string body) =>
         http.PostAsync("/add-checkpoint", new StringContent(body, Encoding.UTF8, "text/plain"));
-
-    private async Task<Process> StartAsync(int port, string logKey)
-    {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[HubProcess.BuiltAssembly("Hub.Cli", "hubctl.dll"), "witness", "serve", "--listen", $"127.0.0.1:{port}", "--state", State, "--name", WitnessName, "--log", $"{Origin}={logKey}"])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info)!;
-        var ready = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errors = new StringBuilder();
-        process.OutputDataReceived += (_, e) => ready.TrySetResult(e.Data);
-        process.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var line = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        Assert.True(line?.Contains("listening", StringComparison.Ordinal) == true, line + errors);
-        return process;
-    }
-}
-
-/// <summary>Kills a process with SIGKILL (no chance to clean up, as a crash would) and waits for it.</summary>
-internal sealed class ProcessKiller(Process process) : IDisposable
-{
-    public void Dispose()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        process.WaitForExit(10_000);
-    }
 }
