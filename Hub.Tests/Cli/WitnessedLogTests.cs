@@ -50,6 +50,10 @@ public sealed class WitnessedLogTests(PostgresCluster postgres) : IDisposable
             Assert.True(Cosignature.TryParseVerifierKey(await File.ReadAllTextAsync(vkey), out var name, out var key));
             var line = CheckpointNote.Split(cosigned.Note)!.Value.Lines.Single(l => l.StartsWith($"— {WitnessName} ", StringComparison.Ordinal));
             Assert.NotNull(Cosignature.Verify(line, name, key, cosigned.Checkpoint));
+            var body = Path.Combine(_folder, "body.txt");
+            await File.WriteAllTextAsync(body, cosigned.Checkpoint);
+            var (node, nodeOutput) = ExternalTool.Run("node", Path.Combine(HubProcess.RepositoryRoot, "tools", "node-client", "verify-cosignature.js"), (await File.ReadAllTextAsync(vkey)).Trim(), body, line);
+            Assert.True(node == 0, nodeOutput); // the note's line, checked with Node's own Ed25519
 
             // The auditor requires the witness: one cosignature of the two witnesses it names is not a quorum of two.
             var pinned = Path.Combine(_folder, "pinned");
