@@ -10,6 +10,7 @@ using Hub.Core.Validation;
 using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Signing.Merkle;
+using Hub.Signing.Sm2;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Audit;
@@ -67,6 +68,21 @@ public sealed class AuditReader(
     /// </summary>
     public async Task<Outcome<GetCheckpointResponse>> CheckpointAsync(CancellationToken cancellationToken)
     {
+        var believed = await BelievedLatestAsync(cancellationToken);
+        if (believed.Failed)
+        {
+            return believed.Error;
+        }
+
+        var (latest, checkpoint, key) = believed.Value;
+        var cosignatures = await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken);
+        latest.Note = CheckpointNote.Write(latest.Checkpoint, checkpoint.Origin, key, latest.Signature.Span, cosignatures);
+        return latest;
+    }
+
+    /// <summary>The latest stored checkpoint with size and root from its verified body, and the key that signed it.</summary>
+    private async Task<Outcome<(GetCheckpointResponse Latest, Checkpoint Checkpoint, Sm2PublicKey Key)>> BelievedLatestAsync(CancellationToken cancellationToken)
+    {
         if (await store.LatestCheckpointAsync(cancellationToken) is not { } latest)
         {
             return HubError.FailedPrecondition(ReasonCodes.NoCheckpointYet, "the log has no checkpoint yet; the first is written within a second of the first entry.");
@@ -80,19 +96,16 @@ public sealed class AuditReader(
             return HubError.FailedPrecondition(ReasonCodes.NotYetCheckpointed, "the latest checkpoint is not believed (" + problem + "); the next one is signed within a second.");
         }
 
-        var key = own.Single(k => k.KeyId == latest.KeyId).Key;
         latest.TreeSize = (ulong)checkpoint.TreeSize;
         latest.RootHash = ByteString.CopyFrom(checkpoint.RootHash);
-        var cosignatures = await checkpoints.CosignaturesAsync(checkpoint.TreeSize, cancellationToken);
-        latest.Note = CheckpointNote.Write(latest.Checkpoint, checkpoint.Origin, key, latest.Signature.Span, cosignatures);
-        return latest;
+        return (latest, checkpoint, own.Single(k => k.KeyId == latest.KeyId).Key);
     }
 
     /// <summary>The size of the latest checkpoint that is believed (0 when there is none): what proofs may be asked against.</summary>
     private async Task<long> CheckpointedSizeAsync(CancellationToken cancellationToken)
     {
-        var latest = await CheckpointAsync(cancellationToken);
-        return latest.Failed ? 0 : (long)latest.Value.TreeSize;
+        var latest = await BelievedLatestAsync(cancellationToken);
+        return latest.Failed ? 0 : latest.Value.Checkpoint.TreeSize;
     }
 
     public async Task<Outcome<GetInclusionProofResponse>> InclusionAsync(InclusionProofCommand command, CancellationToken cancellationToken)

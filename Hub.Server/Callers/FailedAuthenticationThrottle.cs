@@ -7,14 +7,14 @@ namespace Hub.Server.Callers;
 /// <summary>
 /// Failed authentications per peer address and clock minute. A peer over the limit is refused for the rest of the
 /// minute before its credential is looked at, so a key-guessing client costs neither lookups nor log lines. In memory
-/// per replica; the table is cleared when it grows past <see cref="MaxPeers"/> (a flood of spoofed addresses).
+/// per replica; the table holds the current minute only (it is emptied when a new minute starts), so a flood of
+/// spoofed addresses cannot grow it for longer than a minute.
 /// </summary>
 public sealed class FailedAuthenticationThrottle(IOptions<RateLimitOptions> options, TimeProvider time)
 {
-    public const int MaxPeers = 100_000;
-
     private readonly int _limit = options.Value.FailedAuthenticationsPerMinute;
     private readonly ConcurrentDictionary<string, Window> _peers = new(StringComparer.Ordinal);
+    private long _minute;
 
     /// <summary>When a throttled peer may try again; zero when it is not throttled.</summary>
     public TimeSpan Throttled(string peer) =>
@@ -24,12 +24,13 @@ public sealed class FailedAuthenticationThrottle(IOptions<RateLimitOptions> opti
 
     public void Failed(string peer)
     {
-        if (_peers.Count > MaxPeers)
+        var minute = Minute();
+        if (Interlocked.Exchange(ref _minute, minute) != minute)
         {
+            // A new minute: last minute's counts are of no use (and ConcurrentDictionary.Count would lock every bucket).
             _peers.Clear();
         }
 
-        var minute = Minute();
         var window = _peers.AddOrUpdate(peer, _ => new Window(minute), (_, w) => w.Minute == minute ? w : new Window(minute));
         Interlocked.Increment(ref window.Failures);
     }
