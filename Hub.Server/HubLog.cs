@@ -66,8 +66,11 @@ internal static partial class HubLog
     [LoggerMessage(HubLogEvents.WitnessRefused, LogLevel.Warning, "Witness {Witness} refused the checkpoint ({Status}): {Reason}")]
     public static partial void WitnessRefused(this ILogger logger, string witness, int status, string reason);
 
-    [LoggerMessage(HubLogEvents.WitnessUnreachable, LogLevel.Warning, "Witness {Witness} did not answer ({Error}); the log goes on without its cosignature")]
+    [LoggerMessage(HubLogEvents.WitnessUnreachable, LogLevel.Warning, "Witness {Witness} did not answer ({Error}); the log goes on without its cosignature and asks again at each checkpoint interval")]
     public static partial void WitnessUnreachable(this ILogger logger, string witness, string error);
+
+    [LoggerMessage(HubLogEvents.WitnessCosigned, LogLevel.Information, "Witness {Witness} cosigns again, up to size {TreeSize}")]
+    public static partial void WitnessCosigned(this ILogger logger, string witness, long treeSize);
 
     [LoggerMessage(HubLogEvents.CheckpointNotBelieved, LogLevel.Critical, "The latest checkpoint (key {KeyId}) is not believed: {Problem}")]
     public static partial void CheckpointNotBelieved(this ILogger logger, string keyId, string problem);

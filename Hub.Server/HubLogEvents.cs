@@ -49,6 +49,7 @@ internal static class HubLogEvents
     public const int CheckpointNotBelieved = 4004;
     public const int WitnessRefused = 4005;
     public const int WitnessUnreachable = 4006;
+    public const int WitnessCosigned = 4007;
 
     // Providers
     public const int ProviderFailed = 5001;

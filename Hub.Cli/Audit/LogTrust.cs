@@ -54,10 +54,11 @@ internal sealed class LogTrust
     }
 
     /// <summary>
-    /// Null when enough trusted witnesses cosigned the checkpoint body in <paramref name="note"/> (or none is asked
-    /// for); else what is missing. A witness that cosigned proves the hub showed it this same history.
+    /// Whether enough trusted witnesses cosigned the checkpoint body in <paramref name="note"/> (none is asked for
+    /// without --witness), and by when they all had: a witness that cosigned proves the hub showed it this same
+    /// history, and its timestamp proves the checkpoint existed then (so a key revoked later still counts for it).
     /// </summary>
-    public string? CosignatureProblem(ParseResult parsed, string body, string? note)
+    public Witnessing Witnessed(ParseResult parsed, string body, string? note)
     {
         var witnesses = new List<(string Name, byte[] Key)>();
         foreach (var given in parsed.GetValue(Witnesses) ?? [])
@@ -79,14 +80,20 @@ internal sealed class LogTrust
 
         if (quorum == 0)
         {
-            return null;
+            return new Witnessing(null, null);
         }
 
         var lines = note is null ? [] : CheckpointNote.Split(note)?.Lines ?? [];
-        var cosigned = witnesses.Where(w => lines.Any(l => Cosignature.Verify(l, w.Name, w.Key, body) is not null)).Select(w => w.Name).ToList();
+        var cosigned = witnesses
+            .Select(w => (w.Name, Time: lines.Select(l => Cosignature.Verify(l, w.Name, w.Key, body)).FirstOrDefault(t => t is not null)))
+            .Where(w => w.Time is not null)
+            .OrderBy(w => w.Time)
+            .ToList();
         return cosigned.Count >= quorum
-            ? null
-            : $"{cosigned.Count} of the {quorum} witness cosignatures required ({(cosigned.Count == 0 ? "none" : string.Join(", ", cosigned))} cosigned this checkpoint)";
+            ? new Witnessing(null, DateTimeOffset.FromUnixTimeSeconds((long)cosigned[quorum - 1].Time!.Value))
+            : new Witnessing(
+                $"{cosigned.Count} of the {quorum} witness cosignatures required ({(cosigned.Count == 0 ? "none" : string.Join(", ", cosigned.Select(c => c.Name)))} cosigned this checkpoint)",
+                null);
     }
 
     public string ExpectedOrigin(ParseResult parsed) =>
@@ -152,3 +159,6 @@ internal sealed class LogTrust
     private static DateTimeOffset Earliest(DateTimeOffset? pinned, DateTimeOffset reported) =>
         pinned is { } p && p < reported ? p : reported;
 }
+
+/// <summary>Null <see cref="Problem"/> when the required witnesses cosigned; <see cref="By"/> when the last of the quorum did.</summary>
+internal sealed record Witnessing(string? Problem, DateTimeOffset? By);

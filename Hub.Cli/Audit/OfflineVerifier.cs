@@ -7,8 +7,12 @@ namespace Hub.Cli.Audit;
 /// <summary>Checks receipts and checkpoints with nothing but the bytes in hand: no hub, no database.</summary>
 internal static class OfflineVerifier
 {
-    /// <summary>Each check with whether it passed; the receipt is good only when all pass.</summary>
-    public static List<(string Check, bool Passed, string Detail)> VerifyReceipt(ReceiptBundle bundle, IReadOnlyCollection<LogKey> pinned, string origin)
+    /// <summary>
+    /// Each check with whether it passed; the receipt is good only when all pass. <c>witnessedBy</c>: when the
+    /// auditor's required witnesses had all cosigned the bundle's checkpoint, if they did.
+    /// </summary>
+    public static List<(string Check, bool Passed, string Detail)> VerifyReceipt(
+        ReceiptBundle bundle, IReadOnlyCollection<LogKey> pinned, string origin, DateTimeOffset? witnessedBy = null)
     {
         var results = new List<(string, bool, string)>();
         var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(bundle.EntryJson));
@@ -22,7 +26,7 @@ internal static class OfflineVerifier
         }
 
         // Only the pinned keys count: the bundle's own public_key_pem is whatever its maker put there.
-        var (checkpoint, problem) = SignedCheckpoint.Verify(bundle.Checkpoint, Convert.FromBase64String(bundle.Signature), bundle.KeyId ?? string.Empty, origin, pinned);
+        var (checkpoint, problem) = SignedCheckpoint.Verify(bundle.Checkpoint, Convert.FromBase64String(bundle.Signature), bundle.KeyId ?? string.Empty, origin, pinned, witnessedBy);
         results.Add(("CHECKPOINT_SIGNATURE", checkpoint is not null, checkpoint is null ? problem! : $"SM2 signature by pinned key {bundle.KeyId} over the checkpoint of {origin}, size {checkpoint.TreeSize}"));
         if (checkpoint is null)
         {

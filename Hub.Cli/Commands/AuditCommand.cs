@@ -62,11 +62,11 @@ internal static class AuditCommand
         {
             var pinned = trust.Pinned(parsed);
             var bundle = JsonSerializer.Deserialize<ReceiptBundle>(await File.ReadAllTextAsync(parsed.GetValue(bundleFile)!.FullName, cancellationToken))!;
-            var results = OfflineVerifier.VerifyReceipt(bundle, pinned, trust.ExpectedOrigin(parsed));
-            if (bundle.Checkpoint is not null)
+            var witnessing = bundle.Checkpoint is null ? null : trust.Witnessed(parsed, bundle.Checkpoint, bundle.Note);
+            var results = OfflineVerifier.VerifyReceipt(bundle, pinned, trust.ExpectedOrigin(parsed), witnessing?.By);
+            if (witnessing is not null)
             {
-                var missing = trust.CosignatureProblem(parsed, bundle.Checkpoint, bundle.Note);
-                results.Add(("WITNESSES", missing is null, missing ?? "the checkpoint is cosigned by the witnesses required"));
+                results.Add(("WITNESSES", witnessing.Problem is null, witnessing.Problem ?? "the checkpoint is cosigned by the witnesses required"));
             }
             foreach (var (check, passed, detail) in results)
             {
@@ -94,8 +94,8 @@ internal static class AuditCommand
             var believed = false;
             var exit = await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
-                var (checkpoint, problem) = await BelievedCheckpointAsync(channel, pinned, trust.ExpectedOrigin(parsed), cancellationToken);
-                problem ??= trust.CosignatureProblem(parsed, checkpoint.Checkpoint, checkpoint.Note);
+                var (checkpoint, problem) = await BelievedCheckpointAsync(
+                    channel, pinned, trust.ExpectedOrigin(parsed), (body, note) => trust.Witnessed(parsed, body, note), cancellationToken);
                 environment.Out.Write(checkpoint.Note.Length > 0 ? checkpoint.Note : checkpoint.Checkpoint);
                 environment.Out.WriteLine(problem is null ? $"— signed by pinned key {checkpoint.KeyId}: signature OK" : $"NOT BELIEVED: {problem}");
                 believed = problem is null;
@@ -105,14 +105,19 @@ internal static class AuditCommand
         return command;
     }
 
-    /// <summary>The latest checkpoint and, when it is not to be believed, why (pinned keys plus the hub's revocations).</summary>
+    /// <summary>
+    /// The latest checkpoint and, when it is not to be believed, why: pinned keys plus the hub's revocations, and the
+    /// cosignatures of the witnesses the auditor requires.
+    /// </summary>
     private static async Task<(GetCheckpointResponse Checkpoint, string? Problem)> BelievedCheckpointAsync(
-        Grpc.Net.Client.GrpcChannel channel, List<LogKey> pinned, string origin, CancellationToken cancellationToken)
+        Grpc.Net.Client.GrpcChannel channel, List<LogKey> pinned, string origin, Func<string, string, Witnessing> witnessed, CancellationToken cancellationToken)
     {
         var checkpoint = await new AuditService.AuditServiceClient(channel).GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: cancellationToken);
         var hubKeys = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
-        var (_, problem) = SignedCheckpoint.Verify(checkpoint.Checkpoint, checkpoint.Signature.Span, checkpoint.KeyId, origin, LogTrust.WithRevocations(pinned, hubKeys));
-        return (checkpoint, problem);
+        var witnessing = witnessed(checkpoint.Checkpoint, checkpoint.Note);
+        var (_, problem) = SignedCheckpoint.Verify(
+            checkpoint.Checkpoint, checkpoint.Signature.Span, checkpoint.KeyId, origin, LogTrust.WithRevocations(pinned, hubKeys), witnessing.By);
+        return (checkpoint, problem ?? witnessing.Problem);
     }
 
     private static Command VerifyCommand(ConnectionOptions connection, CliEnvironment environment)
@@ -131,7 +136,7 @@ internal static class AuditCommand
             var exit = 0;
             var result = await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
-                exit = await VerifyLogAsync(channel, pinned, trust.ExpectedOrigin(parsed), parsed.GetValue(state)!, environment.Out, (body, note) => trust.CosignatureProblem(parsed, body, note), cancellationToken);
+                exit = await VerifyLogAsync(channel, pinned, trust.ExpectedOrigin(parsed), parsed.GetValue(state)!, environment.Out, (body, note) => trust.Witnessed(parsed, body, note), cancellationToken);
             });
             return result != 0 ? result : exit;
         });
@@ -140,11 +145,10 @@ internal static class AuditCommand
 
     private static async Task<int> VerifyLogAsync(
         Grpc.Net.Client.GrpcChannel channel, List<LogKey> pinned, string origin, FileInfo stateFile, TextWriter output,
-        Func<string, string, string?> cosignatureProblem, CancellationToken cancellationToken)
+        Func<string, string, Witnessing> witnessed, CancellationToken cancellationToken)
     {
         var audit = new AuditService.AuditServiceClient(channel);
-        var (checkpoint, problem) = await BelievedCheckpointAsync(channel, pinned, origin, cancellationToken);
-        problem ??= cosignatureProblem(checkpoint.Checkpoint, checkpoint.Note);
+        var (checkpoint, problem) = await BelievedCheckpointAsync(channel, pinned, origin, witnessed, cancellationToken);
         if (problem is not null)
         {
             output.WriteLine($"FAIL: the checkpoint is not believed: {problem}");

@@ -4,7 +4,10 @@ using Grpc.Health.V1;
 
 namespace Hub.Cli.Commands;
 
-/// <summary><c>hubctl health</c>: the overall status and that of each dependency. Exit code 0 only when SERVING.</summary>
+/// <summary>
+/// <c>hubctl health</c>: the overall status and that of each dependency (PostgreSQL, Redis, the audit log's witnesses).
+/// Exit code 0 only when the hub is SERVING; Redis and the witnesses are not needed to serve.
+/// </summary>
 internal static class HealthCommand
 {
     public static Command Create(ConnectionOptions connection, CliEnvironment environment)
@@ -17,8 +20,8 @@ internal static class HealthCommand
             try
             {
                 var overall = await client.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken);
-                environment.Out.WriteLine($"hub: {overall.Status.ToString().ToUpperInvariant()}");
-                foreach (var dependency in (string[])["postgres", "redis"])
+                environment.Out.WriteLine($"hub: {Name(overall.Status)}");
+                foreach (var dependency in (string[])["postgres", "redis", "witnesses"])
                 {
                     environment.Out.WriteLine($"  {dependency}: {await DependencyStatusAsync(client, dependency, cancellationToken)}");
                 }
@@ -33,12 +36,21 @@ internal static class HealthCommand
         return command;
     }
 
+    /// <summary>The status as grpc.health.v1 spells it (NOT_SERVING), as grpcurl and probes show it.</summary>
+    private static string Name(HealthCheckResponse.Types.ServingStatus status) => status switch
+    {
+        HealthCheckResponse.Types.ServingStatus.Serving => "SERVING",
+        HealthCheckResponse.Types.ServingStatus.NotServing => "NOT_SERVING",
+        HealthCheckResponse.Types.ServingStatus.ServiceUnknown => "SERVICE_UNKNOWN",
+        _ => "UNKNOWN",
+    };
+
     private static async Task<string> DependencyStatusAsync(Health.HealthClient client, string service, CancellationToken cancellationToken)
     {
         try
         {
             var response = await client.CheckAsync(new HealthCheckRequest { Service = service }, cancellationToken: cancellationToken);
-            return response.Status.ToString().ToUpperInvariant();
+            return Name(response.Status);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {

@@ -12,6 +12,7 @@ public static class AuditServices
         services.AddSingleton<ICheckpointStore, PostgresCheckpointStore>();
         services.AddSingleton<AuditReader>();
         services.AddHttpClient(WitnessSubmitter.HttpClientName);
+        services.AddSingleton<WitnessStatus>();
         services.AddSingleton<WitnessSubmitter>();
         services.AddSingleton<CheckpointWriter>();
         services.AddHostedService<Checkpointer>();

@@ -41,10 +41,9 @@ internal sealed class Checkpointer(
                     if (due)
                     {
                         lastAttempt = time.GetUtcNow();
-                        if (await writer.WriteAsync(stoppingToken) is not null)
-                        {
-                            await witnesses.SubmitLatestAsync(stoppingToken);
-                        }
+                        // Also when nothing new was signed: a witness that missed the last checkpoint is asked again.
+                        await writer.WriteAsync(stoppingToken);
+                        await witnesses.SubmitLatestAsync(stoppingToken);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -9,7 +9,9 @@ namespace Hub.Server.Audit;
 /// <summary>
 /// Sends each new checkpoint to every configured witness (C2SP tlog-witness): the note, the size the witness last
 /// cosigned (learned from its 409 answer when unknown) and the consistency proof from it. Keeps the cosignatures
-/// that verify with the witness's key; a witness that refuses or does not answer is logged and never stops the log.
+/// that verify with the witness's key; a witness that refuses or does not answer is logged (once, until it answers
+/// otherwise), shown in the health check
+/// and the metrics (<see cref="WitnessStatus"/>), asked again at the next checkpoint interval, and never stops the log.
 /// </summary>
 public sealed class WitnessSubmitter(
     IOptions<AuditOptions> options,
@@ -17,6 +19,7 @@ public sealed class WitnessSubmitter(
     ICheckpointStore store,
     ISigningKeyRing keys,
     IHttpClientFactory http,
+    WitnessStatus status,
     TimeProvider time,
     ILogger<WitnessSubmitter> logger)
 {
@@ -24,7 +27,7 @@ public sealed class WitnessSubmitter(
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, long> _lastCosigned = [];
 
-    /// <summary>Sends the latest checkpoint to every witness and keeps the cosignatures that verify.</summary>
+    /// <summary>Sends the latest checkpoint to every witness that has not cosigned it yet and keeps the cosignatures that verify.</summary>
     public async Task SubmitLatestAsync(CancellationToken cancellationToken)
     {
         var witnesses = options.Value.Witnesses;
@@ -44,16 +47,31 @@ public sealed class WitnessSubmitter(
                 continue; // refused at start-up by AuditOptions' validation
             }
 
+            if (_lastCosigned.GetValueOrDefault(name) == treeSize)
+            {
+                continue;
+            }
+
             try
             {
                 if (await CosignAsync(witness.Url, name, publicKey, treeSize, body, note, cancellationToken) is { } line)
                 {
                     await store.AddCosignatureAsync(treeSize, name, line, time.GetUtcNow(), cancellationToken);
+                    if (status.Cosigned(name, treeSize))
+                    {
+                        logger.WitnessCosigned(name, treeSize);
+                    }
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
-                logger.WitnessUnreachable(name, e.GetType().Name);
+                var why = e is HttpRequestException { HttpRequestError: var error }
+                    ? $"{e.GetType().Name}: {error}"
+                    : string.Create(CultureInfo.InvariantCulture, $"no answer within {Timeout.TotalSeconds:0} s");
+                if (status.Unreachable(name, why))
+                {
+                    logger.WitnessUnreachable(name, why);
+                }
             }
         }
     }
@@ -78,19 +96,33 @@ public sealed class WitnessSubmitter(
 
             if (!response.IsSuccessStatusCode)
             {
-                logger.WitnessRefused(name, (int)response.StatusCode, answer.Length > 200 ? answer[..200] : answer.Trim());
+                var why = answer.Length > 200 ? answer[..200] : answer.Trim();
+                if (status.Refused(name, string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} for size {treeSize} from old size {old}: {why}")))
+                {
+                    logger.WitnessRefused(name, (int)response.StatusCode, why);
+                }
+
                 return null;
             }
 
             var line = answer.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(l => Cosignature.Verify(l, name, publicKey, body) is not null);
             if (line is null)
             {
-                logger.WitnessRefused(name, (int)response.StatusCode, "no cosignature that verifies with its key");
+                if (status.Refused(name, "its answer holds no cosignature that verifies with its key"))
+                {
+                    logger.WitnessRefused(name, (int)response.StatusCode, "no cosignature that verifies with its key");
+                }
+
                 return null;
             }
 
             _lastCosigned[name] = treeSize;
             return line;
+        }
+
+        if (status.Refused(name, string.Create(CultureInfo.InvariantCulture, $"HTTP 409 again for size {treeSize}: its latest size moved while the hub proved the extension")))
+        {
+            logger.WitnessRefused(name, 409, "its latest size moved while the hub proved the extension");
         }
 
         return null;

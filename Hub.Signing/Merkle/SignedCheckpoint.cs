@@ -5,15 +5,21 @@ namespace Hub.Signing.Merkle;
 /// <summary>
 /// The one rule for believing a checkpoint, shared by the hub's own proof paths and the auditors' offline tools: the
 /// tree size and root come from the signed body and nowhere else, the signature must verify with a key the verifier
-/// pinned (never a key handed over with the checkpoint), the origin must be the log's, and a key that has been revoked
-/// is not believed — a checkpoint's time is the hub's own word until witnesses cosign it, so a revoked key's
-/// checkpoints cannot be told apart from ones forged with it afterwards.
+/// pinned (never a key handed over with the checkpoint), the origin must be the log's, and a revoked key is believed
+/// only for checkpoints the verifier's own witnesses cosigned before it was revoked. A checkpoint carries no time of
+/// its own that anyone but the hub vouches for, so without such cosignatures a revoked key's checkpoints cannot be
+/// told apart from ones forged with it afterwards.
 /// </summary>
 public static class SignedCheckpoint
 {
-    /// <summary>The checkpoint the signature vouches for, or why it is not believed.</summary>
+    /// <summary>
+    /// The checkpoint the signature vouches for, or why it is not believed. <c>witnessedBy</c> is when the verifier's
+    /// quorum of trusted witnesses had cosigned the body (the quorum's latest cosignature time), or null when no
+    /// witness is required or none vouches for it.
+    /// </summary>
     public static (Checkpoint? Checkpoint, string? Problem) Verify(
-        string body, ReadOnlySpan<byte> signature, string keyId, string expectedOrigin, IReadOnlyCollection<LogKey> trusted)
+        string body, ReadOnlySpan<byte> signature, string keyId, string expectedOrigin, IReadOnlyCollection<LogKey> trusted,
+        DateTimeOffset? witnessedBy = null)
     {
         if (trusted.Count == 0)
         {
@@ -46,8 +52,15 @@ public static class SignedCheckpoint
             return (null, $"it is a checkpoint of log '{checkpoint.Origin}', not of '{expectedOrigin}'");
         }
 
-        return key.RevokedAt is { } revoked
-            ? (null, $"it is signed by key {keyId}, revoked at {revoked.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z; ask for a checkpoint signed by a current key")
-            : (checkpoint, null);
+        if (key.RevokedAt is not { } revoked || witnessedBy < revoked)
+        {
+            return (checkpoint, null);
+        }
+
+        return witnessedBy is { } late
+            ? (null, $"it is signed by key {keyId}, revoked at {Utc(revoked)}, and the witnesses cosigned it only at {Utc(late)}; ask for a checkpoint signed by a current key")
+            : (null, $"it is signed by key {keyId}, revoked at {Utc(revoked)}; ask for a checkpoint signed by a current key, or require witnesses that cosigned it before then");
     }
+
+    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";
 }

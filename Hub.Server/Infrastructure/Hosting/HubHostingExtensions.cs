@@ -116,6 +116,13 @@ public static class HubHostingExtensions
             o.UseHealthChecksCache = false;
         });
 
+        if (configuration.GetSection(AuditOptions.SectionName + ":" + nameof(AuditOptions.Witnesses)).GetChildren().Any())
+        {
+            health.AddCheck<WitnessHealthCheck>("witnesses");
+            services.AddSingleton<WitnessHealthCheck>();
+            services.Configure<GrpcHealthChecksOptions>(o => o.Services.Map("witnesses", r => r.Name == "witnesses"));
+        }
+
         if (redis?.Enabled == true)
         {
             services.AddSingleton<RedisConnection>();
