@@ -104,5 +104,19 @@ internal static partial class HubLog
 
     [LoggerMessage(HubLogEvents.DemoProviderNotStarted, LogLevel.Warning, "The demo data provider could not listen on port {Port}; demo queries will answer UNAVAILABLE (set Hub:Demo:ProviderPort)")]
     public static partial void DemoProviderNotStarted(this ILogger logger, int port, Exception exception);
-}
 
+    [LoggerMessage(HubLogEvents.EventNoticeFailed, LogLevel.Warning, "Other replicas could not be told of new events ({Error}); they read them at their next poll")]
+    public static partial void EventNoticeFailed(this ILogger logger, string error);
+
+    [LoggerMessage(HubLogEvents.WebhookDeliveryFailed, LogLevel.Information, "Webhook {WebhookId}: event {EventId} not delivered (attempt {Attempt}): {Error}; retrying in {DelayMilliseconds} ms")]
+    public static partial void WebhookDeliveryFailed(this ILogger logger, Guid webhookId, long eventId, int attempt, string error, long delayMilliseconds);
+
+    [LoggerMessage(HubLogEvents.WebhookDeadLettered, LogLevel.Warning, "Webhook {WebhookId}: event {EventId} failed {Attempts} times and is in the dead-letter list: {Error}")]
+    public static partial void WebhookDeadLettered(this ILogger logger, Guid webhookId, long eventId, int attempts, string error);
+
+    [LoggerMessage(HubLogEvents.EventsSwept, LogLevel.Information, "Deleted {Count} events older than the retention window")]
+    public static partial void EventsSwept(this ILogger logger, int count);
+
+    [LoggerMessage(HubLogEvents.WebhookDispatchFailed, LogLevel.Warning, "Webhook dispatch cycle failed")]
+    public static partial void WebhookDispatchFailed(this ILogger logger, Exception exception);
+}

@@ -55,4 +55,11 @@ internal static class HubLogEvents
     public const int ProviderFailed = 5001;
     public const int ProviderTimedOut = 5002;
     public const int ProviderBusy = 5003;
+
+    // Events and webhooks
+    public const int EventNoticeFailed = 6001;
+    public const int WebhookDeliveryFailed = 6002;
+    public const int WebhookDeadLettered = 6003;
+    public const int EventsSwept = 6004;
+    public const int WebhookDispatchFailed = 6005;
 }

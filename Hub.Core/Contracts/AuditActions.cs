@@ -16,6 +16,9 @@ public static class AuditActions
     public const string CatalogueRegisterDataResource = "catalogue.RegisterDataResource";
     public const string CatalogueRegisterLicenseType = "catalogue.RegisterLicenseType";
     public const string CatalogueRegisterMatter = "catalogue.RegisterMatter";
+    public const string EventsRegisterWebhook = "events.RegisterWebhook";
+    public const string EventsDeleteWebhook = "events.DeleteWebhook";
+    public const string EventsReportSupervisionResult = "events.ReportSupervisionResult";
     public const string ExchangeDecideGrant = "exchange.DecideGrant";
     public const string ExchangeQuery = "exchange.Query";
     public const string ExchangeRequestGrant = "exchange.RequestGrant";
@@ -46,6 +49,7 @@ public static class AuditObjects
     public const string Caller = "caller";
     public const string SigningKey = "signing_key";
     public const string AccessLog = "access_log";
+    public const string Webhook = "webhook";
 }
 
 /// <summary>Fixed <c>outcome</c> values of access-log entries (others carry counts, e.g. <c>OK:3</c>); public contract.</summary>

@@ -67,6 +67,12 @@ public static class ReasonCodes
     public const string ProviderTimeout = "PROVIDER_TIMEOUT";
     public const string ProviderFailed = "PROVIDER_FAILED";
     public const string ProviderBusy = "PROVIDER_BUSY";
+
+    // Events and webhooks
+    public const string EventsExpired = "EVENTS_EXPIRED";
+    public const string EventIdAhead = "EVENT_ID_AHEAD";
+    public const string WebhookNotFound = "WEBHOOK_NOT_FOUND";
+    public const string WebhookLimitReached = "WEBHOOK_LIMIT_REACHED";
 }
 
 /// <summary>Why a verification or a presentation is refused (<c>reason</c> of VerifyLicense / VerifyPresentation); public contract.</summary>

@@ -19,6 +19,23 @@ public static class Rpc
     /// <summary>For an RPC whose request carries nothing to parse.</summary>
     public static async Task<TResponse> RunAsync<TResponse>(Task<Outcome<TResponse>> rule) => Respond(await rule);
 
+    /// <summary>
+    /// For a server-streaming RPC: the rule writes its messages itself and returns null when it ends well, or the error
+    /// that ends the stream (before or after messages were sent).
+    /// </summary>
+    public static async Task StreamAsync<TCommand>(Outcome<TCommand> command, Func<TCommand, Task<HubError?>> rule)
+    {
+        if (command.Failed)
+        {
+            throw command.Error.ToRpcException();
+        }
+
+        if (await rule(command.Value) is { } error)
+        {
+            throw error.ToRpcException();
+        }
+    }
+
     /// <summary>The response, or the status the error maps to.</summary>
     public static TResponse Respond<TResponse>(Outcome<TResponse> outcome) => outcome.Failed ? throw outcome.Error.ToRpcException() : outcome.Value;
 }

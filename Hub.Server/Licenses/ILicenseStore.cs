@@ -27,6 +27,13 @@ public interface ILicenseStore
 
     Task UpdateStatusAsync(IWriteTransaction transaction, Guid licenseId, LicenseStatus status, string reason, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Who relied on the license since <paramref name="since"/>, from the access log: each caller that verified a
+    /// version of it and found it valid, or had a license of its type waive a material or satisfy a check for its
+    /// holder — once per caller and case number or matter, the latest first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<Reliance>> ReliancesAsync(IWriteTransaction transaction, StoredLicense license, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+
     /// <summary>A license's live state: current version, status and its reason.</summary>
     Task<LicenseState> ReadStateAsync(Guid licenseId, CancellationToken cancellationToken);
 
@@ -36,3 +43,6 @@ public interface ILicenseStore
     /// <summary>A holder's current versions of the given types, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredLicense>> FindByHolderAsync(byte[] holderIndex, IReadOnlyCollection<string> typeCodes, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>A caller's reliance on a license: the access-log entry of its verification or 免证办 check.</summary>
+public sealed record Reliance(Guid CallerId, string Action, string? CaseNumber, string? MatterCode, long LogIndex);

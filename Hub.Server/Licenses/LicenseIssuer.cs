@@ -3,6 +3,7 @@ using Hub.Core.Callers;
 using Hub.Core.Contracts;
 using Hub.Core.Disclosure;
 using Hub.Core.Errors;
+using Hub.Core.Events;
 using Hub.Core.Ports;
 using Hub.Core.Time;
 using Hub.Core.Validation;
@@ -12,6 +13,7 @@ using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Keys;
 using Hub.Signing.Identifiers;
 using Hub.Signing.Sm2;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Licenses;
 
@@ -29,6 +31,7 @@ public sealed class LicenseIssuer(
     INewLicenseWriter newLicenses,
     ISigningKeyRing keys,
     DataProtector protector,
+    IOptions<LicenseOptions> options,
     TimeProvider time)
 {
     public async Task<Outcome<IssueLicenseResponse>> IssueAsync(Caller caller, IssueLicenseCommand command, CancellationToken cancellationToken)
@@ -70,7 +73,8 @@ public sealed class LicenseIssuer(
                 holderIndex,
                 sealedVersion,
                 store.EncryptContent(sealedVersion),
-                now),
+                now,
+                LicenseEvents.Changed(EventTypes.LicenseIssued, stored, type)),
             cancellationToken);
     }
 
@@ -125,7 +129,10 @@ public sealed class LicenseIssuer(
                 IssuerOrgName = caller.OrgName,
             };
             var stored = await SealAndStoreAsync(transaction, current.LicenseId, content, current.HolderIndex, current.StoredStatus, current.StatusReason, caller.Id, cancellationToken);
-            await transaction.AuditAsync(stored.AccessRecord(caller.Id, AuditActions.LicensesAmendLicense, reason), cancellationToken);
+            await transaction.AuditAsync(
+                stored.AccessRecord(caller.Id, AuditActions.LicensesAmendLicense, reason),
+                await EventsAsync(transaction, EventTypes.LicenseAmended, stored, type, cancellationToken),
+                cancellationToken);
             changed = current.LicenseId;
             return new AmendLicenseResponse { License = LicenseView.Build(stored, type, DisclosureContext.Issuer(caller.Clearance), today).License };
         }, cancellationToken);
@@ -157,11 +164,31 @@ public sealed class LicenseIssuer(
             var current = await store.CurrentAsync(transaction, found.Value.LicenseId, cancellationToken);
             var type = (await types.FindAsync(current.Content.TypeCode, cancellationToken))!;
             await transaction.AuditAsync(
-                current.AccessRecord(caller.Id, AuditActions.LicensesChangeLicenseStatus, reason) with { Outcome = LicenseStatusRules.Name(status) }, cancellationToken);
+                current.AccessRecord(caller.Id, AuditActions.LicensesChangeLicenseStatus, reason) with { Outcome = LicenseStatusRules.Name(status) },
+                await EventsAsync(transaction, LicenseEvents.ForStatus(status), current, type, cancellationToken),
+                cancellationToken);
             changed = current.LicenseId;
             return new ChangeLicenseStatusResponse { License = LicenseView.Build(current, type, DisclosureContext.Issuer(caller.Clearance), today).License };
         }, cancellationToken);
         return await AfterChangeAsync(result, changed, cancellationToken);
+    }
+
+    /// <summary>
+    /// The change's event, and for a change that undoes what others relied on, one to each caller that verified the
+    /// license or had it waive a material within the reliance window — read in the change's own transaction.
+    /// </summary>
+    private async Task<IReadOnlyList<ChangeEvent>> EventsAsync(
+        IWriteTransaction transaction, string eventType, StoredLicense license, LicenseTypeDefinition type, CancellationToken cancellationToken)
+    {
+        var events = new List<ChangeEvent> { LicenseEvents.Changed(eventType, license, type) };
+        if (LicenseEvents.TellsRelyingParties(eventType))
+        {
+            var since = time.GetUtcNow().AddDays(-options.Value.RelianceWindowDays);
+            var reliances = await store.ReliancesAsync(transaction, license, since, options.Value.MaxReliancesPerChange, cancellationToken);
+            events.AddRange(reliances.Select(r => LicenseEvents.Relied(eventType, license, r)));
+        }
+
+        return events;
     }
 
     /// <summary>Once a change has committed, every replica drops the license's cached state.</summary>

@@ -22,6 +22,17 @@ public sealed class LicenseOptions
     [Range(100, 10_000_000)]
     public int ContentCacheEntries { get; set; } = 50_000;
 
+    /// <summary>
+    /// How far back a verification or 免证办 check counts as relying on a license: when it is suspended, revoked,
+    /// cancelled or amended, each caller that relied on it within this window is sent license.relied.changed.
+    /// </summary>
+    [Range(1, 3650)]
+    public int RelianceWindowDays { get; set; } = 90;
+
+    /// <summary>Most license.relied.changed events one change sends (the latest reliances first).</summary>
+    [Range(1, 100_000)]
+    public int MaxReliancesPerChange { get; set; } = 1000;
+
     public IReadOnlySet<string> LegacyUsccSet => LegacyUsccAllowList.Select(c => c.Trim().ToUpperInvariant()).ToHashSet();
 }
 

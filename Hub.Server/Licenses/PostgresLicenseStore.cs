@@ -1,5 +1,6 @@
 using System.Text;
 using Dapper;
+using Hub.Core.Contracts;
 using Hub.Core.Ports;
 using Hub.Licenses.V1;
 using Hub.Server.Infrastructure.Postgres;
@@ -139,6 +140,42 @@ public sealed class PostgresLicenseStore(NpgsqlDataSource dataSource, DataProtec
             new { status = LicenseStatusRules.Name(status), reason, now, licenseId },
             tx.Transaction,
             cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<Reliance>> ReliancesAsync(IWriteTransaction transaction, StoredLicense license, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        // Through the holder's index (access_log_holder): verifications of any version that found it valid, and
+        // 免证办 checks that waived a material accepting its type or found a license of its type satisfying.
+        const string sql = """
+            SELECT DISTINCT ON (a.caller_id, COALESCE(a.case_number, ''), COALESCE(a.matter_code, ''))
+                   a.caller_id AS CallerId, a.action AS Action, a.case_number AS CaseNumber, a.matter_code AS MatterCode, a.log_index AS LogIndex
+            FROM access_log a
+            WHERE a.holder_index = @holderIndex AND a.occurred_at >= @since
+              AND ((a.action = ANY(@verifications) AND a.outcome = 'VALID'
+                    AND a.object_id IN (SELECT identifier FROM license_versions WHERE license_id = @licenseId))
+                OR (a.action = @checkMatter AND a.outcome NOT LIKE 'WAIVED:0/%'
+                    AND a.matter_code IN (SELECT m.matter_code FROM matters m, jsonb_array_elements(m.materials) material
+                                          WHERE (material -> 'AcceptedTypeCodes') @> jsonb_build_array(@typeCode::text)))
+                OR (a.action = @checkLicense AND a.object_id = @typeCode AND a.outcome = 'SATISFIED'))
+            ORDER BY a.caller_id, COALESCE(a.case_number, ''), COALESCE(a.matter_code, ''), a.log_index DESC
+            LIMIT @limit
+            """;
+        var tx = PostgresWriteTransaction.Of(transaction);
+        return [.. await tx.Connection.QueryAsync<Reliance>(new CommandDefinition(
+            sql,
+            new
+            {
+                holderIndex = license.HolderIndex,
+                since,
+                licenseId = license.LicenseId,
+                typeCode = license.Content.TypeCode,
+                verifications = new[] { AuditActions.VerificationVerifyLicense, AuditActions.VerificationVerifyPresentation },
+                checkMatter = AuditActions.ExemptionCheckMatter,
+                checkLicense = AuditActions.ExemptionCheckLicense,
+                limit,
+            },
+            tx.Transaction,
+            cancellationToken: cancellationToken))];
     }
 
     private StoredLicense ToStored(VersionRow row)

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
+using Hub.Core.Events;
 using Hub.Licenses.V1;
 using Hub.Server.Infrastructure.Postgres;
 using Npgsql;
@@ -20,7 +21,8 @@ public sealed record NewLicenseWrite(
     byte[] HolderIndex,
     SealedVersion Version,
     byte[] EncryptedContent,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    ChangeEvent Event);
 
 /// <summary>
 /// Group commit for IssueLicense. Everything a new license needs is known before the database is touched (validated,
@@ -30,6 +32,7 @@ public sealed record NewLicenseWrite(
 /// (sequenced after the commit like any write's). A request whose request_id was claimed before is answered from the
 /// stored response; one whose license_number the issuer already used fails alone with <c>LICENSE_NUMBER_EXISTS</c>
 /// and leaves nothing behind; the others of the batch commit. While one batch is in PostgreSQL the next gathers.
+/// Each license's license.issued event is queued with its audit entry (<see cref="NewLicenseWrite.Event"/>).
 /// </summary>
 public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposable
 {
@@ -48,9 +51,9 @@ public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposab
     private const string InsertSql = """
         WITH rows AS (
             SELECT * FROM unnest(@licenseIds, @types, @issuers, @serials, @numbers, @holders, @issuedAt, @issuedBy,
-                                 @identifiers, @validFrom, @validUntil, @contents, @contentHashes, @seals, @keyIds)
+                                 @identifiers, @validFrom, @validUntil, @contents, @contentHashes, @seals, @keyIds, @eventData)
                 AS r(license_id, type_code, issuer_org_code, serial, license_number, holder_index, issued_at, issued_by,
-                     identifier, valid_from, valid_until, content_encrypted, content_hash, seal, seal_key_id)
+                     identifier, valid_from, valid_until, content_encrypted, content_hash, seal, seal_key_id, event_data)
         ), inserted AS (
             INSERT INTO licenses (license_id, type_code, issuer_org_code, serial, license_number, holder_index, current_version,
                                   status, status_changed_at, issued_at, issued_by)
@@ -68,6 +71,11 @@ public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposab
             INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, outcome)
             SELECT @now, r.issued_by, @operation, @objectType, r.identifier, r.holder_index, @outcome
             FROM rows r JOIN inserted USING (license_id)
+            RETURNING queue_id, object_id
+        ), events AS (
+            INSERT INTO event_queue (audit_queue_id, seq, event_type, object_type, object_id, license_type, issuer_org, data)
+            SELECT e.queue_id, 0, @eventType, @objectType, r.identifier, r.type_code, r.issuer_org_code, r.event_data::jsonb
+            FROM entries e JOIN rows r ON r.identifier = e.object_id
         )
         SELECT license_id FROM inserted
         """;
@@ -238,6 +246,8 @@ public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposab
         Add("contentHashes", Each(w => w.Version.ContentHash), NpgsqlDbType.Bytea);
         Add("seals", Each(w => w.Version.Seal), NpgsqlDbType.Bytea);
         Add("keyIds", Each(w => w.Version.SealKeyId), NpgsqlDbType.Varchar);
+        Add("eventData", Each(w => EventFacts.ToJson(w.Event.Facts)), NpgsqlDbType.Text);
+        command.Parameters.Add(new NpgsqlParameter<string>("eventType", EventTypes.LicenseIssued));
     }
 
     private sealed class Pending(NewLicenseWrite write, byte[] requestHash, byte[] storedResponse, TaskCompletionSource<Outcome<IssueLicenseResponse>?> completion)

@@ -8,6 +8,7 @@ using Hub.Server.Audit;
 using Hub.Server.Callers;
 using Hub.Server.Catalogue;
 using Hub.Server.Demo;
+using Hub.Server.Events;
 using Hub.Server.Exchange;
 using Hub.Server.Infrastructure.Grpc;
 using Hub.Server.Infrastructure.InProcess;
@@ -58,6 +59,7 @@ public static class HubHostingExtensions
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<ExemptionGrpcService>();
         app.MapGrpcService<ExchangeGrpcService>();
+        app.MapGrpcService<EventGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
         app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         app.MapGet("/openapi.json", OpenApiDocument.Write);
@@ -184,6 +186,7 @@ public static class HubHostingExtensions
         services.AddVerification();
         services.AddAudit();
         services.AddExchange();
+        services.AddEvents();
         services.AddDemo();
         services.AddHostedService<EmbeddedWelcome>();
     }

@@ -3,6 +3,7 @@ using Dapper;
 using Hub.Core.Access;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
+using Hub.Server.Events;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,6 +22,10 @@ namespace Hub.Server.Infrastructure.Postgres;
 /// may run this loop on one database: the head's row lock orders their cycles, and rows left by a replica that died
 /// are sequenced by the next cycle of any replica (an idle replica sweeps the queue every <see cref="SweepInterval"/>).
 /// </para>
+/// <para>
+/// The change events queued with an entry are numbered in the same cycle (<see cref="PostgresSequencedEvents"/>): the next
+/// dense event ids, in log order, each with its entry's log index; subscribers are told once the cycle commits.
+/// </para>
 /// </summary>
 public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 {
@@ -35,22 +40,32 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
 
+    // The queued entries and, with each, the change events its transaction queued (as one JSON array), in one round trip.
     private const string TakeQueued = """
-        SELECT size FROM log_head FOR UPDATE;
-        DELETE FROM access_log_queue WHERE queue_id IN (SELECT queue_id FROM access_log_queue ORDER BY queue_id LIMIT @limit)
-        RETURNING queue_id AS QueueId, occurred_at AS OccurredAt, caller_id AS CallerId, action AS Action, object_type AS ObjectType,
-                  object_id AS ObjectId, holder_index AS HolderIndex, purpose AS Purpose, matter_code AS MatterCode,
-                  case_number AS CaseNumber, fields AS Fields, outcome AS Outcome;
+        SELECT size AS Size, events AS Events FROM log_head FOR UPDATE;
+        WITH taken AS (
+            DELETE FROM access_log_queue WHERE queue_id IN (SELECT queue_id FROM access_log_queue ORDER BY queue_id LIMIT @limit)
+            RETURNING *
+        ), events AS (
+            DELETE FROM event_queue q USING taken t WHERE q.audit_queue_id = t.queue_id RETURNING q.*
+        )
+        SELECT t.queue_id AS QueueId, t.occurred_at AS OccurredAt, t.caller_id AS CallerId, t.action AS Action, t.object_type AS ObjectType,
+               t.object_id AS ObjectId, t.holder_index AS HolderIndex, t.purpose AS Purpose, t.matter_code AS MatterCode,
+               t.case_number AS CaseNumber, t.fields AS Fields, t.outcome AS Outcome,
+               (SELECT json_agg(e ORDER BY e.seq) FROM events e WHERE e.audit_queue_id = t.queue_id)::text AS EventsJson
+        FROM taken t;
         """;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly EventBell? _events;
     private readonly TimeProvider _time;
     private readonly ILogger<GroupCommitAccessLog> _logger;
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(100_000) { SingleReader = true });
     private readonly Task _writer;
 
-    public GroupCommitAccessLog(NpgsqlDataSource dataSource, TimeProvider time, ILogger<GroupCommitAccessLog> logger)
+    public GroupCommitAccessLog(NpgsqlDataSource dataSource, TimeProvider time, ILogger<GroupCommitAccessLog> logger, EventBell? events = null)
     {
+        _events = events;
         _dataSource = dataSource;
         _time = time;
         _logger = logger;
@@ -179,10 +194,12 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         long next;
+        long nextEvent;
         List<QueuedRow> queued;
         await using (var taken = await connection.QueryMultipleAsync(new CommandDefinition(TakeQueued, new { limit = MaxQueued }, transaction)))
         {
-            next = await taken.ReadSingleAsync<long>();
+            var head = await taken.ReadSingleAsync<(long Size, long Events)>();
+            (next, nextEvent) = (head.Size, head.Events + 1);
             queued = [.. (await taken.ReadAsync<QueuedRow>()).OrderBy(r => r.QueueId)];
         }
 
@@ -194,6 +211,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         }
 
         var occurredAt = AccessEntryFormat.Truncate(_time.GetUtcNow());
+        var firstQueued = next;
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY access_log (log_index, occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome, entry_json, leaf_hash) FROM STDIN (FORMAT BINARY)"))
         {
@@ -210,8 +228,14 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
             await copy.CompleteAsync();
         }
 
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE log_head SET size = @next", new { next }, transaction));
+        var lastEvent = await PostgresSequencedEvents.WriteAsync(connection, queued.Select((row, i) => (firstQueued + i, new DateTimeOffset(DateTime.SpecifyKind(row.OccurredAt, DateTimeKind.Utc)), row.EventsJson)), nextEvent);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE log_head SET size = @next, events = @lastEvent", new { next, lastEvent }, transaction));
         await transaction.CommitAsync();
+        if (lastEvent >= nextEvent)
+        {
+            _events?.Sequenced(lastEvent);
+        }
+
         return (entries, queued.Count < MaxQueued);
     }
 
@@ -269,6 +293,9 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         public string[] Fields { get; init; } = [];
 
         public string Outcome { get; init; } = string.Empty;
+
+        /// <summary>The change events queued with the entry (event_queue rows as a JSON array), or null.</summary>
+        public string? EventsJson { get; init; }
 
         public AccessRecord ToRecord() => new()
         {

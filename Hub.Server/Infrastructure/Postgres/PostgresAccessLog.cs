@@ -1,5 +1,7 @@
 using Dapper;
 using Hub.Core.Access;
+using Hub.Core.Events;
+using Hub.Server.Events;
 using Npgsql;
 
 namespace Hub.Server.Infrastructure.Postgres;
@@ -15,32 +17,42 @@ public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider 
     /// <summary>How long a committed write waits for its entry's index before answering anyway (its entry is durable in the queue).</summary>
     public static readonly TimeSpan SequenceWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>Queues the entry in the caller's transaction; call <see cref="CommitAsync"/> to commit it.</summary>
-    public async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, CancellationToken cancellationToken)
+    /// <summary>Queues an entry of a change that causes no event; call <see cref="CommitAsync"/> to commit it.</summary>
+    public Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, CancellationToken cancellationToken) =>
+        AppendAsync(connection, transaction, record, [], cancellationToken);
+
+    /// <summary>
+    /// Queues the entry, and the events the change causes, in the caller's transaction (one round trip); call
+    /// <see cref="CommitAsync"/> to commit them.
+    /// </summary>
+    public async Task AppendAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRecord record, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken)
     {
         AccessRecordLimits.Check(record);
-        const string sql = """
+        const string entry = """
             INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome)
             VALUES (@occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex, @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome)
             """;
-        await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            new
-            {
-                occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow()),
-                record.CallerId,
-                record.Action,
-                record.ObjectType,
-                record.ObjectId,
-                record.HolderIndex,
-                record.Purpose,
-                record.MatterCode,
-                record.CaseNumber,
-                Fields = record.Fields.ToArray(),
-                record.Outcome,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
+        var sql = events.Count == 0 ? entry : $"""
+            WITH entry AS ({entry} RETURNING queue_id)
+            {PostgresQueuedEvents.InsertFrom("(SELECT queue_id FROM entry)")}
+            """;
+        var parameters = new DynamicParameters(new
+        {
+            occurredAt = AccessEntryFormat.Truncate(time.GetUtcNow()),
+            record.CallerId,
+            record.Action,
+            record.ObjectType,
+            record.ObjectId,
+            record.HolderIndex,
+            record.Purpose,
+            record.MatterCode,
+            record.CaseNumber,
+            Fields = record.Fields.ToArray(),
+            record.Outcome,
+        });
+        PostgresQueuedEvents.AddParameters(parameters, events);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Hub.Core.Access;
+using Hub.Core.Events;
 using Hub.Core.Ports;
 using Npgsql;
 
@@ -11,8 +12,8 @@ public sealed class PostgresWriteTransaction(NpgsqlConnection connection, Npgsql
 
     public NpgsqlTransaction Transaction { get; } = transaction;
 
-    public Task AuditAsync(AccessRecord record, CancellationToken cancellationToken) =>
-        accessLog.AppendAsync(Connection, Transaction, record, cancellationToken);
+    public Task AuditAsync(AccessRecord record, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken) =>
+        accessLog.AppendAsync(Connection, Transaction, record, events, cancellationToken);
 
     /// <summary>The transaction a PostgreSQL store was handed; any other kind is a wiring defect.</summary>
     public static PostgresWriteTransaction Of(IWriteTransaction transaction) =>

@@ -29,9 +29,12 @@ public sealed class FakeWriteTransaction : IWriteTransaction
 {
     public List<AccessRecord> Audited { get; } = [];
 
-    public Task AuditAsync(AccessRecord record, CancellationToken cancellationToken)
+    public List<Hub.Core.Events.ChangeEvent> Events { get; } = [];
+
+    public Task AuditAsync(AccessRecord record, IReadOnlyList<Hub.Core.Events.ChangeEvent> events, CancellationToken cancellationToken)
     {
         Audited.Add(record);
+        Events.AddRange(events);
         return Task.CompletedTask;
     }
 }

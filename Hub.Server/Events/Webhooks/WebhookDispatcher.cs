@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Events.Webhooks;
+
+/// <summary>
+/// Delivers events to webhooks, on the one replica that holds the delivery lease. Each webhook has its own worker, so
+/// a slow or failing receiver holds up only itself: it sends the events after <c>delivered_through</c> in order, one
+/// at a time, retrying each with doubling waits (<see cref="EventOptions.WebhookAttempts"/>), then puts it in the
+/// dead-letter list and goes on. Progress is in the database after every event, so a restart (or another replica
+/// taking over) resumes where delivery stopped: a receiver may see an event twice around a crash, never out of order
+/// or not at all — it deduplicates by Hub-Event-Id.
+/// </summary>
+internal sealed class WebhookDispatcher(
+    IWebhookStore store, IEventStore events, WebhookSender sender, EventBell bell, IOptions<EventOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromMinutes(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = new Dictionary<Guid, (CancellationTokenSource Stop, Task Work)>();
+        IAsyncDisposable? lease = null;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    lease ??= await store.TryLeadAsync(stoppingToken);
+                    var active = lease is null ? [] : await store.ActiveAsync(stoppingToken);
+                    foreach (var webhook in active.Where(w => !workers.ContainsKey(w.WebhookId)))
+                    {
+                        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                        workers[webhook.WebhookId] = (stop, Task.Run(() => DeliverAsync(webhook, stop.Token), CancellationToken.None));
+                    }
+
+                    foreach (var gone in workers.Where(w => active.All(a => a.WebhookId != w.Key) || w.Value.Work.IsCompleted).ToList())
+                    {
+                        await gone.Value.Stop.CancelAsync();
+                        await gone.Value.Work.ContinueWith(_ => { }, TaskScheduler.Default);
+                        gone.Value.Stop.Dispose();
+                        workers.Remove(gone.Key);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.WebhookDispatchFailed(e);
+                    if (lease is not null)
+                    {
+                        await lease.DisposeAsync();
+                        lease = null;
+                    }
+                }
+
+                await Task.Delay(Refresh, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var (stop, work) in workers.Values)
+            {
+                await stop.CancelAsync();
+                await work.ContinueWith(_ => { }, TaskScheduler.Default);
+                stop.Dispose();
+            }
+
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task DeliverAsync(StoredWebhook webhook, CancellationToken cancellationToken)
+    {
+        var owner = webhook.Owner!;
+        var through = webhook.DeliveredThrough;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var bounds = await events.BoundsAsync(cancellationToken);
+            through = Math.Max(through, bounds.Oldest - 1); // events past retention are gone; go on from the oldest kept
+            while (through < bounds.Latest && !cancellationToken.IsCancellationRequested)
+            {
+                var window = Math.Min(through + EventFeed.Window, bounds.Latest);
+                foreach (var stored in await events.ReadAsync(owner, webhook.Selection, through, window, cancellationToken))
+                {
+                    await DeliverOneAsync(webhook, stored, owner, cancellationToken);
+                    through = stored.EventId;
+                }
+
+                through = window;
+                await store.AdvanceAsync(webhook.WebhookId, through, cancellationToken);
+            }
+
+            await bell.WaitAsync(Refresh, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends one event until it is delivered or every attempt failed; then it is recorded either way.</summary>
+    private async Task DeliverOneAsync(StoredWebhook webhook, StoredEvent stored, EventAudience owner, CancellationToken cancellationToken)
+    {
+        var view = EventView.Build(stored, owner.Clearance);
+        var wait = TimeSpan.FromMilliseconds(options.Value.WebhookFirstRetryMilliseconds);
+        for (var attempt = 1; ; attempt++)
+        {
+            var error = await sender.SendAsync(webhook, view, cancellationToken);
+            if (error is null)
+            {
+                await store.AdvanceAsync(webhook.WebhookId, stored.EventId, cancellationToken);
+                return;
+            }
+
+            if (attempt >= options.Value.WebhookAttempts)
+            {
+                logger.WebhookDeadLettered(webhook.WebhookId, stored.EventId, attempt, error);
+                await store.DeadLetterAsync(new FailedWebhookDelivery(webhook.WebhookId, stored.EventId, attempt, error, time.GetUtcNow()), cancellationToken);
+                return;
+            }
+
+            logger.WebhookDeliveryFailed(webhook.WebhookId, stored.EventId, attempt, error, (long)wait.TotalMilliseconds);
+            await Task.Delay(wait, time, cancellationToken);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestRetry.Ticks));
+        }
+    }
+}

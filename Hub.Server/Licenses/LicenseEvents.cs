@@ -1,0 +1,83 @@
+using System.Globalization;
+using Hub.Core.Contracts;
+using Hub.Core.Events;
+using Hub.Licenses.V1;
+using Hub.Server.Catalogue;
+
+namespace Hub.Server.Licenses;
+
+/// <summary>
+/// The events a license change causes: one for everyone who subscribes (no holder data; the license number and the
+/// status reason at the levels its type gives them), and one to each caller that relied on the license.
+/// </summary>
+public static class LicenseEvents
+{
+    /// <summary>Changes that tell the callers which relied on the license (license.relied.changed).</summary>
+    public static bool TellsRelyingParties(string eventType) =>
+        eventType is EventTypes.LicenseAmended or EventTypes.LicenseSuspended or EventTypes.LicenseRevoked or EventTypes.LicenseCancelled;
+
+    public static string ForStatus(LicenseStatus status) => status switch
+    {
+        LicenseStatus.Suspended => EventTypes.LicenseSuspended,
+        LicenseStatus.Revoked => EventTypes.LicenseRevoked,
+        LicenseStatus.Cancelled => EventTypes.LicenseCancelled,
+        _ => EventTypes.LicenseReinstated,
+    };
+
+    public static ChangeEvent Changed(string eventType, StoredLicense license, LicenseTypeDefinition type) => new()
+    {
+        Type = eventType,
+        ObjectType = AuditObjects.License,
+        ObjectId = license.Identifier,
+        LicenseType = license.Content.TypeCode,
+        IssuerOrg = license.IssuerOrgCode,
+        Facts = Facts(license, type),
+    };
+
+    /// <summary>To one caller that relied on the license: what changed, and the case or matter it relied on it for.</summary>
+    public static ChangeEvent Relied(string eventType, StoredLicense license, Reliance reliance)
+    {
+        var facts = new List<EventFact>
+        {
+            new("change", eventType),
+            new("status", license.StatusName),
+            new("version", license.Version.ToString(CultureInfo.InvariantCulture)),
+            new("relied_action", reliance.Action),
+            new("relied_log_index", reliance.LogIndex.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (reliance.CaseNumber is { Length: > 0 } caseNumber)
+        {
+            facts.Add(new EventFact("case_number", caseNumber));
+        }
+
+        return new ChangeEvent
+        {
+            Type = EventTypes.LicenseReliedChanged,
+            ObjectType = AuditObjects.License,
+            ObjectId = license.Identifier,
+            LicenseType = license.Content.TypeCode,
+            IssuerOrg = license.IssuerOrgCode,
+            MatterCode = reliance.MatterCode,
+            AudienceCaller = reliance.CallerId,
+            Facts = facts,
+        };
+    }
+
+    private static List<EventFact> Facts(StoredLicense license, LicenseTypeDefinition type)
+    {
+        var facts = new List<EventFact>
+        {
+            new("status", license.StatusName),
+            new("version", license.Version.ToString(CultureInfo.InvariantCulture)),
+            new("valid_from", license.Content.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new("valid_until", license.Content.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "LONG_TERM"),
+            new(type.LicenseNumberSpec.Name, license.Content.LicenseNumber, type.LicenseNumberSpec.Level),
+        };
+        if (license.StatusReason is { Length: > 0 } reason)
+        {
+            facts.Add(new EventFact(type.StatusReasonSpec.Name, reason, type.StatusReasonSpec.Level));
+        }
+
+        return facts;
+    }
+}

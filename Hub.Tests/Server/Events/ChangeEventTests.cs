@@ -1,0 +1,152 @@
+using Dapper;
+using Google.Protobuf;
+using Grpc.Core;
+using Hub.Audit.V1;
+using Hub.Common.V1;
+using Hub.Core.Contracts;
+using Hub.Core.Events;
+using Hub.Events.V1;
+using Hub.Licenses.V1;
+using Hub.Tests.Support;
+using Npgsql;
+
+namespace Hub.Tests.Server.Events;
+
+/// <summary>
+/// The outbox and the stream: each license change writes its event with its audit entry; a SUBSCRIBER reads them in
+/// order with dense ids and each change's log index, with no holder data and nothing above its clearance; it resumes
+/// with after_event_id; a caller that relied on a license hears when it is revoked.
+/// </summary>
+public sealed class ChangeEventTests(PostgresCluster postgres) : IAsyncLifetime
+{
+    private LicenseScenario _s = null!;
+    private string _subscriberKey = string.Empty;
+
+    public async ValueTask InitializeAsync()
+    {
+        _s = await LicenseScenario.CreateAsync(new HubFactory(postgres, new Dictionary<string, string?> { ["Hub:Events:HeartbeatSeconds"] = "1" }));
+        _subscriberKey = (await _s.Hub.RegisterCallerAsync("11610000MB0000001G", "supervision", DataLevel.L1Public, Role.Subscriber)).ApiKey;
+    }
+
+    public async ValueTask DisposeAsync() => await _s.DisposeAsync();
+
+    [Fact]
+    public async Task Each_license_change_is_an_event_in_order_with_its_log_index_and_no_holder_data()
+    {
+        var start = await LatestAsync();
+        var license = await _s.IssueAsync("EV-0001");
+        var amended = (await _s.Licenses(_s.IssuerKey).AmendLicenseAsync(LicenseScenario.AmendRequest(license.Identifier, "B类"))).License;
+        await _s.ChangeStatusAsync(amended.Identifier, LicenseStatus.Suspended);
+        await _s.ChangeStatusAsync(amended.Identifier, LicenseStatus.Valid);
+        await _s.ChangeStatusAsync(amended.Identifier, LicenseStatus.Revoked);
+
+        var events = await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = start }, 5);
+
+        Assert.Equal(
+            [EventTypes.LicenseIssued, EventTypes.LicenseAmended, EventTypes.LicenseSuspended, EventTypes.LicenseReinstated, EventTypes.LicenseRevoked],
+            events.Select(e => e.Type));
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => start + (ulong)i), events.Select(e => e.EventId)); // dense, in order
+        Assert.Equal([license.Identifier, .. Enumerable.Repeat(amended.Identifier, 4)], events.Select(e => e.ObjectId));
+        Assert.All(events, e => Assert.Equal((LicenseScenario.TypeCode, LicenseScenario.IssuerOrg), (e.LicenseType, e.IssuerOrg)));
+        Assert.Equal(["VALID", "VALID", "SUSPENDED", "VALID", "REVOKED"], events.Select(e => e.Data["status"]));
+        Assert.Equal("2", events[1].Data["version"]);
+
+        // Each event names its change's audit entry.
+        var entries = await new AuditService.AuditServiceClient(_s.Hub.Channel(_s.AuditorKey)).GetEntriesAsync(
+            new GetEntriesRequest { FromIndex = events[0].LogIndex, Count = (uint)(events[^1].LogIndex - events[0].LogIndex + 1) });
+        var actions = events.Select(e => entries.Entries.Single(x => x.LogIndex == e.LogIndex).EntryJson).ToList();
+        Assert.Contains(AuditActions.LicensesIssueLicense, actions[0], StringComparison.Ordinal);
+        Assert.Contains(AuditActions.LicensesAmendLicense, actions[1], StringComparison.Ordinal);
+        Assert.All(actions[2..], a => Assert.Contains(AuditActions.LicensesChangeLicenseStatus, a, StringComparison.Ordinal));
+
+        // No personal data; the license number (L3 for a person) and the status reason (L2) are above an L1 subscriber.
+        var text = string.Concat(events.Select(e => JsonFormatter.Default.Format(e)));
+        Assert.DoesNotContain(LicenseScenario.CitizenId, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("王小明", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("EV-0001", text, StringComparison.Ordinal);
+        Assert.All(events, e => Assert.Contains("license_number", e.Withheld));
+        Assert.Contains("status_reason", events[2].Withheld);
+    }
+
+    [Fact]
+    public async Task A_subscriber_resumes_after_the_last_event_it_processed_and_filters_by_type()
+    {
+        var start = await LatestAsync();
+        var first = await _s.IssueAsync("EV-0101");
+        await _s.IssueAsync("EV-0102");
+        await _s.ChangeStatusAsync(first.Identifier, LicenseStatus.Suspended);
+
+        var all = await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = start }, 3);
+        var resumed = await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = all[0].EventId }, 2);
+        var suspensions = await EventReader.ReadAsync(
+            Events(_subscriberKey), new SubscribeRequest { AfterEventId = start, Filter = new EventFilter { EventTypes = { EventTypes.LicenseSuspended } } }, 1);
+
+        Assert.Equal(all[1..].Select(e => e.EventId), resumed.Select(e => e.EventId));
+        Assert.Equal(all[2].EventId, Assert.Single(suspensions).EventId);
+    }
+
+    [Fact]
+    public async Task A_quiet_stream_sends_heartbeats_naming_the_latest_event()
+    {
+        var latest = await LatestAsync();
+        var heartbeats = new List<Heartbeat>();
+
+        await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = latest }, 1, TimeSpan.FromSeconds(3), heartbeats);
+
+        Assert.NotEmpty(heartbeats);
+        Assert.All(heartbeats, h => Assert.True(h.LatestEventId >= latest));
+    }
+
+    [Fact]
+    public async Task Asking_beyond_the_latest_event_or_for_expired_events_is_a_precise_error()
+    {
+        await _s.IssueAsync("EV-0200"); // so the subscriber has a last event id (0 means "from the oldest kept")
+        var latest = await LatestAsync();
+        await _s.IssueAsync("EV-0201");
+        await _s.IssueAsync("EV-0202");
+        await using (var connection = new NpgsqlConnection(_s.Hub.ConnectionString))
+        {
+            await connection.ExecuteAsync("DELETE FROM events WHERE event_id <= @latest + 1", new { latest = (long)latest }); // as the retention sweep would
+        }
+
+        var ahead = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = latest + 1000 }, 1), ReasonCodes.EventIdAhead);
+        var expired = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = latest }, 1), ReasonCodes.EventsExpired);
+        var unknownType = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => EventReader.ReadAsync(
+            Events(_subscriberKey), new SubscribeRequest { Filter = new EventFilter { EventTypes = { "license.exploded" } } }, 1));
+
+        Assert.Contains("resync", expired.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("filter.event_types[0]", unknownType.Status.Detail + string.Join(",", unknownType.Trailers.Select(t => t.Key)), StringComparison.Ordinal);
+        Assert.Contains("beyond the latest event", ahead.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_verifier_that_relied_on_a_license_hears_when_it_is_revoked_with_its_case_number()
+    {
+        var license = await _s.IssueAsync("EV-0301");
+        await _s.VerifyAsync(license.Identifier);                                  // case XA-2026-000123
+        var bystander = _s.VerifierKeys[DataLevel.L3Sensitive];                     // never verified this license
+        var start = await LatestAsync();
+
+        await _s.ChangeStatusAsync(license.Identifier, LicenseStatus.Revoked);
+        var relied = await EventReader.ReadAsync(Events(_s.VerifierKeys[DataLevel.L2Internal]), new SubscribeRequest { AfterEventId = start }, 1);
+        var nothing = await EventReader.ReadAsync(Events(bystander), new SubscribeRequest { AfterEventId = start }, 1, TimeSpan.FromSeconds(2));
+
+        var e = Assert.Single(relied);
+        Assert.Equal(EventTypes.LicenseReliedChanged, e.Type);
+        Assert.Equal(license.Identifier, e.ObjectId);
+        Assert.Equal(EventTypes.LicenseRevoked, e.Data["change"]);
+        Assert.Equal("REVOKED", e.Data["status"]);
+        Assert.Equal(LicenseScenario.CaseNumber, e.Data["case_number"]);
+        Assert.Equal(AuditActions.VerificationVerifyLicense, e.Data["relied_action"]);
+        Assert.Empty(nothing); // a verifier hears only about what it relied on; broadcast events are for SUBSCRIBERs
+    }
+
+    private EventService.EventServiceClient Events(string key) => new(_s.Hub.Channel(key));
+
+    private async Task<ulong> LatestAsync()
+    {
+        var heartbeats = new List<Heartbeat>();
+        await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = 0, Filter = new EventFilter { EventTypes = { EventTypes.SigningKeyRevoked } } }, 1, TimeSpan.FromSeconds(2.5), heartbeats);
+        return heartbeats[^1].LatestEventId;
+    }
+}
