@@ -56,7 +56,6 @@ public static class EventTypes
     public const string GrantExpired = "grant.expired";
     public const string GrantRevoked = "grant.revoked";
     public const string DataResourceRegistered = "data_resource.registered";
-    public const string DataResourceChanged = "data_resource.changed";
     public const string SigningKeyRotated = "signing_key.rotated";
     public const string SigningKeyRevoked = "signing_key.revoked";
 
@@ -64,6 +63,6 @@ public static class EventTypes
     [
         LicenseIssued, LicenseImported, LicenseAmended, LicenseSuspended, LicenseReinstated, LicenseRevoked, LicenseCancelled,
         LicenseExpired, LicenseReliedChanged, LicenseSupervised, GrantRequested, GrantDecided, GrantOverdue, GrantExpired,
-        GrantRevoked, DataResourceRegistered, DataResourceChanged, SigningKeyRotated, SigningKeyRevoked,
+        GrantRevoked, DataResourceRegistered, SigningKeyRotated, SigningKeyRevoked,
     ];
 }

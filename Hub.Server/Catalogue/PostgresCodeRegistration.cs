@@ -1,6 +1,7 @@
 using Dapper;
 using Hub.Core.Access;
 using Hub.Core.Errors;
+using Hub.Core.Events;
 using Hub.Server.Infrastructure.Postgres;
 using Npgsql;
 
@@ -8,7 +9,8 @@ namespace Hub.Server.Catalogue;
 
 /// <summary>
 /// Registration that is idempotent on a code: the row goes in unless the code exists; the same content again is a
-/// no-op, other content under the same code is <c>AlreadyExists</c>. A new registration commits with its audit entry.
+/// no-op, other content under the same code is <c>AlreadyExists</c>. A new registration commits with its audit entry
+/// (and its change events, if it causes any).
 /// </summary>
 internal static class PostgresCodeRegistration
 {
@@ -26,7 +28,8 @@ internal static class PostgresCodeRegistration
         byte[] contentHash,
         AccessRecord audit,
         HubError conflict,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<ChangeEvent>? events = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -38,7 +41,7 @@ internal static class PostgresCodeRegistration
             return stored.AsSpan().SequenceEqual(contentHash) ? false : conflict;
         }
 
-        await accessLog.AppendAsync(connection, transaction, audit, cancellationToken);
+        await accessLog.AppendAsync(connection, transaction, audit, events ?? [], cancellationToken);
         await accessLog.CommitAsync(transaction, cancellationToken);
         return true;
     }

@@ -6,6 +6,7 @@ using Hub.Common.V1;
 using Hub.Core.Access;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
+using Hub.Core.Events;
 using Hub.Core.Validation;
 using Hub.Server.Infrastructure.Postgres;
 using Npgsql;
@@ -59,7 +60,21 @@ public sealed class PostgresDataResourceStore(NpgsqlDataSource dataSource, Postg
             contentHash,
             new AccessRecord { CallerId = callerId, Action = AuditActions.CatalogueRegisterDataResource, ObjectType = AuditObjects.DataResource, ObjectId = normalized.ResourceCode, Outcome = AuditOutcomes.Ok },
             HubError.AlreadyExists(ReasonCodes.DataResourceExists, "this resource_code is registered with different content; resource codes are never reused."),
-            cancellationToken);
+            cancellationToken,
+            [
+                new ChangeEvent
+                {
+                    Type = EventTypes.DataResourceRegistered,
+                    ObjectType = AuditObjects.DataResource,
+                    ObjectId = normalized.ResourceCode,
+                    Facts =
+                    [
+                        new EventFact("provider_org", normalized.ProviderOrgCode),
+                        new EventFact("sharing_type", normalized.SharingType.ToString()),
+                        new EventFact("fields", string.Join(",", normalized.Fields.Select(f => f.Name))),
+                    ],
+                },
+            ]);
         return created.Failed
             ? created.Error
             : ((await FindAsync(normalized.ResourceCode, cancellationToken))!, created.Value);

@@ -3,6 +3,7 @@ using Hub.Core.Access;
 using Hub.Core.Callers;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
+using Hub.Core.Events;
 using Hub.Core.Ports;
 using Hub.Core.Time;
 using Hub.Exchange.V1;
@@ -62,7 +63,7 @@ public sealed class GrantDesk(
                 null,
                 string.Empty);
             await grants.InsertAsync(transaction, grant, null, cancellationToken);
-            await transaction.AuditAsync(Audit(caller, AuditActions.ExchangeRequestGrant, grant), cancellationToken);
+            await transaction.AuditAsync(Audit(caller, AuditActions.ExchangeRequestGrant, grant), GrantEvents.For(EventTypes.GrantRequested, grant), cancellationToken);
             return new RequestGrantResponse { Grant = grant.ToMessage(today, resource.Name) };
         }, cancellationToken);
     }
@@ -76,6 +77,7 @@ public sealed class GrantDesk(
             AuditActions.ExchangeDecideGrant,
             command.Request,
             command.GrantId,
+            EventTypes.GrantDecided,
             (grant, status) => grant.ProviderOrgCode != caller.OrgCode
                 ? HubError.PermissionDenied(ReasonCodes.NotProviderOfResource, $"only the provider of {grant.ResourceCode} ({grant.ProviderOrgCode}) decides its grants.")
                 : !GrantStatusRules.AwaitsDecision(status)
@@ -102,6 +104,7 @@ public sealed class GrantDesk(
             AuditActions.ExchangeRevokeGrant,
             command.Request,
             command.GrantId,
+            EventTypes.GrantRevoked,
             (grant, status) => !GrantParties.MayManage(caller, grant)
                 ? HubError.PermissionDenied(ReasonCodes.NotPartyToGrant, "only the grant's consumer, the resource's provider or the platform team (CATALOGUE) may revoke it.")
                 : !GrantStatusRules.Revocable(status)
@@ -115,7 +118,8 @@ public sealed class GrantDesk(
 
     /// <summary>
     /// A decision on an existing grant, once per request_id: lock the grant, let <paramref name="refuse"/> say why not
-    /// (given its status today), apply <paramref name="change"/>, save it with its audit entry in one transaction.
+    /// (given its status today), apply <paramref name="change"/>, save it with its audit entry and its events
+    /// (<paramref name="eventType"/>) in one transaction.
     /// </summary>
     private async Task<Outcome<Grant>> ChangeAsync(
         Caller caller,
@@ -123,6 +127,7 @@ public sealed class GrantDesk(
         string operation,
         Google.Protobuf.IMessage request,
         Guid grantId,
+        string eventType,
         Func<StoredGrant, GrantStatus, HubError?> refuse,
         Func<StoredGrant, DateTimeOffset, StoredGrant> change,
         Func<IWriteTransaction, StoredGrant, Task> save,
@@ -144,7 +149,7 @@ public sealed class GrantDesk(
 
             var changed = change(grant, time.GetUtcNow());
             await save(transaction, changed);
-            await transaction.AuditAsync(Audit(caller, operation, changed), cancellationToken);
+            await transaction.AuditAsync(Audit(caller, operation, changed), GrantEvents.For(eventType, changed), cancellationToken);
             var resource = await resources.FindAsync(grant.ResourceCode, cancellationToken);
             return changed.ToMessage(today, resource?.Name ?? string.Empty);
         }, cancellationToken);

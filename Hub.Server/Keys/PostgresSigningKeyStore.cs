@@ -2,6 +2,7 @@ using Dapper;
 using Hub.Core.Access;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
+using Hub.Core.Events;
 using Hub.Server.Infrastructure.Postgres;
 using Npgsql;
 
@@ -65,7 +66,8 @@ public sealed class PostgresSigningKeyStore(NpgsqlDataSource dataSource, Postgre
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var retired = await RetireActiveAsync(connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(InsertKeySql, key, transaction, cancellationToken: cancellationToken));
-        await accessLog.AppendAsync(connection, transaction, Audit(callerId, AuditActions.AdminRotateSigningKey, key.KeyId), cancellationToken);
+        await accessLog.AppendAsync(
+            connection, transaction, Audit(callerId, AuditActions.AdminRotateSigningKey, key.KeyId), [KeyEvent(EventTypes.SigningKeyRotated, key.KeyId, retired)], cancellationToken);
         await accessLog.CommitAsync(transaction, cancellationToken);
         return retired;
     }
@@ -100,9 +102,27 @@ public sealed class PostgresSigningKeyStore(NpgsqlDataSource dataSource, Postgre
             new { now = time.GetUtcNow(), reason, keyId },
             transaction,
             cancellationToken: cancellationToken));
-        await accessLog.AppendAsync(connection, transaction, Audit(callerId, AuditActions.AdminRevokeSigningKey, keyId), cancellationToken);
+        await accessLog.AppendAsync(
+            connection, transaction, Audit(callerId, AuditActions.AdminRevokeSigningKey, keyId), [KeyEvent(EventTypes.SigningKeyRevoked, keyId, null, newKeyId)], cancellationToken);
         await accessLog.CommitAsync(transaction, cancellationToken);
         return newKeyId;
+    }
+
+    /// <summary>A seal key change: verifiers that cache keys refresh them (GetSigningKeys); no personal data.</summary>
+    private static ChangeEvent KeyEvent(string eventType, string keyId, string? retired, string? replacement = null)
+    {
+        var facts = new List<EventFact>();
+        if (retired is not null)
+        {
+            facts.Add(new EventFact("retired_key_id", retired));
+        }
+
+        if (replacement is not null)
+        {
+            facts.Add(new EventFact("replacement_key_id", replacement));
+        }
+
+        return new ChangeEvent { Type = eventType, ObjectType = AuditObjects.SigningKey, ObjectId = keyId, Facts = facts };
     }
 
     private static AccessRecord Audit(Guid callerId, string action, string keyId) => new()

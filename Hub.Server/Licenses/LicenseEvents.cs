@@ -24,15 +24,12 @@ public static class LicenseEvents
         _ => EventTypes.LicenseReinstated,
     };
 
-    public static ChangeEvent Changed(string eventType, StoredLicense license, LicenseTypeDefinition type) => new()
-    {
-        Type = eventType,
-        ObjectType = AuditObjects.License,
-        ObjectId = license.Identifier,
-        LicenseType = license.Content.TypeCode,
-        IssuerOrg = license.IssuerOrgCode,
-        Facts = Facts(license, type),
-    };
+    public static ChangeEvent Changed(string eventType, StoredLicense license, LicenseTypeDefinition type) =>
+        Event(eventType, license.Content, type, license.StatusName, license.StatusReason);
+
+    /// <summary>A new license's event (license.issued, license.imported): version 1, VALID.</summary>
+    public static ChangeEvent New(string eventType, SealedContent content, LicenseTypeDefinition type) =>
+        Event(eventType, content, type, LicenseStatusRules.Name(LicenseStatus.Valid), null);
 
     /// <summary>To one caller that relied on the license: what changed, and the case or matter it relied on it for.</summary>
     public static ChangeEvent Relied(string eventType, StoredLicense license, Reliance reliance)
@@ -63,21 +60,29 @@ public static class LicenseEvents
         };
     }
 
-    private static List<EventFact> Facts(StoredLicense license, LicenseTypeDefinition type)
+    private static ChangeEvent Event(string eventType, SealedContent content, LicenseTypeDefinition type, string status, string? statusReason)
     {
         var facts = new List<EventFact>
         {
-            new("status", license.StatusName),
-            new("version", license.Version.ToString(CultureInfo.InvariantCulture)),
-            new("valid_from", license.Content.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            new("valid_until", license.Content.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "LONG_TERM"),
-            new(type.LicenseNumberSpec.Name, license.Content.LicenseNumber, type.LicenseNumberSpec.Level),
+            new("status", status),
+            new("version", content.Version.ToString(CultureInfo.InvariantCulture)),
+            new("valid_from", content.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new("valid_until", content.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "LONG_TERM"),
+            new(type.LicenseNumberSpec.Name, content.LicenseNumber, type.LicenseNumberSpec.Level),
         };
-        if (license.StatusReason is { Length: > 0 } reason)
+        if (statusReason is { Length: > 0 })
         {
-            facts.Add(new EventFact(type.StatusReasonSpec.Name, reason, type.StatusReasonSpec.Level));
+            facts.Add(new EventFact(type.StatusReasonSpec.Name, statusReason, type.StatusReasonSpec.Level));
         }
 
-        return facts;
+        return new ChangeEvent
+        {
+            Type = eventType,
+            ObjectType = AuditObjects.License,
+            ObjectId = content.Identifier,
+            LicenseType = content.TypeCode,
+            IssuerOrg = content.IssuerOrgCode,
+            Facts = facts,
+        };
     }
 }

@@ -74,7 +74,7 @@ public sealed class LicenseIssuer(
                 sealedVersion,
                 store.EncryptContent(sealedVersion),
                 now,
-                LicenseEvents.Changed(EventTypes.LicenseIssued, stored, type)),
+                LicenseEvents.New(EventTypes.LicenseIssued, content, type)),
             cancellationToken);
     }
 

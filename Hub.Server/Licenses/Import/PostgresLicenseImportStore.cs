@@ -1,6 +1,7 @@
 using Dapper;
 using Hub.Core.Callers;
 using Hub.Core.Contracts;
+using Hub.Core.Events;
 using Hub.Server.Infrastructure.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -57,7 +58,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
             await StageAsync(connection, rows, cancellationToken);
             inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
                     InsertFromStaging,
-                    new { org = caller.OrgCode, now, caller = caller.Id, action = LicenseImporter.Action, objectType = AuditObjects.License, outcome = AuditOutcomes.Imported },
+                    new { org = caller.OrgCode, now, caller = caller.Id, action = LicenseImporter.Action, objectType = AuditObjects.License, outcome = AuditOutcomes.Imported, eventType = EventTypes.LicenseImported },
                     transaction,
                     cancellationToken: cancellationToken)))
                 .ToHashSet();
@@ -71,12 +72,12 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
         CREATE TEMP TABLE import_staging (
             license_id uuid, serial varchar(32), type_code varchar(21), license_number varchar(64), holder_index bytea,
             issued_on date, source_system varchar(64), import_hash bytea, identifier varchar(128), valid_from date,
-            valid_until date, content_encrypted bytea, content_hash bytea, seal bytea, seal_key_id varchar(16)
+            valid_until date, content_encrypted bytea, content_hash bytea, seal bytea, seal_key_id varchar(16), event_data jsonb
         ) ON COMMIT DROP
         """;
 
     // One statement: the licenses that are new (a concurrent import of the same number loses quietly here and is
-    // counted after), their first versions, and one audit entry each, queued for sequencing.
+    // counted after), their first versions, and one audit entry and license.imported event each, queued for sequencing.
     private const string InsertFromStaging = """
         WITH inserted AS (
             INSERT INTO licenses (license_id, type_code, issuer_org_code, serial, license_number, holder_index, current_version,
@@ -97,6 +98,11 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
             SELECT @now, @caller, @action, @objectType, s.identifier, s.holder_index,
                    '归集:' || s.source_system, @outcome
             FROM import_staging s JOIN inserted USING (license_id)
+            RETURNING queue_id, object_id
+        ), events AS (
+            INSERT INTO event_queue (audit_queue_id, seq, event_type, object_type, object_id, license_type, issuer_org, data)
+            SELECT e.queue_id, 0, @eventType, @objectType, s.identifier, s.type_code, @org, s.event_data
+            FROM entries e JOIN import_staging s ON s.identifier = e.object_id
         )
         SELECT license_id FROM inserted
         """;
@@ -104,7 +110,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
     private static async Task StageAsync(NpgsqlConnection connection, StagedRow[] rows, CancellationToken cancellationToken)
     {
         await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY import_staging (license_id, serial, type_code, license_number, holder_index, issued_on, source_system, import_hash, identifier, valid_from, valid_until, content_encrypted, content_hash, seal, seal_key_id) FROM STDIN (FORMAT BINARY)",
+            "COPY import_staging (license_id, serial, type_code, license_number, holder_index, issued_on, source_system, import_hash, identifier, valid_from, valid_until, content_encrypted, content_hash, seal, seal_key_id, event_data) FROM STDIN (FORMAT BINARY)",
             cancellationToken);
         foreach (var row in rows)
         {
@@ -133,6 +139,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
             await copy.WriteAsync(row.Version.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
             await copy.WriteAsync(row.Version.Seal, NpgsqlDbType.Bytea, cancellationToken);
             await copy.WriteAsync(row.Version.SealKeyId, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(EventFacts.ToJson(LicenseEvents.New(EventTypes.LicenseImported, row.Version.Content, license.Type).Facts), NpgsqlDbType.Jsonb, cancellationToken);
         }
 
         await copy.CompleteAsync(cancellationToken);
