@@ -141,6 +141,41 @@ public sealed class ChangeEventTests(PostgresCluster postgres) : IAsyncLifetime
         Assert.Empty(nothing); // a verifier hears only about what it relied on; broadcast events are for SUBSCRIBERs
     }
 
+    [Fact]
+    public async Task Imports_seal_key_changes_and_supervision_results_are_events_too()
+    {
+        var start = await LatestAsync();
+        using (var call = _s.Licenses(_s.IssuerKey).ImportLicenses())
+        {
+            await call.RequestStream.WriteAsync(new ImportLicensesRequest { BatchId = Guid.NewGuid().ToString(), Records = { Server.Licenses.ImportLicensesTests.Record(1, "EV-IMP-1") } });
+            await call.RequestStream.CompleteAsync();
+            await foreach (var answer in call.ResponseStream.ReadAllAsync())
+            {
+                Assert.Equal(1u, answer.Imported);
+            }
+        }
+
+        var imported = (await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = start }, 1)).Single();
+        var rotated = await _s.Admin.RotateSigningKeyAsync(new Hub.Admin.V1.RotateSigningKeyRequest());
+        var supervisorKey = (await _s.Hub.RegisterCallerAsync("11610000MB0000001G", "jianguan", DataLevel.L1Public, Role.Supervisor)).ApiKey;
+        var reported = await new EventService.EventServiceClient(_s.Hub.Channel(supervisorKey)).ReportSupervisionResultAsync(new ReportSupervisionResultRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Identifier = imported.ObjectId,
+            Result = SupervisionResult.RectificationOrdered,
+            Detail = "现场检查发现经营场所与登记不符",
+        });
+        var afterImport = await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = imported.EventId }, 1);
+        var toIssuer = await EventReader.ReadAsync(Events(_s.IssuerKey), new SubscribeRequest { AfterEventId = imported.EventId }, 1);
+
+        Assert.Equal(EventTypes.LicenseImported, imported.Type);
+        Assert.Equal((EventTypes.SigningKeyRotated, rotated.KeyId), (afterImport.Single().Type, afterImport.Single().ObjectId));
+        var finding = Assert.Single(toIssuer); // addressed to the issuer's organisation; not a broadcast
+        Assert.Equal((EventTypes.LicenseSupervised, imported.ObjectId, "RECTIFICATION_ORDERED"), (finding.Type, finding.ObjectId, finding.Data["result"]));
+        Assert.Equal(reported.ResultId, finding.Data["result_id"]);
+        Assert.Contains("detail", finding.Withheld); // L2 text, above the issuer's L1 clearance
+    }
+
     private EventService.EventServiceClient Events(string key) => new(_s.Hub.Channel(key));
 
     private async Task<ulong> LatestAsync()
