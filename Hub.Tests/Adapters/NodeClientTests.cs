@@ -9,8 +9,8 @@ using Hub.Tests.Support;
 namespace Hub.Tests.Adapters;
 
 /// <summary>
-/// A non-.NET system calls CheckMatter: tools/node-client/check-matter.js (@grpc/grpc-js, installed by scripts/test.sh
-/// with npm) against the hub listening on a real loopback port.
+/// Non-.NET systems against the hub listening on a real loopback port (@grpc/grpc-js, installed by scripts/test.sh
+/// with npm): tools/node-client/check-matter.js calls CheckMatter; subscribe-events.js subscribes and resumes.
 /// </summary>
 public sealed class NodeClientTests(PostgresCluster postgres)
 {
@@ -37,6 +37,7 @@ public sealed class NodeClientTests(PostgresCluster postgres)
         listening.StartServer();
 
         var (exit, output, error) = await RunNodeAsync(
+            "check-matter.js",
             $"127.0.0.1:{port}", scenario.VerifierKeys[Hub.Common.V1.DataLevel.L2Internal], "NODE-MATTER", "HOLDER_ID_TYPE_CITIZEN_ID", LicenseScenario.CitizenId);
 
         Assert.True(exit == 0, error + output);
@@ -45,7 +46,40 @@ public sealed class NodeClientTests(PostgresCluster postgres)
         Assert.Equal("A类", material.GetProperty("facts").GetProperty("category").GetString());
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunNodeAsync(params string[] args)
+    [Fact]
+    public async Task A_NodeJs_subscriber_reads_events_in_order_and_resumes_after_the_last_it_processed()
+    {
+        var settings = new Dictionary<string, string?> { ["Hub:Secrets:MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+        await using var scenario = await LicenseScenario.CreateAsync(new HubFactory(postgres, settings));
+        var subscriber = (await scenario.Hub.RegisterCallerAsync("11610000MB0000001G", "supervision", Hub.Common.V1.DataLevel.L1Public, Hub.Common.V1.Role.Subscriber)).ApiKey;
+        var issued = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            issued.Add((await scenario.IssueAsync($"NODE-EV-{i}")).Identifier);
+        }
+
+        var port = LoopbackPorts.Choose(0);
+        await using var listening = new HubFactory(scenario.Hub.ConnectionString, new Dictionary<string, string?>(settings)
+        {
+            ["Hub:Endpoints:GrpcPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub:Endpoints:TlsPort"] = "0",
+        });
+        listening.UseKestrel();
+        listening.StartServer();
+
+        var first = await RunNodeAsync("subscribe-events.js", $"127.0.0.1:{port}", subscriber, "0", "2");
+        var firstEvents = first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var resumed = await RunNodeAsync("subscribe-events.js", $"127.0.0.1:{port}", subscriber, firstEvents[^1].GetProperty("event_id").GetString()!, "1");
+        var resumedEvent = JsonDocument.Parse(resumed.Output.Trim()).RootElement;
+
+        Assert.True(first.Exit == 0 && resumed.Exit == 0, first.Error + resumed.Error);
+        List<JsonElement> all = [.. firstEvents, resumedEvent];
+        Assert.Equal(["1", "2", "3"], all.Select(e => e.GetProperty("event_id").GetString()!));
+        Assert.Equal(issued, all.Select(e => e.GetProperty("object_id").GetString()!));
+        Assert.Equal("license.issued", resumedEvent.GetProperty("type").GetString());
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunNodeAsync(string script, params string[] args)
     {
         var root = ProjectDependencyTests.RepositoryRoot();
         var client = Path.Combine(root, "tools", "node-client");
@@ -61,7 +95,7 @@ public sealed class NodeClientTests(PostgresCluster postgres)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        info.ArgumentList.Add("check-matter.js");
+        info.ArgumentList.Add(script);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
