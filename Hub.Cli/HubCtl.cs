@@ -24,6 +24,8 @@ internal static class HubCtl
         root.Subcommands.Add(ExchangeCommand.Resources(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Grants(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Query(connection, environment));
+        root.Subcommands.Add(EventsCommand.Events(connection, environment));
+        root.Subcommands.Add(EventsCommand.Webhooks(connection, environment));
         root.Subcommands.Add(PortalCommand.Create(environment));
         root.Subcommands.Add(Witness.WitnessCommand.Create(environment));
         var parsed = root.Parse(args);

@@ -23,7 +23,7 @@ internal static class CallersCommand
         var systemName = new Option<string>("--system-name") { Description = "Name of the calling system", Required = true };
         var roles = new Option<string[]>("--role")
         {
-            Description = "Role to grant (ADMIN, CATALOGUE, ISSUER, VERIFIER, CONSUMER, PROVIDER, AUDITOR, PORTAL, SUBSCRIBER); repeat for several",
+            Description = "Role to grant (ADMIN, CATALOGUE, ISSUER, VERIFIER, CONSUMER, PROVIDER, AUDITOR, PORTAL, SUBSCRIBER, SUPERVISOR); repeat for several",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
@@ -62,7 +62,7 @@ internal static class CallersCommand
             {
                 foreach (var role in unknown)
                 {
-                    environment.Error.WriteLine($"error: unknown role '{role}' (ADMIN, CATALOGUE, ISSUER, VERIFIER, CONSUMER, PROVIDER, AUDITOR, PORTAL, SUBSCRIBER)");
+                    environment.Error.WriteLine($"error: unknown role '{role}' (ADMIN, CATALOGUE, ISSUER, VERIFIER, CONSUMER, PROVIDER, AUDITOR, PORTAL, SUBSCRIBER, SUPERVISOR)");
                 }
 
                 if (request.Clearance == DataLevel.Unspecified)
