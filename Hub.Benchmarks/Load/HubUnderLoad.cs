@@ -60,6 +60,9 @@ internal sealed class HubUnderLoad : IAsyncDisposable
 
     public string IssuerKey { get; private set; } = string.Empty;
 
+    /// <summary>A SUBSCRIBER: reads every change event (the event-delivery scenario).</summary>
+    public string SubscriberKey { get; private set; } = string.Empty;
+
     public List<(string Identifier, string HolderId)> Seeded { get; } = [];
 
     /// <summary>The hub's database, when the harness started the hub itself (for the COPY ceiling).</summary>
@@ -182,6 +185,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         IssuerKey = await Register(Role.Issuer, "load-issuer");
         VerifierKey = await Register(Role.Verifier, "load-verifier");
         ConsumerKey = await Register(Role.Consumer, "load-consumer");
+        SubscriberKey = await Register(Role.Subscriber, "load-subscriber");
         var catalogue = new CatalogueService.CatalogueServiceClient(Channel);
         await catalogue.RegisterLicenseTypeAsync(new RegisterLicenseTypeRequest
         {

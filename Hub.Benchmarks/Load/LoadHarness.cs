@@ -85,6 +85,15 @@ internal static class LoadHarness
                 return hub.DataSource is { } dataSource ? [imported, await ImportLoad.CopyCeilingAsync(dataSource, prefix, options.ImportRows)] : [imported];
             }
 
+            case "events":
+            {
+                // IssueLicense and ImportLicenses at full rate while a SUBSCRIBER streams every event they cause.
+                var issue = await EventDeliveryLoad.MeasureAsync(hub, "issue + subscriber", () => MeasureAsync("issue", Call(hub, "issue"), options));
+                var import = await EventDeliveryLoad.MeasureAsync(
+                    hub, "import + subscriber", async () => (await ImportLoad.StreamAsync(licenses, issuer, $"EVENTS-{hub.Run}", 9_000_000, options.ImportRows)).Result);
+                return [.. issue, .. import];
+            }
+
             case "verify-during-import":
             {
                 // Verification while an import streams at full speed in the background.

@@ -9,7 +9,7 @@ internal sealed record LoadOptions
     /// Every scenario, the baseline first: <c>keys</c> is GetSigningKeys, a keyless read answered from memory — the cost
     /// of the transport and the server pipeline with no database and no authentication.
     /// </summary>
-    public static readonly string[] Scenarios = ["keys", "verify", "check-matter", "check-license", "issue", "query", "import", "verify-during-import"];
+    public static readonly string[] Scenarios = ["keys", "verify", "check-matter", "check-license", "issue", "query", "import", "verify-during-import", "events"];
 
     public const string Baseline = "keys";
 

@@ -43,7 +43,9 @@ public sealed class KillHubEventDeliveryTests(PostgresCluster postgres)
         using (var subscriberChannel = hub.Channel(subscriberKey))
         using (var issuerChannel = hub.Channel(issuerKey))
         {
-            var reading = ReadUntilBrokenAsync(new EventService.EventServiceClient(subscriberChannel), 0, processed, ct);
+            // The subscriber takes a few milliseconds per event, as a real one storing each would: it is behind the
+            // writes when the hub dies, so events committed before the kill still wait for it.
+            var reading = ReadUntilBrokenAsync(new EventService.EventServiceClient(subscriberChannel), 0, processed, ct, processing: TimeSpan.FromMilliseconds(5));
             var licenses = new LicenseService.LicenseServiceClient(issuerChannel);
             var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {
@@ -96,7 +98,8 @@ public sealed class KillHubEventDeliveryTests(PostgresCluster postgres)
     }
 
     /// <summary>Reads events after <paramref name="after"/> until the stream breaks (the kill), the token fires, or <paramref name="enough"/> arrived.</summary>
-    private static async Task ReadUntilBrokenAsync(EventService.EventServiceClient client, ulong after, List<Event> into, CancellationToken cancellationToken, long enough = long.MaxValue)
+    private static async Task ReadUntilBrokenAsync(
+        EventService.EventServiceClient client, ulong after, List<Event> into, CancellationToken cancellationToken, long enough = long.MaxValue, TimeSpan? processing = null)
     {
         try
         {
@@ -106,6 +109,11 @@ public sealed class KillHubEventDeliveryTests(PostgresCluster postgres)
             {
                 if (call.ResponseStream.Current.Event is { } e)
                 {
+                    if (processing is { } delay)
+                    {
+                        await Task.Delay(delay, cancellationToken);
+                    }
+
                     into.Add(e); // "processed": the client resumes after the last one it added
                     read++;
                 }

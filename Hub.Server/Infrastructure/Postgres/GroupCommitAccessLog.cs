@@ -40,20 +40,12 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
 
-    // The queued entries and, with each, the change events its transaction queued (as one JSON array), in one round trip.
     private const string TakeQueued = """
         SELECT size AS Size, events AS Events FROM log_head FOR UPDATE;
-        WITH taken AS (
-            DELETE FROM access_log_queue WHERE queue_id IN (SELECT queue_id FROM access_log_queue ORDER BY queue_id LIMIT @limit)
-            RETURNING *
-        ), events AS (
-            DELETE FROM event_queue q USING taken t WHERE q.audit_queue_id = t.queue_id RETURNING q.*
-        )
-        SELECT t.queue_id AS QueueId, t.occurred_at AS OccurredAt, t.caller_id AS CallerId, t.action AS Action, t.object_type AS ObjectType,
-               t.object_id AS ObjectId, t.holder_index AS HolderIndex, t.purpose AS Purpose, t.matter_code AS MatterCode,
-               t.case_number AS CaseNumber, t.fields AS Fields, t.outcome AS Outcome,
-               (SELECT json_agg(e ORDER BY e.seq) FROM events e WHERE e.audit_queue_id = t.queue_id)::text AS EventsJson
-        FROM taken t;
+        DELETE FROM access_log_queue WHERE queue_id IN (SELECT queue_id FROM access_log_queue ORDER BY queue_id LIMIT @limit)
+        RETURNING queue_id AS QueueId, occurred_at AS OccurredAt, caller_id AS CallerId, action AS Action, object_type AS ObjectType,
+                  object_id AS ObjectId, holder_index AS HolderIndex, purpose AS Purpose, matter_code AS MatterCode,
+                  case_number AS CaseNumber, fields AS Fields, outcome AS Outcome;
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -194,12 +186,12 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         long next;
-        long nextEvent;
+        long headEvents;
         List<QueuedRow> queued;
         await using (var taken = await connection.QueryMultipleAsync(new CommandDefinition(TakeQueued, new { limit = MaxQueued }, transaction)))
         {
             var head = await taken.ReadSingleAsync<(long Size, long Events)>();
-            (next, nextEvent) = (head.Size, head.Events + 1);
+            (next, headEvents) = (head.Size, head.Events);
             queued = [.. (await taken.ReadAsync<QueuedRow>()).OrderBy(r => r.QueueId)];
         }
 
@@ -228,12 +220,21 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
             await copy.CompleteAsync();
         }
 
-        var lastEvent = await PostgresSequencedEvents.WriteAsync(connection, queued.Select((row, i) => (firstQueued + i, new DateTimeOffset(DateTime.SpecifyKind(row.OccurredAt, DateTimeKind.Utc)), row.EventsJson)), nextEvent);
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE log_head SET size = @next, events = @lastEvent", new { next, lastEvent }, transaction));
+        // Queued entries are changes, which may have queued events: they are numbered with the head's move.
+        var events = queued.Count == 0
+            ? await connection.ExecuteScalarAsync<long>(new CommandDefinition("UPDATE log_head SET size = @next RETURNING events", new { next }, transaction))
+            : await PostgresSequencedEvents.AdvanceHeadAsync(
+                connection,
+                transaction,
+                next,
+                headEvents,
+                [.. queued.Select(r => r.QueueId)],
+                [.. queued.Select((_, i) => firstQueued + i)],
+                [.. queued.Select(r => new DateTimeOffset(DateTime.SpecifyKind(r.OccurredAt, DateTimeKind.Utc)))]);
         await transaction.CommitAsync();
-        if (lastEvent >= nextEvent)
+        if (events > headEvents)
         {
-            _events?.Sequenced(lastEvent);
+            _events?.Sequenced(events);
         }
 
         return (entries, queued.Count < MaxQueued);
@@ -293,9 +294,6 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         public string[] Fields { get; init; } = [];
 
         public string Outcome { get; init; } = string.Empty;
-
-        /// <summary>The change events queued with the entry (event_queue rows as a JSON array), or null.</summary>
-        public string? EventsJson { get; init; }
 
         public AccessRecord ToRecord() => new()
         {
