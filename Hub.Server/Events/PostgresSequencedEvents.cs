@@ -12,19 +12,17 @@ namespace Hub.Server.Events;
 /// </summary>
 public static class PostgresSequencedEvents
 {
+    // event_queue is found by its primary key (= ANY on its leading column: an index scan whatever its dead tuples);
+    // the entries' log indices and times are joined to what was moved.
     private const string Sql = """
         WITH moved AS (
-            DELETE FROM event_queue q
-            USING unnest(@queueIds, @logIndexes, @occurredAts) AS x(queue_id, log_index, occurred_at)
-            WHERE q.audit_queue_id = x.queue_id
-            RETURNING q.seq, q.event_type, q.object_type, q.object_id, q.license_type, q.issuer_org, q.matter_code,
-                      q.audience_caller, q.audience_org, q.data, x.log_index, x.occurred_at
+            DELETE FROM event_queue WHERE audit_queue_id = ANY(@queueIds) RETURNING *
         ), numbered AS (
             INSERT INTO events (event_id, log_index, occurred_at, event_type, object_type, object_id, license_type, issuer_org,
                                 matter_code, audience_caller, audience_org, data)
-            SELECT @events + row_number() OVER (ORDER BY log_index, seq), log_index, occurred_at, event_type, object_type, object_id,
-                   license_type, issuer_org, matter_code, audience_caller, audience_org, data
-            FROM moved
+            SELECT @events + row_number() OVER (ORDER BY x.log_index, m.seq), x.log_index, x.occurred_at, m.event_type, m.object_type,
+                   m.object_id, m.license_type, m.issuer_org, m.matter_code, m.audience_caller, m.audience_org, m.data
+            FROM moved m JOIN unnest(@queueIds, @logIndexes, @occurredAts) AS x(queue_id, log_index, occurred_at) ON x.queue_id = m.audit_queue_id
             RETURNING 1
         )
         UPDATE log_head SET size = @size, events = events + (SELECT count(*) FROM numbered) RETURNING events
