@@ -119,4 +119,10 @@ internal static partial class HubLog
 
     [LoggerMessage(HubLogEvents.WebhookDispatchFailed, LogLevel.Warning, "Webhook dispatch cycle failed")]
     public static partial void WebhookDispatchFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(HubLogEvents.DateNoticesWritten, LogLevel.Information, "Noticed {Count} date-driven changes (licenses expired, grants overdue or expired)")]
+    public static partial void DateNoticesWritten(this ILogger logger, int count);
+
+    [LoggerMessage(HubLogEvents.DateNoticeFailed, LogLevel.Warning, "{Notice} failed; it runs again in ten minutes")]
+    public static partial void DateNoticeFailed(this ILogger logger, string notice, Exception exception);
 }

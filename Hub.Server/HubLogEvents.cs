@@ -62,4 +62,6 @@ internal static class HubLogEvents
     public const int WebhookDeadLettered = 6003;
     public const int EventsSwept = 6004;
     public const int WebhookDispatchFailed = 6005;
+    public const int DateNoticesWritten = 6006;
+    public const int DateNoticeFailed = 6007;
 }

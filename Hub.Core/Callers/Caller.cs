@@ -18,6 +18,12 @@ public sealed record Caller(
     /// </summary>
     public HolderInput? AssertedHolder { get; init; }
 
+    /// <summary>
+    /// The caller id of the hub itself in the access log: the entries of changes nobody made (a license expiring, a
+    /// grant falling overdue), written when their date passes.
+    /// </summary>
+    public static readonly Guid HubItself = Guid.Empty;
+
     public bool Has(Role role) => Roles.Contains(role);
 
     /// <summary>True when this call carries a valid holder assertion naming exactly this holder.</summary>

@@ -1,8 +1,9 @@
 namespace Hub.Core.Contracts;
 
 /// <summary>
-/// The <c>action</c> of every access-log entry, one per RPC that writes one (<c>service.Method</c>). Entries are
-/// append-only and auditors filter by these names: public contract, never renamed.
+/// The <c>action</c> of every access-log entry, one per RPC that writes one (<c>service.Method</c>), and one per change a
+/// date makes (<c>licenses.Expired</c>, <c>exchange.GrantOverdue</c>, <c>exchange.GrantExpired</c>, by the hub itself).
+/// Entries are append-only and auditors filter by these names: public contract, never renamed.
 /// </summary>
 public static class AuditActions
 {
@@ -20,6 +21,8 @@ public static class AuditActions
     public const string EventsDeleteWebhook = "events.DeleteWebhook";
     public const string EventsReportSupervisionResult = "events.ReportSupervisionResult";
     public const string ExchangeDecideGrant = "exchange.DecideGrant";
+    public const string ExchangeGrantExpired = "exchange.GrantExpired";
+    public const string ExchangeGrantOverdue = "exchange.GrantOverdue";
     public const string ExchangeQuery = "exchange.Query";
     public const string ExchangeRequestGrant = "exchange.RequestGrant";
     public const string ExchangeRevokeGrant = "exchange.RevokeGrant";
@@ -27,6 +30,7 @@ public static class AuditActions
     public const string ExemptionCheckMatter = "exemption.CheckMatter";
     public const string LicensesAmendLicense = "licenses.AmendLicense";
     public const string LicensesChangeLicenseStatus = "licenses.ChangeLicenseStatus";
+    public const string LicensesExpired = "licenses.Expired";
     public const string LicensesExportLicenseDocument = "licenses.ExportLicenseDocument";
     public const string LicensesGetLicense = "licenses.GetLicense";
     public const string LicensesImportLicenses = "licenses.ImportLicenses";

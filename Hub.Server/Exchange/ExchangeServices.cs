@@ -13,6 +13,7 @@ public static class ExchangeServices
         services.AddSingleton<IGrantsInForce, GrantsInForce>();
         services.AddSingleton<IProviderEndpointPolicy, ProviderEndpointPolicy>();
         services.AddSingleton<GrantDesk>();
+        services.AddSingleton<Hub.Core.Ports.IDateNotice, GrantDeadlineNotice>();
         services.AddSingleton<GrantQueries>();
         services.AddSingleton<ProviderGateway>();
         services.AddSingleton<DataBroker>();

@@ -6,8 +6,8 @@ namespace Hub.Server.Exchange;
 
 /// <summary>
 /// The events a grant change causes: one for SUBSCRIBERs (the platform team's oversight), and the same addressed to
-/// the other party's organisation — the provider when a grant is requested, the consumer when it is decided or
-/// revoked — so each side's system learns what waits for it. No personal data: codes, dates and the status.
+/// the other party's organisation — the provider when a grant is requested or falls overdue, the consumer when it is
+/// decided, revoked or expires — so each side's system learns what waits for it. No personal data: codes, dates and the status.
 /// </summary>
 public static class GrantEvents
 {
@@ -21,7 +21,8 @@ public static class GrantEvents
             MatterCode = grant.MatterCodes.Count > 0 ? grant.MatterCodes[0] : null,
             Facts = Facts(grant),
         };
-        var otherParty = eventType == EventTypes.GrantRequested ? grant.ProviderOrgCode : grant.ConsumerOrgCode;
+        // What waits for the provider goes to it (a request, a request now overdue); answers and expiries to the consumer.
+        var otherParty = eventType is EventTypes.GrantRequested or EventTypes.GrantOverdue ? grant.ProviderOrgCode : grant.ConsumerOrgCode;
         return [shared, shared with { AudienceOrg = otherParty }];
     }
 

@@ -1,3 +1,5 @@
+using Hub.Core.Access;
+using Hub.Core.Events;
 using Hub.Core.Ports;
 using Hub.Exchange.V1;
 
@@ -22,6 +24,14 @@ public interface IGrantStore
     Task<Guid?> FindWaitingAsync(IWriteTransaction transaction, Guid consumerId, string resourceCode, CancellationToken cancellationToken);
 
     Task<StoredGrant?> FindAsync(Guid grantId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Notices the grants whose due date (pending ones: grant.overdue) or expiry date (approved ones: grant.expired,
+    /// when <paramref name="expiries"/>) passed since the last notice; each gets the entry and events
+    /// <paramref name="describe"/> gives it, in one transaction. Returns how many.
+    /// </summary>
+    Task<int> NoticeDeadlinesAsync(
+        DateOnly today, bool expiries, Func<StoredGrant, (AccessRecord Entry, IReadOnlyList<ChangeEvent> Events)> describe, CancellationToken cancellationToken);
 
     /// <summary>The grant a query runs under: the consumer's most recently decided grant on the resource that is in force today.</summary>
     Task<StoredGrant?> FindInForceAsync(Guid consumerId, string resourceCode, DateOnly today, CancellationToken cancellationToken);

@@ -1,3 +1,5 @@
+using Hub.Core.Access;
+using Hub.Core.Events;
 using Dapper;
 using Hub.Common.V1;
 using Hub.Core.Ports;
@@ -11,7 +13,7 @@ namespace Hub.Server.Exchange;
 /// <see cref="IGrantStore"/> in PostgreSQL. Writes run on the caller's transaction, so a grant's change commits with its
 /// audit entry and its idempotency record.
 /// </summary>
-public sealed class PostgresGrantStore(NpgsqlDataSource dataSource) : IGrantStore
+public sealed class PostgresGrantStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog) : IGrantStore
 {
     /// <summary>The status as of @today: OVERDUE and EXPIRED are read from the dates (see GrantStatusRules).</summary>
     private const string EffectiveStatus = "CASE WHEN g.status = 1 AND g.due_on < @today THEN 4 WHEN g.status = 2 AND g.expires_on < @today THEN 5 ELSE g.status END";
@@ -157,6 +159,18 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource) : IGrantStor
         var grants = rows.Take(pageSize).Select(r => r.ToGrant()).ToList();
         return (grants, rows.Count > pageSize ? grants[^1].GrantId.ToString() : null);
     }
+
+    public Task<int> NoticeDeadlinesAsync(
+        DateOnly today, bool expiries, Func<StoredGrant, (AccessRecord Entry, IReadOnlyList<ChangeEvent> Events)> describe, CancellationToken cancellationToken) =>
+        DateNotices.RunAsync(dataSource, accessLog, expiries ? EventTypes.GrantExpired : EventTypes.GrantOverdue, today, async (connection, transaction, from, until) =>
+        {
+            // Overdue the day after due_on while still pending; expired the day after expires_on while approved.
+            var sql = SelectColumns + (expiries
+                ? " WHERE g.status = 2 AND g.expires_on >= @from AND g.expires_on < @until ORDER BY g.expires_on, g.grant_id"
+                : " WHERE g.status = 1 AND g.due_on >= @from AND g.due_on < @until ORDER BY g.due_on, g.grant_id");
+            var rows = await connection.QueryAsync<GrantRow>(new CommandDefinition(sql, new { from, until }, transaction, cancellationToken: cancellationToken));
+            return [.. rows.Select(r => describe(r.ToGrant()))];
+        }, cancellationToken);
 
     private static (NpgsqlConnection Connection, NpgsqlTransaction Transaction) Open(IWriteTransaction transaction)
     {

@@ -1,3 +1,5 @@
+using Hub.Core.Access;
+using Hub.Core.Events;
 using Hub.Core.Ports;
 using Hub.Licenses.V1;
 
@@ -33,6 +35,13 @@ public interface ILicenseStore
     /// holder — once per caller and case number or matter, the latest first, at most <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<Reliance>> ReliancesAsync(IWriteTransaction transaction, StoredLicense license, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Notices the licenses whose validity ended since the last notice (still VALID, their last day before today):
+    /// each gets the entry and events <paramref name="describe"/> gives it, in one transaction. Returns how many.
+    /// </summary>
+    Task<int> NoticeExpiriesAsync(
+        DateOnly today, Func<StoredLicense, Task<(AccessRecord Entry, IReadOnlyList<ChangeEvent> Events)>> describe, CancellationToken cancellationToken);
 
     /// <summary>A license's live state: current version, status and its reason.</summary>
     Task<LicenseState> ReadStateAsync(Guid licenseId, CancellationToken cancellationToken);

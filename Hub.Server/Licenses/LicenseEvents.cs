@@ -31,6 +31,10 @@ public static class LicenseEvents
     public static ChangeEvent New(string eventType, SealedContent content, LicenseTypeDefinition type) =>
         Event(eventType, content, type, LicenseStatusRules.Name(LicenseStatus.Valid), null);
 
+    /// <summary>A license whose last valid day has passed (license.expired), as the date made it.</summary>
+    public static ChangeEvent Expired(SealedContent content, LicenseTypeDefinition type) =>
+        Event(EventTypes.LicenseExpired, content, type, LicenseStatusRules.Name(LicenseStatus.Expired), null);
+
     /// <summary>To one caller that relied on the license: what changed, and the case or matter it relied on it for.</summary>
     public static ChangeEvent Relied(string eventType, StoredLicense license, Reliance reliance)
     {

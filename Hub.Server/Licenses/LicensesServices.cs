@@ -14,6 +14,7 @@ public static class LicensesServices
         services.AddValidatedOptions<LicenseOptions, LicenseOptionsValidator>(LicenseOptions.SectionName);
         services.AddSingleton(sp => new HolderInputParser(sp.GetRequiredService<IOptions<LicenseOptions>>().Value.LegacyUsccSet));
         services.AddSingleton<ILicenseStore, PostgresLicenseStore>();
+        services.AddSingleton<Hub.Core.Ports.IDateNotice, LicenseExpiryNotice>();
         services.AddSingleton<ILicenseSerialStore, PostgresLicenseSerialStore>();
         services.AddSingleton<INewLicenseWriter, PostgresNewLicenseWriter>();
         services.AddSingleton<ILicenseImportStore, PostgresLicenseImportStore>();

@@ -1,6 +1,8 @@
 using System.Text;
 using Dapper;
+using Hub.Core.Access;
 using Hub.Core.Contracts;
+using Hub.Core.Events;
 using Hub.Core.Ports;
 using Hub.Licenses.V1;
 using Hub.Server.Infrastructure.Postgres;
@@ -13,7 +15,7 @@ namespace Hub.Server.Licenses;
 /// <see cref="ILicenseStore"/> in PostgreSQL: <c>licenses</c> (state) and <c>license_versions</c> (sealed content,
 /// encrypted). Writes run on the <see cref="IWriteTransaction"/> they are given.
 /// </summary>
-public sealed class PostgresLicenseStore(NpgsqlDataSource dataSource, DataProtector protector) : ILicenseStore
+public sealed class PostgresLicenseStore(NpgsqlDataSource dataSource, DataProtector protector, PostgresAccessLog accessLog) : ILicenseStore
 {
     private const string VersionColumns = """
         l.license_id AS LicenseId, v.identifier AS Identifier, v.version AS Version, l.current_version AS CurrentVersion,
@@ -177,6 +179,25 @@ public sealed class PostgresLicenseStore(NpgsqlDataSource dataSource, DataProtec
             tx.Transaction,
             cancellationToken: cancellationToken))];
     }
+
+    public Task<int> NoticeExpiriesAsync(
+        DateOnly today, Func<StoredLicense, Task<(AccessRecord Entry, IReadOnlyList<ChangeEvent> Events)>> describe, CancellationToken cancellationToken) =>
+        DateNotices.RunAsync(dataSource, accessLog, EventTypes.LicenseExpired, today, async (connection, transaction, from, until) =>
+        {
+            // Valid through valid_until: expired from the day after it, so those whose last day fell in [from, until).
+            const string sql = SelectVersion + """
+                 WHERE v.version = l.current_version AND l.status = 'VALID' AND v.valid_until >= @from AND v.valid_until < @until
+                 ORDER BY v.valid_until, l.license_id
+                """;
+            var rows = await connection.QueryAsync<VersionRow>(new CommandDefinition(sql, new { from, until }, transaction, cancellationToken: cancellationToken));
+            var notices = new List<(AccessRecord, IReadOnlyList<ChangeEvent>)>();
+            foreach (var row in rows)
+            {
+                notices.Add(await describe(ToStored(row)));
+            }
+
+            return notices;
+        }, cancellationToken);
 
     private StoredLicense ToStored(VersionRow row)
     {

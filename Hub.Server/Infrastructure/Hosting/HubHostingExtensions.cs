@@ -98,6 +98,8 @@ public static class HubHostingExtensions
         services.AddSingleton<DataProtector>();
         services.AddHostedService<KeyMaterialInitializer>();
         services.AddHostedService<ExpiredRowSweeper>();
+        services.AddSingleton<DateNoticeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DateNoticeService>());
     }
 
     private static void AddRedisOrFallbacks(IServiceCollection services, ConfigurationManager configuration)

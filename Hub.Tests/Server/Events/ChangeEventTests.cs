@@ -8,6 +8,7 @@ using Hub.Core.Events;
 using Hub.Events.V1;
 using Hub.Licenses.V1;
 using Hub.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Hub.Tests.Server.Events;
@@ -174,6 +175,32 @@ public sealed class ChangeEventTests(PostgresCluster postgres) : IAsyncLifetime
         Assert.Equal((EventTypes.LicenseSupervised, imported.ObjectId, "RECTIFICATION_ORDERED"), (finding.Type, finding.ObjectId, finding.Data["result"]));
         Assert.Equal(reported.ResultId, finding.Data["result_id"]);
         Assert.Contains("detail", finding.Withheld); // L2 text, above the issuer's L1 clearance
+    }
+
+    [Fact]
+    public async Task A_license_past_its_last_valid_day_is_a_license_expired_event_once_written_by_the_hub_itself()
+    {
+        var notices = _s.Hub.Services.GetRequiredService<Hub.Server.Infrastructure.Hosting.DateNoticeService>();
+        var today = Hub.Core.Time.ChinaCalendar.Today(TimeProvider.System);
+        var lastDay = today.AddDays(-2);
+        var license = await _s.IssueAsync("EV-EXP-1", validUntil: new Google.Type.Date { Year = lastDay.Year, Month = lastDay.Month, Day = lastDay.Day });
+        var start = await LatestAsync();
+        await notices.RunOnceAsync(CancellationToken.None); // the first notice starts the watermark today
+        await using (var connection = new NpgsqlConnection(_s.Hub.ConnectionString))
+        {
+            await connection.ExecuteAsync("UPDATE date_notices SET through = @from WHERE kind = 'license.expired'", new { from = today.AddDays(-7) }); // as if last noticed a week ago
+        }
+
+        await notices.RunOnceAsync(CancellationToken.None);
+        await notices.RunOnceAsync(CancellationToken.None); // nothing twice
+        var events = await EventReader.ReadAsync(
+            Events(_subscriberKey), new SubscribeRequest { AfterEventId = start, Filter = new EventFilter { EventTypes = { EventTypes.LicenseExpired } } }, 2, TimeSpan.FromSeconds(4));
+
+        var expired = Assert.Single(events);
+        Assert.Equal((license.Identifier, "EXPIRED"), (expired.ObjectId, expired.Data["status"]));
+        var entry = (await new AuditService.AuditServiceClient(_s.Hub.Channel(_s.AuditorKey)).GetEntriesAsync(new GetEntriesRequest { FromIndex = expired.LogIndex, Count = 1 })).Entries.Single();
+        Assert.Contains("\"caller_id\":\"00000000-0000-0000-0000-000000000000\"", entry.EntryJson, StringComparison.Ordinal);
+        Assert.Contains(AuditActions.LicensesExpired, entry.EntryJson, StringComparison.Ordinal);
     }
 
     private EventService.EventServiceClient Events(string key) => new(_s.Hub.Channel(key));

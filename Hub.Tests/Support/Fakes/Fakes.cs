@@ -145,6 +145,11 @@ public sealed class FakeExchangeStores : IGrantStore, IDataResourceStore, IMatte
 
     public Task<StoredGrant?> FindAsync(Guid grantId, CancellationToken cancellationToken) => Task.FromResult(Grants.GetValueOrDefault(grantId));
 
+    // Date notices are PostgreSQL work (a watermark under a row lock); the unit tests of grant rules never run them.
+    public Task<int> NoticeDeadlinesAsync(
+        DateOnly today, bool expiries, Func<StoredGrant, (AccessRecord Entry, IReadOnlyList<Hub.Core.Events.ChangeEvent> Events)> describe, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("date notices run against PostgreSQL (ExchangeEventTests)");
+
     public Task<StoredGrant?> FindInForceAsync(Guid consumerId, string resourceCode, DateOnly today, CancellationToken cancellationToken) =>
         Task.FromResult(Grants.Values.FirstOrDefault(g => g.ConsumerId == consumerId && g.ResourceCode == resourceCode && g.StatusOn(today) == GrantStatus.Approved));
 
