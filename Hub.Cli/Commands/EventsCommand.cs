@@ -58,7 +58,7 @@ internal static class EventsCommand
 
     private static Command Add(ConnectionOptions connection, CliEnvironment environment)
     {
-        var url = new Option<string>("--target-url") { Description = "Where to POST each event (https; http only to loopback)", Required = true };
+        var url = new Option<string>("--target-url") { Description = "Where to POST each event (https)", Required = true };
         var secretFile = new Option<FileInfo>("--secret-file") { Description = "A file holding the shared secret, 32-128 characters (e.g. `openssl rand -hex 32 > secret`)", Required = true };
         var after = new Option<ulong>("--after") { Description = "Deliver events after this id (default: only events from now on)" };
         var filter = new FilterOptions();

@@ -28,12 +28,18 @@ public sealed class EventBell
         _ = TellOtherReplicasAsync(lastEventId);
     }
 
-    /// <summary>Completes at the next ring, or after <paramref name="atMost"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next ring. Take it <i>before</i> reading the table, then wait on it: a ring between the read and the wait
+    /// has already completed it, so no event numbered meanwhile waits for the next poll.
+    /// </summary>
+    public Task NextRing => Volatile.Read(ref _rung).Task;
+
+    /// <summary>Completes when <paramref name="ring"/> does, or after <paramref name="atMost"/>, whichever comes first.</summary>
+    public static async Task WaitAsync(Task ring, TimeSpan atMost, CancellationToken cancellationToken)
     {
         try
         {
-            await Volatile.Read(ref _rung).Task.WaitAsync(atMost, cancellationToken);
+            await ring.WaitAsync(atMost, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -36,6 +36,7 @@ public sealed class EventFeed(IEventStore store, EventBell bell, IOptions<EventO
         var lastSent = time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
+            var ring = bell.NextRing;
             bounds = await store.BoundsAsync(cancellationToken);
             if (cursor < bounds.Oldest - 1)
             {
@@ -61,7 +62,7 @@ public sealed class EventFeed(IEventStore store, EventBell bell, IOptions<EventO
             }
 
             var untilHeartbeat = heartbeat - (time.GetUtcNow() - lastSent);
-            await bell.WaitAsync(untilHeartbeat < Poll ? (untilHeartbeat > TimeSpan.Zero ? untilHeartbeat : TimeSpan.Zero) : Poll, cancellationToken);
+            await EventBell.WaitAsync(ring, untilHeartbeat < Poll ? (untilHeartbeat > TimeSpan.Zero ? untilHeartbeat : TimeSpan.Zero) : Poll, cancellationToken);
         }
 
         return null;

@@ -28,7 +28,7 @@ public sealed class EventOptions
     [Range(1, 300)]
     public int WebhookTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Allows http:// webhook URLs to hosts other than loopback (off: a delivery carries data; use https).</summary>
+    /// <summary>Allows http:// webhook URLs (off: deliveries go over https only; turn on for a test receiver).</summary>
     public bool AllowPlainHttpWebhooks { get; set; }
 
     /// <summary>Most webhooks one caller may have.</summary>

@@ -17,7 +17,10 @@ public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
 
         var results = await LoadHarness.RunScenariosAsync(hub, options);
 
-        Assert.Equal([.. LoadOptions.Scenarios.Take(7), "copy-ceiling", "verify-during-import"], results.Select(r => r.Scenario));
+        Assert.Equal(
+            [.. LoadOptions.Scenarios.Take(7), "copy-ceiling", "verify-during-import",
+             "issue + subscriber (writes)", "issue + subscriber (event delivery)", "import + subscriber (writes)", "import + subscriber (event delivery)"],
+            results.Select(r => r.Scenario));
         Assert.Equal(40, hub.Seeded.Count);
         Assert.All(results, r =>
         {

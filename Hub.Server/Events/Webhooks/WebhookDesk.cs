@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Hub.Core.Access;
@@ -33,9 +32,9 @@ public sealed class WebhookDesk(
         {
             violations.Add("url", "must not carry a user name or password; the signature authenticates the hub");
         }
-        else if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && (options.Value.AllowPlainHttpWebhooks || IsLoopback(uri))))
+        else if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && options.Value.AllowPlainHttpWebhooks))
         {
-            violations.Add("url", "must be https (http only to a loopback address, or with Hub:Events:AllowPlainHttpWebhooks)");
+            violations.Add("url", "must be https (http only where Hub:Events:AllowPlainHttpWebhooks allows it, e.g. a test receiver)");
         }
 
         if (request.Secret.Length is < MinSecretLength or > MaxSecretLength)
@@ -143,9 +142,6 @@ public sealed class WebhookDesk(
         text.Length == 0 ? (Guid?)null : Guid.TryParse(text, out var id) ? id : HubError.InvalidArgument(field, "must be empty or a webhook id (a UUID)");
 
     private static HubError NotFound() => HubError.NotFound(ReasonCodes.WebhookNotFound, "this caller has no webhook with this id; list them with ListWebhooks.");
-
-    private static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 
     private static AccessRecord Audit(Caller caller, string action, Guid webhookId) => new()
     {

@@ -32,7 +32,7 @@ internal sealed class WebhookDispatcher(
                     foreach (var webhook in active.Where(w => !workers.ContainsKey(w.WebhookId)))
                     {
                         var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                        workers[webhook.WebhookId] = (stop, Task.Run(() => DeliverAsync(webhook, stop.Token), CancellationToken.None));
+                        workers[webhook.WebhookId] = (stop, Task.Run(() => DeliverLoggingFailureAsync(webhook, stop.Token), CancellationToken.None));
                     }
 
                     foreach (var gone in workers.Where(w => active.All(a => a.WebhookId != w.Key) || w.Value.Work.IsCompleted).ToList())
@@ -75,12 +75,26 @@ internal sealed class WebhookDispatcher(
         }
     }
 
+    /// <summary>A worker that fails (the database went away) is logged; the next refresh starts it again from its saved progress.</summary>
+    private async Task DeliverLoggingFailureAsync(StoredWebhook webhook, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverAsync(webhook, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.WebhookDispatchFailed(e);
+        }
+    }
+
     private async Task DeliverAsync(StoredWebhook webhook, CancellationToken cancellationToken)
     {
         var owner = webhook.Owner!;
         var through = webhook.DeliveredThrough;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var ring = bell.NextRing;
             var bounds = await events.BoundsAsync(cancellationToken);
             through = Math.Max(through, bounds.Oldest - 1); // events past retention are gone; go on from the oldest kept
             while (through < bounds.Latest && !cancellationToken.IsCancellationRequested)
@@ -96,7 +110,7 @@ internal sealed class WebhookDispatcher(
                 await store.AdvanceAsync(webhook.WebhookId, through, cancellationToken);
             }
 
-            await bell.WaitAsync(Refresh, cancellationToken);
+            await EventBell.WaitAsync(ring, Refresh, cancellationToken);
         }
     }
 
