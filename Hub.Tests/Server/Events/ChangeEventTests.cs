@@ -143,7 +143,7 @@ public sealed class ChangeEventTests(PostgresCluster postgres) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Imports_seal_key_changes_and_supervision_results_are_events_too()
+    public async Task Imports_seal_key_rotation_and_revocation_cancellation_and_supervision_results_are_events_too()
     {
         var start = await LatestAsync();
         using (var call = _s.Licenses(_s.IssuerKey).ImportLicenses())
@@ -158,6 +158,9 @@ public sealed class ChangeEventTests(PostgresCluster postgres) : IAsyncLifetime
 
         var imported = (await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = start }, 1)).Single();
         var rotated = await _s.Admin.RotateSigningKeyAsync(new Hub.Admin.V1.RotateSigningKeyRequest());
+        await _s.Admin.RevokeSigningKeyAsync(new Hub.Admin.V1.RevokeSigningKeyRequest { KeyId = rotated.KeyId, Reason = "私钥泄露演练" });
+        var cancelled = await _s.IssueAsync("EV-CAN-1");
+        await _s.ChangeStatusAsync(cancelled.Identifier, LicenseStatus.Cancelled);
         var supervisorKey = (await _s.Hub.RegisterCallerAsync("11610000MB0000001G", "jianguan", DataLevel.L1Public, Role.Supervisor)).ApiKey;
         var reported = await new EventService.EventServiceClient(_s.Hub.Channel(supervisorKey)).ReportSupervisionResultAsync(new ReportSupervisionResultRequest
         {
@@ -166,11 +169,15 @@ public sealed class ChangeEventTests(PostgresCluster postgres) : IAsyncLifetime
             Result = SupervisionResult.RectificationOrdered,
             Detail = "现场检查发现经营场所与登记不符",
         });
-        var afterImport = await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = imported.EventId }, 1);
+        var afterImport = await EventReader.ReadAsync(Events(_subscriberKey), new SubscribeRequest { AfterEventId = imported.EventId }, 4);
         var toIssuer = await EventReader.ReadAsync(Events(_s.IssuerKey), new SubscribeRequest { AfterEventId = imported.EventId }, 1);
 
         Assert.Equal(EventTypes.LicenseImported, imported.Type);
-        Assert.Equal((EventTypes.SigningKeyRotated, rotated.KeyId), (afterImport.Single().Type, afterImport.Single().ObjectId));
+        Assert.Equal(
+            [(EventTypes.SigningKeyRotated, rotated.KeyId), (EventTypes.SigningKeyRevoked, rotated.KeyId), (EventTypes.LicenseIssued, cancelled.Identifier), (EventTypes.LicenseCancelled, cancelled.Identifier)],
+            afterImport.Select(e => (e.Type, e.ObjectId)));
+        Assert.Equal("CANCELLED", afterImport[3].Data["status"]);
+        Assert.NotEqual(rotated.KeyId, afterImport[1].Data["replacement_key_id"]); // the active key was revoked: the hub made a new one
         var finding = Assert.Single(toIssuer); // addressed to the issuer's organisation; not a broadcast
         Assert.Equal((EventTypes.LicenseSupervised, imported.ObjectId, "RECTIFICATION_ORDERED"), (finding.Type, finding.ObjectId, finding.Data["result"]));
         Assert.Equal(reported.ResultId, finding.Data["result_id"]);
