@@ -125,4 +125,7 @@ internal static partial class HubLog
 
     [LoggerMessage(HubLogEvents.DateNoticeFailed, LogLevel.Warning, "{Notice} failed; it runs again in ten minutes")]
     public static partial void DateNoticeFailed(this ILogger logger, string notice, Exception exception);
+
+    [LoggerMessage(HubLogEvents.WebhookEventsExpired, LogLevel.Warning, "Webhook {WebhookId} was delivered through {Through}, but events before {Oldest} are past retention: they are skipped; the receiver must resync")]
+    public static partial void WebhookEventsExpired(this ILogger logger, Guid webhookId, long through, long oldest);
 }

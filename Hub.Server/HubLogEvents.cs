@@ -64,4 +64,5 @@ internal static class HubLogEvents
     public const int WebhookDispatchFailed = 6005;
     public const int DateNoticesWritten = 6006;
     public const int DateNoticeFailed = 6007;
+    public const int WebhookEventsExpired = 6008;
 }

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Events.V1;
+using Hub.Server.Callers;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Events;
@@ -14,12 +15,15 @@ namespace Hub.Server.Events;
 /// control lets it through, so a slow client slows its own stream and nothing else. A client that falls behind the
 /// retention window (or asks for it) is told to resync: events it has not seen are gone.
 /// </summary>
-public sealed class EventFeed(IEventStore store, EventBell bell, IOptions<EventOptions> options, TimeProvider time)
+public sealed class EventFeed(IEventStore store, EventBell bell, ICallerStore callers, IOptions<EventOptions> options, TimeProvider time)
 {
     /// <summary>Most event ids read in one query (bounds memory and the cost of a rare filter).</summary>
     public const int Window = 1000;
 
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a stream re-reads its caller: a disabled caller's stream ends, a lowered clearance applies.</summary>
+    private static readonly TimeSpan CallerRecheck = TimeSpan.FromSeconds(5);
 
     public async Task<HubError?> RunAsync(SubscribeCommand command, EventAudience audience, Func<SubscribeResponse, Task> send, CancellationToken cancellationToken)
     {
@@ -34,8 +38,21 @@ public sealed class EventFeed(IEventStore store, EventBell bell, IOptions<EventO
         var cursor = command.AfterEventId == 0 ? bounds.Oldest - 1 : command.AfterEventId;
         var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
         var lastSent = time.GetUtcNow();
+        var lastChecked = time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
+            if (time.GetUtcNow() - lastChecked >= CallerRecheck)
+            {
+                var record = await callers.FindByIdAsync(audience.CallerId, cancellationToken);
+                if (record is null || record.Disabled)
+                {
+                    return HubError.PermissionDenied(ReasonCodes.CallerDisabled, "this caller was disabled; its event stream ends.");
+                }
+
+                audience = EventAudience.Of(record.Caller);
+                lastChecked = time.GetUtcNow();
+            }
+
             var ring = bell.NextRing;
             bounds = await store.BoundsAsync(cancellationToken);
             if (cursor < bounds.Oldest - 1)
@@ -46,7 +63,17 @@ public sealed class EventFeed(IEventStore store, EventBell bell, IOptions<EventO
             while (cursor < bounds.Latest)
             {
                 var through = Math.Min(cursor + Window, bounds.Latest);
-                foreach (var stored in await store.ReadAsync(audience, command.Selection, cursor, through, cancellationToken))
+                var events = await store.ReadAsync(audience, command.Selection, cursor, through, cancellationToken);
+
+                // Retention deletes a prefix of ids: if it reached past the cursor while the window was read, some of
+                // the window may be gone; say so rather than skip it.
+                var now = await store.BoundsAsync(cancellationToken);
+                if (cursor < now.Oldest - 1)
+                {
+                    return Expired(cursor, now);
+                }
+
+                foreach (var stored in events)
                 {
                     await send(new SubscribeResponse { Event = EventView.Build(stored, audience.Clearance) });
                     lastSent = time.GetUtcNow();

@@ -14,7 +14,7 @@ public sealed class EventGrpcService(EventFeed feed, WebhookDesk webhooks, Super
     [RequiresRole(Role.Subscriber, Role.Issuer, Role.Verifier, Role.Provider, Role.Consumer)]
     public override Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeResponse> responseStream, ServerCallContext context) =>
         Rpc.StreamAsync(SubscribeCommand.Parse(request), command => feed.RunAsync(
-            command, Audience(context.GetCaller()), message => responseStream.WriteAsync(message, context.CancellationToken), context.CancellationToken));
+            command, EventAudience.Of(context.GetCaller()), message => responseStream.WriteAsync(message, context.CancellationToken), context.CancellationToken));
 
     [RequiresRole(Role.Subscriber, Role.Issuer, Role.Verifier, Role.Provider, Role.Consumer)]
     public override Task<RegisterWebhookResponse> RegisterWebhook(RegisterWebhookRequest request, ServerCallContext context) =>
@@ -39,7 +39,4 @@ public sealed class EventGrpcService(EventFeed feed, WebhookDesk webhooks, Super
     [RequiresRole(Role.Supervisor)]
     public override Task<ReportSupervisionResultResponse> ReportSupervisionResult(ReportSupervisionResultRequest request, ServerCallContext context) =>
         Rpc.RunAsync(SupervisionCommand.Parse(request), command => supervision.ReportAsync(context.GetCaller(), command, context.CancellationToken));
-
-    /// <summary>A SUBSCRIBER reads the events for everyone; every reader, those addressed to it or its organisation.</summary>
-    public static EventAudience Audience(Caller caller) => new(caller.Id, caller.OrgCode, caller.Clearance, caller.Has(Role.Subscriber));
 }

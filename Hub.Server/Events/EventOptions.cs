@@ -31,6 +31,9 @@ public sealed class EventOptions
     /// <summary>Allows http:// webhook URLs (off: deliveries go over https only; turn on for a test receiver).</summary>
     public bool AllowPlainHttpWebhooks { get; set; }
 
+    /// <summary>Allows webhooks to loopback addresses (off: only for a test receiver on this machine).</summary>
+    public bool AllowLoopbackWebhooks { get; set; }
+
     /// <summary>Most webhooks one caller may have.</summary>
     [Range(1, 1000)]
     public int MaxWebhooksPerCaller { get; set; } = 20;

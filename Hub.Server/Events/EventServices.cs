@@ -14,7 +14,12 @@ public static class EventServices
         services.AddSingleton<IEventStore, PostgresEventStore>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
-        services.AddHttpClient(WebhookSender.HttpClientName);
+        // No redirects (a 307 would re-POST the signed event elsewhere), and the address rules on every connection.
+        services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<EventOptions>>();
+            return new SocketsHttpHandler { AllowAutoRedirect = false, ConnectCallback = WebhookAddresses.Connect(() => options.CurrentValue.AllowLoopbackWebhooks) };
+        });
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDesk>();
         services.AddHostedService<WebhookDispatcher>();

@@ -11,6 +11,6 @@ public interface IEventStore
     /// </summary>
     Task<IReadOnlyList<StoredEvent>> ReadAsync(EventAudience audience, EventSelection selection, long afterId, long throughId, CancellationToken cancellationToken);
 
-    /// <summary>Deletes events older than <paramref name="before"/>; returns how many.</summary>
+    /// <summary>Deletes the events up to the last one older than <paramref name="before"/> (a prefix of ids); returns how many.</summary>
     Task<int> DeleteOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

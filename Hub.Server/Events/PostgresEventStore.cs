@@ -50,6 +50,9 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM events WHERE occurred_at < @before", new { before }, cancellationToken: cancellationToken));
+        // A prefix of ids, never a hole: an event numbered after a later-stamped one (a long transaction) goes with
+        // the older ones, so "every event after the oldest kept is present" stays true for readers.
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM events WHERE event_id <= (SELECT max(event_id) FROM events WHERE occurred_at < @before)", new { before }, cancellationToken: cancellationToken));
     }
 }

@@ -17,4 +17,8 @@ public sealed record StoredEvent(
 public readonly record struct EventBounds(long Oldest, long Latest);
 
 /// <summary>Who reads events: a SUBSCRIBER reads those for everyone and those addressed to it; others only the latter.</summary>
-public sealed record EventAudience(Guid CallerId, string OrgCode, Hub.Common.V1.DataLevel Clearance, bool Subscriber);
+public sealed record EventAudience(Guid CallerId, string OrgCode, Hub.Common.V1.DataLevel Clearance, bool Subscriber)
+{
+    /// <summary>A caller's audience as it is registered now (its roles, organisation and clearance).</summary>
+    public static EventAudience Of(Hub.Core.Callers.Caller caller) => new(caller.Id, caller.OrgCode, caller.Clearance, caller.Has(Hub.Common.V1.Role.Subscriber));
+}

@@ -166,8 +166,8 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource, PostgresAcce
         {
             // Overdue the day after due_on while still pending; expired the day after expires_on while approved.
             var sql = SelectColumns + (expiries
-                ? " WHERE g.status = 2 AND g.expires_on >= @from AND g.expires_on < @until ORDER BY g.expires_on, g.grant_id"
-                : " WHERE g.status = 1 AND g.due_on >= @from AND g.due_on < @until ORDER BY g.due_on, g.grant_id");
+                ? " WHERE g.status = 2 AND g.expires_on >= @from AND g.expires_on < @until ORDER BY g.expires_on, g.grant_id FOR SHARE OF g"
+                : " WHERE g.status = 1 AND g.due_on >= @from AND g.due_on < @until ORDER BY g.due_on, g.grant_id FOR SHARE OF g");
             var rows = await connection.QueryAsync<GrantRow>(new CommandDefinition(sql, new { from, until }, transaction, cancellationToken: cancellationToken));
             return [.. rows.Select(r => describe(r.ToGrant()))];
         }, cancellationToken);

@@ -149,17 +149,20 @@ public sealed class PostgresLicenseStore(NpgsqlDataSource dataSource, DataProtec
         // Through the holder's index (access_log_holder): verifications of any version that found it valid, and
         // 免证办 checks that waived a material accepting its type or found a license of its type satisfying.
         const string sql = """
+            SELECT * FROM (
             SELECT DISTINCT ON (a.caller_id, COALESCE(a.case_number, ''), COALESCE(a.matter_code, ''))
                    a.caller_id AS CallerId, a.action AS Action, a.case_number AS CaseNumber, a.matter_code AS MatterCode, a.log_index AS LogIndex
             FROM access_log a
             WHERE a.holder_index = @holderIndex AND a.occurred_at >= @since
               AND ((a.action = ANY(@verifications) AND a.outcome = 'VALID'
                     AND a.object_id IN (SELECT identifier FROM license_versions WHERE license_id = @licenseId))
-                OR (a.action = @checkMatter AND a.outcome NOT LIKE 'WAIVED:0/%'
+                OR (a.action = @checkMatter AND a.outcome LIKE 'WAIVED:%' AND a.outcome NOT LIKE 'WAIVED:0/%'
                     AND a.matter_code IN (SELECT m.matter_code FROM matters m, jsonb_array_elements(m.materials) material
                                           WHERE (material -> 'AcceptedTypeCodes') @> jsonb_build_array(@typeCode::text)))
                 OR (a.action = @checkLicense AND a.object_id = @typeCode AND a.outcome = 'SATISFIED'))
             ORDER BY a.caller_id, COALESCE(a.case_number, ''), COALESCE(a.matter_code, ''), a.log_index DESC
+            ) reliances
+            ORDER BY LogIndex DESC
             LIMIT @limit
             """;
         var tx = PostgresWriteTransaction.Of(transaction);
@@ -185,9 +188,11 @@ public sealed class PostgresLicenseStore(NpgsqlDataSource dataSource, DataProtec
         DateNotices.RunAsync(dataSource, accessLog, EventTypes.LicenseExpired, today, async (connection, transaction, from, until) =>
         {
             // Valid through valid_until: expired from the day after it, so those whose last day fell in [from, until).
+            // FOR SHARE: a status change committing meanwhile is waited for, and a license it revoked is not "expired".
             const string sql = SelectVersion + """
                  WHERE v.version = l.current_version AND l.status = 'VALID' AND v.valid_until >= @from AND v.valid_until < @until
                  ORDER BY v.valid_until, l.license_id
+                 FOR SHARE OF l
                 """;
             var rows = await connection.QueryAsync<VersionRow>(new CommandDefinition(sql, new { from, until }, transaction, cancellationToken: cancellationToken));
             var notices = new List<(AccessRecord, IReadOnlyList<ChangeEvent>)>();

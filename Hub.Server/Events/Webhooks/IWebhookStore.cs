@@ -17,6 +17,13 @@ public sealed record StoredWebhook(
 /// <summary>A delivery that failed after every retry.</summary>
 public sealed record FailedWebhookDelivery(Guid WebhookId, long EventId, int Attempts, string LastError, DateTimeOffset FailedAt);
 
+/// <summary>The delivery lease: held while its database session lives.</summary>
+public interface IWebhookLease : IAsyncDisposable
+{
+    /// <summary>False once the session that holds the lock is gone (a database restart, a dropped connection): stop delivering.</summary>
+    Task<bool> HeldAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>Webhooks and their dead-letter list. Registration and deletion commit with their audit entry.</summary>
 public interface IWebhookStore
 {
@@ -24,7 +31,7 @@ public interface IWebhookStore
     /// Makes this replica the one that delivers (a session advisory lock held by the returned lease), or null when
     /// another replica does: deliveries are in order because only one replica sends them.
     /// </summary>
-    Task<IAsyncDisposable?> TryLeadAsync(CancellationToken cancellationToken);
+    Task<IWebhookLease?> TryLeadAsync(CancellationToken cancellationToken);
 
     Task<int> CountAsync(Guid callerId, CancellationToken cancellationToken);
 

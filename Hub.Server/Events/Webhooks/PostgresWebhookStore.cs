@@ -19,12 +19,12 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource, PostgresAc
 
     private const long LeaderLockKey = 0x6875622D77656268; // "hub-webh"
 
-    public async Task<IAsyncDisposable?> TryLeadAsync(CancellationToken cancellationToken)
+    public async Task<IWebhookLease?> TryLeadAsync(CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = LeaderLockKey }, cancellationToken: cancellationToken)))
         {
-            return connection;
+            return new Lease(connection);
         }
 
         await connection.DisposeAsync();
@@ -162,6 +162,24 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource, PostgresAc
             "UPDATE webhook_failures SET attempts = attempts + @Attempts, last_error = @LastError, failed_at = @FailedAt WHERE webhook_id = @WebhookId AND event_id = @EventId",
             failure,
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A session-level advisory lock lives as long as its session: asking the session is asking the lock.</summary>
+    private sealed class Lease(NpgsqlConnection connection) : IWebhookLease
+    {
+        public async Task<bool> HeldAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)) == 1;
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 
     private static string FilterJson(EventSelection selection) => JsonSerializer.Serialize(selection);

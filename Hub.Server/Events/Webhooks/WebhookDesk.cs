@@ -24,7 +24,8 @@ public sealed class WebhookDesk(
     {
         var violations = new Violations();
         var url = request.Url.Trim();
-        if (url.Length is 0 or > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        Uri? uri = null;
+        if (url.Length is 0 or > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out uri))
         {
             violations.Add("url", $"must be an absolute URL of at most {MaxUrlLength} characters");
         }
@@ -35,6 +36,11 @@ public sealed class WebhookDesk(
         else if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && options.Value.AllowPlainHttpWebhooks))
         {
             violations.Add("url", "must be https (http only where Hub:Events:AllowPlainHttpWebhooks allows it, e.g. a test receiver)");
+        }
+
+        if (uri is not null && System.Net.IPAddress.TryParse(uri.DnsSafeHost, out var literal) && WebhookAddresses.Refusal(literal, options.Value.AllowLoopbackWebhooks) is { } refused)
+        {
+            violations.Add("url", $"must not be {refused}");
         }
 
         if (request.Secret.Length is < MinSecretLength or > MaxSecretLength)

@@ -19,28 +19,39 @@ internal sealed class WebhookDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var workers = new Dictionary<Guid, (CancellationTokenSource Stop, Task Work)>();
-        IAsyncDisposable? lease = null;
+        var workers = new Dictionary<Guid, (StoredWebhook Webhook, CancellationTokenSource Stop, Task Work)>();
+        IWebhookLease? lease = null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
-                    lease ??= await store.TryLeadAsync(stoppingToken);
-                    var active = lease is null ? [] : await store.ActiveAsync(stoppingToken);
-                    foreach (var webhook in active.Where(w => !workers.ContainsKey(w.WebhookId)))
+                    // A lease whose session died was released by PostgreSQL: another replica may deliver now.
+                    if (lease is not null && !await lease.HeldAsync(stoppingToken))
                     {
-                        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                        workers[webhook.WebhookId] = (stop, Task.Run(() => DeliverLoggingFailureAsync(webhook, stop.Token), CancellationToken.None));
+                        await lease.DisposeAsync();
+                        lease = null;
                     }
 
-                    foreach (var gone in workers.Where(w => active.All(a => a.WebhookId != w.Key) || w.Value.Work.IsCompleted).ToList())
+                    lease ??= await store.TryLeadAsync(stoppingToken);
+                    var active = lease is null ? [] : await store.ActiveAsync(stoppingToken);
+
+                    // Stopped: deleted webhooks, owners disabled or changed (a lowered clearance applies at once), and
+                    // every worker when the lease is lost.
+                    // (A webhook's URL, filter and secret never change; its owner's audience may.)
+                    foreach (var gone in workers.Where(w => !active.Any(a => a.WebhookId == w.Key && a.Owner == w.Value.Webhook.Owner) || w.Value.Work.IsCompleted).ToList())
                     {
                         await gone.Value.Stop.CancelAsync();
                         await gone.Value.Work.ContinueWith(_ => { }, TaskScheduler.Default);
                         gone.Value.Stop.Dispose();
                         workers.Remove(gone.Key);
+                    }
+
+                    foreach (var webhook in active.Where(w => !workers.ContainsKey(w.WebhookId)))
+                    {
+                        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                        workers[webhook.WebhookId] = (webhook, stop, Task.Run(() => DeliverLoggingFailureAsync(webhook, stop.Token), CancellationToken.None));
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -61,7 +72,7 @@ internal sealed class WebhookDispatcher(
         }
         finally
         {
-            foreach (var (stop, work) in workers.Values)
+            foreach (var (_, stop, work) in workers.Values)
             {
                 await stop.CancelAsync();
                 await work.ContinueWith(_ => { }, TaskScheduler.Default);
@@ -96,7 +107,11 @@ internal sealed class WebhookDispatcher(
         {
             var ring = bell.NextRing;
             var bounds = await events.BoundsAsync(cancellationToken);
-            through = Math.Max(through, bounds.Oldest - 1); // events past retention are gone; go on from the oldest kept
+            if (through < bounds.Oldest - 1)
+            {
+                logger.WebhookEventsExpired(webhook.WebhookId, through, bounds.Oldest);
+                through = bounds.Oldest - 1; // events past retention are gone; go on from the oldest kept
+            }
             while (through < bounds.Latest && !cancellationToken.IsCancellationRequested)
             {
                 var window = Math.Min(through + EventFeed.Window, bounds.Latest);

@@ -40,18 +40,23 @@ public sealed class WebhookSender(IHttpClientFactory http, DataProtector protect
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds));
         try
         {
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+            // Headers first: the receiver's body is never buffered, and at most 200 characters of it are kept.
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
                 return null;
             }
 
-            var answer = await response.Content.ReadAsStringAsync(timeout.Token);
-            return string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}: {(answer.Length > 200 ? answer[..200] : answer)}");
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token), Encoding.UTF8);
+            var answer = new char[200];
+            var read = await reader.ReadBlockAsync(answer, timeout.Token);
+            return string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}: {new string(answer, 0, read)}");
         }
         catch (HttpRequestException e)
         {
-            return $"no connection: {e.HttpRequestError}";
+            return e.HttpRequestError == HttpRequestError.ConnectionError && e.Message.Contains("may not reach", StringComparison.Ordinal)
+                ? e.Message
+                : $"no connection: {e.HttpRequestError}";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

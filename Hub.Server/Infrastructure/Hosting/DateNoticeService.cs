@@ -1,6 +1,5 @@
 using Hub.Core.Ports;
 using Hub.Core.Time;
-using Npgsql;
 
 namespace Hub.Server.Infrastructure.Hosting;
 
@@ -24,7 +23,9 @@ public sealed class DateNoticeService(IEnumerable<IDateNotice> notices, TimeProv
             {
                 total += await notice.NoticeAsync(today, cancellationToken);
             }
-            catch (NpgsqlException e)
+#pragma warning disable CA1031 // a notice that fails must not stop the hub: it is logged and runs again (its watermark did not move)
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
             {
                 logger.DateNoticeFailed(notice.GetType().Name, e);
             }

@@ -210,6 +210,18 @@ public sealed class ChangeEventTests(PostgresCluster postgres) : IAsyncLifetime
         Assert.Contains(AuditActions.LicensesExpired, entry.EntryJson, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_disabled_caller_s_open_stream_ends_with_CALLER_DISABLED()
+    {
+        var registered = await _s.Hub.RegisterCallerAsync("11610000MB0000001G", "to-disable", DataLevel.L1Public, Role.Subscriber);
+        var stream = RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => EventReader.ReadAsync(Events(registered.ApiKey), new SubscribeRequest(), int.MaxValue, TimeSpan.FromSeconds(20)), ReasonCodes.CallerDisabled);
+        await Task.Delay(500);
+
+        await _s.Admin.DisableCallerAsync(new Hub.Admin.V1.DisableCallerRequest { CallerId = registered.CallerId, Reason = "系统下线" });
+
+        await stream.WaitAsync(TimeSpan.FromSeconds(15)); // re-read every five seconds
+    }
+
     private EventService.EventServiceClient Events(string key) => new(_s.Hub.Channel(key));
 
     private async Task<ulong> LatestAsync()

@@ -16,7 +16,7 @@ namespace Hub.Tests.Server.Events;
 public sealed class WebhookTests(PostgresCluster postgres) : IDisposable
 {
     // The receivers are test servers speaking plain HTTP on loopback; by default the hub delivers over https only.
-    private static readonly Dictionary<string, string?> PlainHttp = new() { ["Hub:Events:AllowPlainHttpWebhooks"] = "true" };
+    private static readonly Dictionary<string, string?> PlainHttp = new() { ["Hub:Events:AllowPlainHttpWebhooks"] = "true", ["Hub:Events:AllowLoopbackWebhooks"] = "true" };
 
     private const string Secret = "5f1c0d9a7b3e4c2d8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f";
     private readonly string _folder = Directory.CreateTempSubdirectory("hub-tests-webhooks-").FullName;
@@ -65,6 +65,7 @@ public sealed class WebhookTests(PostgresCluster postgres) : IDisposable
         await using var s = await LicenseScenario.CreateAsync(new HubFactory(postgres, new Dictionary<string, string?>
         {
             ["Hub:Events:AllowPlainHttpWebhooks"] = "true", // the receiver is a test server on loopback
+            ["Hub:Events:AllowLoopbackWebhooks"] = "true",
             ["Hub:Events:WebhookAttempts"] = "3",
             ["Hub:Events:WebhookFirstRetryMilliseconds"] = "50",
         }));
@@ -102,6 +103,7 @@ public sealed class WebhookTests(PostgresCluster postgres) : IDisposable
             ["Hub:Secrets:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Hub:Events:WebhookFirstRetryMilliseconds"] = "200",
             ["Hub:Events:AllowPlainHttpWebhooks"] = "true",
+            ["Hub:Events:AllowLoopbackWebhooks"] = "true",
         };
         string identifier;
         string subscriberKey;
@@ -125,13 +127,14 @@ public sealed class WebhookTests(PostgresCluster postgres) : IDisposable
     }
 
     [Fact]
-    public async Task Registration_refuses_plain_http_a_short_secret_and_unknown_event_types()
+    public async Task Registration_refuses_plain_http_loopback_and_link_local_addresses_a_short_secret_and_unknown_event_types()
     {
         await using var s = await LicenseScenario.CreateAsync(new HubFactory(postgres));
         var events = await SubscriberAsync(s);
 
         var http = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => events.RegisterWebhookAsync(new RegisterWebhookRequest { Url = "http://receiver.example.gov.cn/hook", Secret = Secret }).ResponseAsync);
-        var loopback = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => events.RegisterWebhookAsync(new RegisterWebhookRequest { Url = "http://127.0.0.1:6379/", Secret = Secret }).ResponseAsync);
+        var loopback = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => events.RegisterWebhookAsync(new RegisterWebhookRequest { Url = "https://127.0.0.1:6379/", Secret = Secret }).ResponseAsync);
+        var metadata = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => events.RegisterWebhookAsync(new RegisterWebhookRequest { Url = "https://169.254.169.254/latest", Secret = Secret }).ResponseAsync);
         var secret = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => events.RegisterWebhookAsync(new RegisterWebhookRequest { Url = "https://receiver.example.gov.cn/hook", Secret = "short" }).ResponseAsync);
         var type = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => events.RegisterWebhookAsync(new RegisterWebhookRequest
         {
@@ -142,7 +145,8 @@ public sealed class WebhookTests(PostgresCluster postgres) : IDisposable
         var missing = await RpcAssert.FailsAsync(StatusCode.NotFound, () => events.DeleteWebhookAsync(new DeleteWebhookRequest { WebhookId = Guid.NewGuid().ToString() }).ResponseAsync, ReasonCodes.WebhookNotFound);
 
         Assert.Contains("url", http.Status.Detail, StringComparison.Ordinal);
-        Assert.Contains("url", loopback.Status.Detail, StringComparison.Ordinal); // not even to this machine's own services
+        Assert.Contains("loopback", loopback.Status.Detail, StringComparison.Ordinal); // not this machine's own services
+        Assert.Contains("link-local", metadata.Status.Detail, StringComparison.Ordinal); // nor a cloud metadata service
         Assert.Contains("secret", secret.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("filter.event_types[0]", type.Status.Detail, StringComparison.Ordinal);
         Assert.NotNull(missing);
