@@ -31,6 +31,10 @@ public static class LicenseEvents
     public static ChangeEvent New(string eventType, SealedContent content, LicenseTypeDefinition type) =>
         Event(eventType, content, type, LicenseStatusRules.Name(LicenseStatus.Valid), null);
 
+    /// <summary>An imported license (license.imported): VALID, or EXPIRED when the history it comes from has run out.</summary>
+    public static ChangeEvent Imported(SealedContent content, LicenseTypeDefinition type, DateOnly today) =>
+        Event(EventTypes.LicenseImported, content, type, LicenseStatusRules.Name(LicenseStatusRules.Effective(LicenseStatus.Valid, content.ValidUntil, today)), null);
+
     /// <summary>A license whose last valid day has passed (license.expired), as the date made it.</summary>
     public static ChangeEvent Expired(SealedContent content, LicenseTypeDefinition type) =>
         Event(EventTypes.LicenseExpired, content, type, LicenseStatusRules.Name(LicenseStatus.Expired), null);

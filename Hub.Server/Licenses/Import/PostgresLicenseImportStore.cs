@@ -55,7 +55,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             await connection.ExecuteAsync(new CommandDefinition(CreateStaging, transaction: transaction, cancellationToken: cancellationToken));
-            await StageAsync(connection, rows, cancellationToken);
+            await StageAsync(connection, rows, DateOnly.FromDateTime(now.ToOffset(Hub.Core.Time.ChinaCalendar.Offset).DateTime), cancellationToken);
             inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
                     InsertFromStaging,
                     new { org = caller.OrgCode, now, caller = caller.Id, action = LicenseImporter.Action, objectType = AuditObjects.License, outcome = AuditOutcomes.Imported, eventType = EventTypes.LicenseImported },
@@ -107,7 +107,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
         SELECT license_id FROM inserted
         """;
 
-    private static async Task StageAsync(NpgsqlConnection connection, StagedRow[] rows, CancellationToken cancellationToken)
+    private static async Task StageAsync(NpgsqlConnection connection, StagedRow[] rows, DateOnly today, CancellationToken cancellationToken)
     {
         await using var copy = await connection.BeginBinaryImportAsync(
             "COPY import_staging (license_id, serial, type_code, license_number, holder_index, issued_on, source_system, import_hash, identifier, valid_from, valid_until, content_encrypted, content_hash, seal, seal_key_id, event_data) FROM STDIN (FORMAT BINARY)",
@@ -139,7 +139,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
             await copy.WriteAsync(row.Version.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
             await copy.WriteAsync(row.Version.Seal, NpgsqlDbType.Bytea, cancellationToken);
             await copy.WriteAsync(row.Version.SealKeyId, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(EventFacts.ToJson(LicenseEvents.New(EventTypes.LicenseImported, row.Version.Content, license.Type).Facts), NpgsqlDbType.Jsonb, cancellationToken);
+            await copy.WriteAsync(EventFacts.ToJson(LicenseEvents.Imported(row.Version.Content, license.Type, today).Facts), NpgsqlDbType.Jsonb, cancellationToken);
         }
 
         await copy.CompleteAsync(cancellationToken);
