@@ -7,8 +7,8 @@ using Hub.Server.Catalogue;
 namespace Hub.Server.Licenses;
 
 /// <summary>
-/// The events a license change causes: one for everyone who subscribes (no holder data; the license number and the
-/// status reason at the levels its type gives them), and one to each caller that relied on the license.
+/// The events a license change causes: one for everyone who subscribes (no personal data: no holder, no person's
+/// license number, no free text), and one to each caller that relied on the license.
 /// </summary>
 public static class LicenseEvents
 {
@@ -25,19 +25,19 @@ public static class LicenseEvents
     };
 
     public static ChangeEvent Changed(string eventType, StoredLicense license, LicenseTypeDefinition type) =>
-        Event(eventType, license.Content, type, license.StatusName, license.StatusReason);
+        Event(eventType, license.Content, type, license.StatusName);
 
     /// <summary>A new license's event (license.issued, license.imported): version 1, VALID.</summary>
     public static ChangeEvent New(string eventType, SealedContent content, LicenseTypeDefinition type) =>
-        Event(eventType, content, type, LicenseStatusRules.Name(LicenseStatus.Valid), null);
+        Event(eventType, content, type, LicenseStatusRules.Name(LicenseStatus.Valid));
 
     /// <summary>An imported license (license.imported): VALID, or EXPIRED when the history it comes from has run out.</summary>
     public static ChangeEvent Imported(SealedContent content, LicenseTypeDefinition type, DateOnly today) =>
-        Event(EventTypes.LicenseImported, content, type, LicenseStatusRules.Name(LicenseStatusRules.Effective(LicenseStatus.Valid, content.ValidUntil, today)), null);
+        Event(EventTypes.LicenseImported, content, type, LicenseStatusRules.Name(LicenseStatusRules.Effective(LicenseStatus.Valid, content.ValidUntil, today)));
 
     /// <summary>A license whose last valid day has passed (license.expired), as the date made it.</summary>
     public static ChangeEvent Expired(SealedContent content, LicenseTypeDefinition type) =>
-        Event(EventTypes.LicenseExpired, content, type, LicenseStatusRules.Name(LicenseStatus.Expired), null);
+        Event(EventTypes.LicenseExpired, content, type, LicenseStatusRules.Name(LicenseStatus.Expired));
 
     /// <summary>To one caller that relied on the license: what changed, and the case or matter it relied on it for.</summary>
     public static ChangeEvent Relied(string eventType, StoredLicense license, Reliance reliance)
@@ -68,7 +68,7 @@ public static class LicenseEvents
         };
     }
 
-    private static ChangeEvent Event(string eventType, SealedContent content, LicenseTypeDefinition type, string status, string? statusReason)
+    private static ChangeEvent Event(string eventType, SealedContent content, LicenseTypeDefinition type, string status)
     {
         var facts = new List<EventFact>
         {
@@ -76,11 +76,14 @@ public static class LicenseEvents
             new("version", content.Version.ToString(CultureInfo.InvariantCulture)),
             new("valid_from", content.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             new("valid_until", content.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "LONG_TERM"),
-            new(type.LicenseNumberSpec.Name, content.LicenseNumber, type.LicenseNumberSpec.Level),
         };
-        if (statusReason is { Length: > 0 })
+
+        // Events carry no personal data, at any level: a license number goes in only where it is a public registration
+        // fact (L1: an organisation's), and the status reason — free text an issuer wrote — never; a reader that needs
+        // either asks VerifyLicense or GetLicense, which disclose by the policy and are audited.
+        if (type.LicenseNumberSpec.Level == Hub.Common.V1.DataLevel.L1Public)
         {
-            facts.Add(new EventFact(type.StatusReasonSpec.Name, statusReason, type.StatusReasonSpec.Level));
+            facts.Add(new EventFact(type.LicenseNumberSpec.Name, content.LicenseNumber));
         }
 
         return new ChangeEvent
