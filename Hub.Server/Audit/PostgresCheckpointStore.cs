@@ -1,5 +1,6 @@
 using Dapper;
 using Hub.Signing.Merkle;
+using Hub.Server.Infrastructure.Postgres;
 using Npgsql;
 
 namespace Hub.Server.Audit;
@@ -13,17 +14,8 @@ public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : IChec
     // Arbitrary constant shared by every replica: "hub-ckpt".
     private const long LeaderLockKey = 0x6875622D636B7074;
 
-    public async Task<ICheckpointLease?> TryLeadAsync(CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = LeaderLockKey }, cancellationToken: cancellationToken)))
-        {
-            return new Lease(connection);
-        }
-
-        await connection.DisposeAsync();
-        return null;
-    }
+    public async Task<ICheckpointLease?> TryLeadAsync(CancellationToken cancellationToken) =>
+        await SessionAdvisoryLock.TryTakeAsync(dataSource, LeaderLockKey, cancellationToken) is { } connection ? new Lease(connection) : null;
 
     public async Task<(long Committed, long Checkpointed)> SizesAsync(CancellationToken cancellationToken)
     {

@@ -27,14 +27,8 @@ public sealed class NodeClientTests(PostgresCluster postgres)
             DepartmentCode = LicenseScenario.IssuerOrg,
             Materials = { new Material { MaterialCode = "M1", Name = "资格证书", AcceptedTypeCodes = { LicenseScenario.TypeCode }, NeededFields = { "category" } } },
         });
-        var port = LoopbackPorts.Choose(0);
-        await using var listening = new HubFactory(scenario.Hub.ConnectionString, new Dictionary<string, string?>(settings)
-        {
-            ["Hub:Endpoints:GrpcPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Hub:Endpoints:TlsPort"] = "0",
-        });
-        listening.UseKestrel();
-        listening.StartServer();
+        var (listening, port) = Listening(scenario, settings);
+        await using var _ = listening;
 
         var (exit, output, error) = await RunNodeAsync(
             "check-matter.js",
@@ -58,14 +52,8 @@ public sealed class NodeClientTests(PostgresCluster postgres)
             issued.Add((await scenario.IssueAsync($"NODE-EV-{i}")).Identifier);
         }
 
-        var port = LoopbackPorts.Choose(0);
-        await using var listening = new HubFactory(scenario.Hub.ConnectionString, new Dictionary<string, string?>(settings)
-        {
-            ["Hub:Endpoints:GrpcPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Hub:Endpoints:TlsPort"] = "0",
-        });
-        listening.UseKestrel();
-        listening.StartServer();
+        var (listening, port) = Listening(scenario, settings);
+        await using var _ = listening;
 
         var first = await RunNodeAsync("subscribe-events.js", $"127.0.0.1:{port}", subscriber, "0", "2");
         var firstEvents = first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -77,6 +65,20 @@ public sealed class NodeClientTests(PostgresCluster postgres)
         Assert.Equal(["1", "2", "3"], all.Select(e => e.GetProperty("event_id").GetString()!));
         Assert.Equal(issued, all.Select(e => e.GetProperty("object_id").GetString()!));
         Assert.Equal("license.issued", resumedEvent.GetProperty("type").GetString());
+    }
+
+    /// <summary>A second hub on the scenario's database, on a real loopback port (plaintext gRPC), as a Node.js client reaches it.</summary>
+    private static (HubFactory Hub, int Port) Listening(LicenseScenario scenario, Dictionary<string, string?> settings)
+    {
+        var port = LoopbackPorts.Choose(0);
+        var listening = new HubFactory(scenario.Hub.ConnectionString, new Dictionary<string, string?>(settings)
+        {
+            ["Hub:Endpoints:GrpcPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub:Endpoints:TlsPort"] = "0",
+        });
+        listening.UseKestrel();
+        listening.StartServer();
+        return (listening, port);
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunNodeAsync(string script, params string[] args)

@@ -19,17 +19,8 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource, PostgresAc
 
     private const long LeaderLockKey = 0x6875622D77656268; // "hub-webh"
 
-    public async Task<IWebhookLease?> TryLeadAsync(CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = LeaderLockKey }, cancellationToken: cancellationToken)))
-        {
-            return new Lease(connection);
-        }
-
-        await connection.DisposeAsync();
-        return null;
-    }
+    public async Task<IWebhookLease?> TryLeadAsync(CancellationToken cancellationToken) =>
+        await SessionAdvisoryLock.TryTakeAsync(dataSource, LeaderLockKey, cancellationToken) is { } connection ? new Lease(connection) : null;
 
     public async Task<int> CountAsync(Guid callerId, CancellationToken cancellationToken)
     {
