@@ -34,6 +34,12 @@ public sealed class EndpointOptions : IValidatableObject
     /// <summary>PEM private key for <see cref="CertificatePath"/>.</summary>
     public string? KeyPath { get; set; }
 
+    /// <summary>
+    /// gRPC server reflection (grpcurl, Postman list the services without the protos). Unset: on for the embedded
+    /// default, off with a configured database — a production hub does not describe itself to anyone who asks.
+    /// </summary>
+    public bool? Reflection { get; set; }
+
     /// <summary>What the attributes cannot say: addresses that parse, something to listen on, two different ports.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

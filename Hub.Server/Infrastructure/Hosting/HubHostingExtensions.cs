@@ -41,6 +41,7 @@ public static class HubHostingExtensions
         services.AddValidatedOptions<RedisOptions, RedisOptionsValidator>(RedisOptions.SectionName);
         services.AddValidatedOptions<SecretsOptions, SecretsOptionsValidator>(SecretsOptions.SectionName);
         services.TryAddTimeProvider();
+        AddConsoleTimestamps(services);
 
         AddStorage(services);
         AddRedisOrFallbacks(services, builder.Configuration);
@@ -61,9 +62,24 @@ public static class HubHostingExtensions
         app.MapGrpcService<ExchangeGrpcService>();
         app.MapGrpcService<EventGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
-        app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
+        if (app.Services.GetRequiredService<IOptions<EndpointOptions>>().Value.Reflection
+            ?? string.IsNullOrWhiteSpace(app.Configuration.GetConnectionString("Hub")))
+        {
+            app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
+        }
+
         app.MapGet("/openapi.json", OpenApiDocument.Write);
         return app;
+    }
+
+    /// <summary>
+    /// Console logs carry their time with its offset (the simple formatter by default; <c>Logging:Console:FormatterName
+    /// = json</c> for a log collector, ISO 8601 there). A format set in configuration wins.
+    /// </summary>
+    private static void AddConsoleTimestamps(IServiceCollection services)
+    {
+        services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-dd HH:mm:ss.fff zzz ");
+        services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffzzz");
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

@@ -69,9 +69,17 @@ public sealed class AuthenticationTests(PostgresCluster postgres) : IDisposable
     }
 
     [Fact]
-    public async Task Reflection_NeedsNoKey_AndListsTheHubServices()
+    public async Task Reflection_is_off_with_a_configured_database_unless_turned_on()
     {
-        var reflection = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(_hub.Channel());
+        var off = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(_hub.Channel());
+        using var refused = off.ServerReflectionInfo();
+        await refused.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { ListServices = string.Empty });
+        await refused.RequestStream.CompleteAsync();
+        var failure = await Assert.ThrowsAsync<RpcException>(async () => await refused.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.Unimplemented, failure.StatusCode);
+
+        using var on = new HubFactory(postgres, new Dictionary<string, string?> { ["Hub:Endpoints:Reflection"] = "true" });
+        var reflection = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(on.Channel());
         using var call = reflection.ServerReflectionInfo();
         await call.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { ListServices = string.Empty });
         await call.RequestStream.CompleteAsync();
