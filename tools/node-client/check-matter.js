@@ -1,5 +1,5 @@
 // A departmental system written in Node.js calls the Hub's 免证办 CheckMatter over gRPC (@grpc/grpc-js).
-// Usage: node check-matter.js <host:port> <api key> <matter code> <id type> <id number> <proto include dir>...
+// Usage: node check-matter.js <host:port> <api key> <matter code> <id type> <id number> <proto dir (protos/ of this repository)>
 // Prints the response as JSON; exits 1 with the gRPC status as JSON on failure.
 'use strict';
 const grpc = require('@grpc/grpc-js');

@@ -1,6 +1,6 @@
 // A supervision platform written in Node.js subscribes to the Hub's change events over gRPC (@grpc/grpc-js) and
 // resumes after the last event it processed.
-// Usage: node subscribe-events.js <host:port> <api key> <after event id> <count> <proto include dir>...
+// Usage: node subscribe-events.js <host:port> <api key> <after event id> <count> <proto dir (protos/ of this repository)>
 // Prints each event as one JSON line, stops after <count> events; exits 1 with the gRPC status as JSON on failure.
 'use strict';
 const grpc = require('@grpc/grpc-js');
