@@ -7,6 +7,13 @@ namespace Hub.Core.Contracts;
 public static class ReasonCodes
 {
     public const string InvalidArgument = "INVALID_ARGUMENT";
+
+    // The REST/JSON facade, before a request reaches its RPC (docs/errors.md, "REST").
+    public const string MalformedJson = "MALFORMED_JSON";
+    public const string UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE";
+    public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
+    public const string RouteNotFound = "ROUTE_NOT_FOUND";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string MalformedAuthorization = "MALFORMED_AUTHORIZATION";
     public const string MissingCredentials = "MISSING_CREDENTIALS";
@@ -90,6 +97,25 @@ public static class RefusalReasons
     public const string AlreadyUsed = "ALREADY_USED";
     public const string LicenseNotValid = "LICENSE_NOT_VALID";
     public const string HolderMismatch = "HOLDER_MISMATCH";
+}
+
+/// <summary>Why one field of a request is refused (<c>BadRequest.FieldViolation.reason</c>); public contract.</summary>
+public static class FieldReasons
+{
+    /// <summary>The value breaks the field's rule (the description says which).</summary>
+    public const string InvalidField = "INVALID_FIELD";
+
+    /// <summary>REST: the request names a field the message does not have.</summary>
+    public const string UnknownField = "UNKNOWN_FIELD";
+
+    /// <summary>REST: a JSON value of the wrong kind (a string where a number is expected, …).</summary>
+    public const string WrongType = "WRONG_JSON_TYPE";
+
+    /// <summary>REST: an enum value the field does not have (the description lists those it has).</summary>
+    public const string InvalidEnumValue = "INVALID_ENUM_VALUE";
+
+    /// <summary>REST: a date neither <c>YYYY-MM-DD</c> nor <c>{year, month, day}</c>.</summary>
+    public const string InvalidDate = "INVALID_DATE";
 }
 
 /// <summary>Why an ImportLicenses record is rejected (<c>ImportRejection.code</c>); public contract.</summary>

@@ -46,7 +46,7 @@ public static class HubErrorMapping
             foreach (var violation in error.Violations)
             {
                 badRequest.FieldViolations.Add(
-                    new BadRequest.Types.FieldViolation { Field = violation.Field, Description = violation.Description });
+                    new BadRequest.Types.FieldViolation { Field = violation.Field, Description = violation.Description, Reason = violation.Reason });
             }
 
             status.Details.Add(Any.Pack(badRequest));

@@ -67,17 +67,26 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
     private RpcException? Mapped(ServerCallContext context, Exception e)
     {
-        if (e is HubException hub)
+        var mapped = e switch
         {
-            return hub.Error.ToRpcException();
-        }
+            HubException hub => hub.Error.ToRpcException(),
+            RpcException rpc => rpc,
+            _ when PostgresOutage.IsOutage(e) => Unavailable(context, e),
+            _ => null,
+        };
 
-        if (PostgresOutage.IsOutage(e))
-        {
-            logger.DatabaseUnavailable(context.Method, e);
-            return HubError.Unavailable(ReasonCodes.DatabaseUnavailable, "the hub's database is unavailable; retry shortly.").ToRpcException();
-        }
-
-        return null;
+        // A REST client wrote camelCase JSON: its field violations name the JSON paths (applicant.idNumber).
+        return mapped is not null && IsRest(context) && Rest.RestFieldPaths.InJsonNames(mapped) is { } renamed
+            ? renamed
+            : ReferenceEquals(mapped, e) ? null : mapped;
     }
+
+    private RpcException Unavailable(ServerCallContext context, Exception e)
+    {
+        logger.DatabaseUnavailable(context.Method, e);
+        return HubError.Unavailable(ReasonCodes.DatabaseUnavailable, "the hub's database is unavailable; retry shortly.").ToRpcException();
+    }
+
+    private static bool IsRest(ServerCallContext context) =>
+        context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true;
 }

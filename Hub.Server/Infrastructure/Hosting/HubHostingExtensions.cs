@@ -53,6 +53,9 @@ public static class HubHostingExtensions
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        // After routing (it reads the transcoder's endpoint), before the endpoint runs.
+        app.UseRouting();
+        app.UseMiddleware<Rest.RestRequestGate>();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<CatalogueGrpcService>();
         app.MapGrpcService<LicenseGrpcService>();
@@ -179,6 +182,7 @@ public static class HubHostingExtensions
             // Error details travel as google.protobuf.Any: the JSON writer must know their types.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
                 Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor, Google.Rpc.RetryInfo.Descriptor));
+        services.AddSingleton<Rest.RestRoutes>();
         services.AddGrpcSwagger();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new Microsoft.OpenApi.Models.OpenApiInfo
         {
