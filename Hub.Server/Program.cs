@@ -12,6 +12,10 @@ var app = builder.Build();
 
 // Every setting checked now, all at once, then the ports — before anything is provisioned or started.
 app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
-StartupFailure.RequireFreePorts(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EndpointOptions>>().Value);
+// (Only when Kestrel will listen: an in-memory test server binds nothing.)
+if (app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().GetType().Assembly == typeof(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions).Assembly)
+{
+    StartupFailure.RequireFreePorts(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EndpointOptions>>().Value);
+}
 app.MapHub();
 app.Run();

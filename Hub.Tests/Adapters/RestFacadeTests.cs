@@ -49,7 +49,77 @@ public sealed class RestFacadeTests(LicenseScenarioFixture fixture) : IClassFixt
         var body = await bad.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("purpose", body, StringComparison.Ordinal);
-        Assert.Contains("case_number", body, StringComparison.Ordinal);
+        Assert.Contains("caseNumber", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"requestId":""", null, 400, "MALFORMED_JSON", null, null)]
+    [InlineData("""{"requestId":"r","applicant":{"idType":"CITIZEN"}}""", null, 400, "INVALID_ARGUMENT", "applicant.idType", "INVALID_ENUM_VALUE")]
+    [InlineData("""{"requestId":"r","bogus":1}""", null, 400, "INVALID_ARGUMENT", "bogus", "UNKNOWN_FIELD")]
+    [InlineData("""{"requestId":7}""", null, 400, "INVALID_ARGUMENT", "requestId", "WRONG_JSON_TYPE")]
+    [InlineData("""{"requestId":"r","checkDate":"2026-13-01"}""", null, 400, "INVALID_ARGUMENT", "checkDate", "INVALID_DATE")]
+    [InlineData("""{"requestId":"r"}""", null, 400, "INVALID_ARGUMENT", "caseNumber", "INVALID_FIELD")]
+    [InlineData("{}", "text/plain", 415, "UNSUPPORTED_CONTENT_TYPE", null, null)]
+    public async Task Every_bad_request_answers_the_documented_status_json(string body, string? contentType, int httpStatus, string reason, string? field, string? fieldReason)
+    {
+        using var client = Client(_s.VerifierKeys[DataLevel.L2Internal]);
+        using var content = new StringContent(body, Encoding.UTF8, contentType ?? "application/json");
+
+        using var response = await client.PostAsync("/v1/exemption:checkMatter", content);
+
+        var status = await StatusAsync(response, httpStatus, reason);
+        Assert.DoesNotContain("Hub.", status.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", status.GetProperty("message").GetString(), StringComparison.Ordinal);
+        if (field is not null)
+        {
+            var violations = status.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString()!.EndsWith("BadRequest", StringComparison.Ordinal)).GetProperty("fieldViolations");
+            Assert.Contains(violations.EnumerateArray(), v => v.GetProperty("field").GetString() == field && v.GetProperty("reason").GetString() == fieldReason);
+            Assert.DoesNotContain(violations.EnumerateArray(), v => v.GetProperty("field").GetString()!.Contains('_', StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Short_enum_names_and_plain_dates_are_accepted_and_a_waived_material_has_no_reason_code()
+    {
+        var holder = "61010219900101124X";
+        await _s.IssueAsync("REST-0003", idNumber: holder);
+        await RegisterMatterAsync();
+        using var client = Client(_s.VerifierKeys[DataLevel.L2Internal]);
+        var today = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        using var response = await client.PostAsync("/v1/exemption:checkMatter", Json($$"""
+            {"requestId":"rest-short-{{Guid.NewGuid():N}}","matterCode":"REST-MATTER","applicant":{"idType":"citizen_id","idNumber":"{{holder}}"},
+             "caseNumber":"CASE-REST-2","purpose":"窗口受理","checkDate":"{{today}}"}
+            """));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var material = JsonDocument.Parse(body).RootElement.GetProperty("materials")[0];
+        Assert.Equal("MATERIAL_OUTCOME_WAIVED", material.GetProperty("outcome").GetString());
+        Assert.False(material.TryGetProperty("reasonCode", out _), body);
+    }
+
+    [Fact]
+    public async Task Oversized_bodies_unknown_routes_and_verbs_answer_status_json_and_401_names_its_scheme()
+    {
+        using var client = Client(_s.VerifierKeys[DataLevel.L2Internal]);
+        using var big = await client.PostAsync("/v1/exemption:checkMatter", Json("{\"requestId\":\"" + new string('x', 5 * 1024 * 1024) + "\"}"));
+        await StatusAsync(big, 413, "MESSAGE_TOO_LARGE");
+
+        using var route = await client.GetAsync("/v1/no-such-route");
+        await StatusAsync(route, 404, "ROUTE_NOT_FOUND");
+
+        using var verb = await client.DeleteAsync("/v1/signing-keys");
+        await StatusAsync(verb, 405, "METHOD_NOT_ALLOWED");
+        Assert.Contains("GET", verb.Content.Headers.Allow);
+
+        using var query = await client.GetAsync("/v1/licenses/x?purpose=p&colour=red");
+        await StatusAsync(query, 400, "INVALID_ARGUMENT");
+
+        using var anonymous = _s.Hub.CreateClient();
+        using var unauthorized = await anonymous.PostAsync("/v1/exemption:checkMatter", Json("{}"));
+        await StatusAsync(unauthorized, 401, "MISSING_CREDENTIALS");
+        Assert.Equal("Bearer", Assert.Single(unauthorized.Headers.WwwAuthenticate).Scheme);
     }
 
     [Fact]
@@ -109,6 +179,19 @@ public sealed class RestFacadeTests(LicenseScenarioFixture fixture) : IClassFixt
         var client = _s.Hub.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
+    }
+
+    /// <summary>The google.rpc.Status JSON every REST failure answers, with its HTTP status and ErrorInfo reason checked.</summary>
+    private static async Task<JsonElement> StatusAsync(HttpResponseMessage response, int httpStatus, string reason)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == httpStatus, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var status = JsonDocument.Parse(body).RootElement;
+        var info = status.GetProperty("details").EnumerateArray().First(d => d.GetProperty("@type").GetString()!.EndsWith("ErrorInfo", StringComparison.Ordinal));
+        Assert.Equal(reason, info.GetProperty("reason").GetString());
+        Assert.Equal("hub.gov.cn", info.GetProperty("domain").GetString());
+        return status;
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
