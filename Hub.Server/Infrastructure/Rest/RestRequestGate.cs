@@ -56,7 +56,7 @@ internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions>
 
         if (CheckQuery(context, transcoded) is { Count: > 0 } violations)
         {
-            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, ReasonCodes.InvalidArgument, Summary(violations), violations);
+            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, ReasonCodes.InvalidArgument, HubError.InvalidArgument(violations).Message, violations);
             return;
         }
 
@@ -115,7 +115,7 @@ internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions>
         var violations = RestJsonChecker.Check(json, message, bodyField == "*" ? string.Empty : message.Name);
         if (violations.Count > 0)
         {
-            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, ReasonCodes.InvalidArgument, Summary(violations), violations);
+            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, ReasonCodes.InvalidArgument, HubError.InvalidArgument(violations).Message, violations);
             return false;
         }
 
@@ -213,9 +213,6 @@ internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions>
 
         return buffer.ToArray();
     }
-
-    private static string Summary(List<FieldViolation> violations) =>
-        violations.Count == 1 ? $"{violations[0].Field}: {violations[0].Description}" : $"{violations.Count} fields are invalid; see the field violations.";
 
     private static string Cut(string text) => text.Length <= 60 ? text : text[..60] + "…";
 }
