@@ -15,7 +15,9 @@ app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Valid
 // (Only when Kestrel will listen: an in-memory test server binds nothing.)
 if (app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().GetType().Assembly == typeof(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions).Assembly)
 {
-    StartupFailure.RequireFreePorts(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EndpointOptions>>().Value);
+    StartupFailure.RequireFreePorts(
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EndpointOptions>>().Value,
+        embedded: string.IsNullOrWhiteSpace(app.Configuration.GetConnectionString("Hub")));
 }
 app.MapHub();
 app.Run();

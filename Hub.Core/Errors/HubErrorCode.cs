@@ -12,4 +12,7 @@ public enum HubErrorCode
     ResourceExhausted,
     Unavailable,
     Aborted,
+
+    /// <summary>The operation does not exist as asked (REST: a path with another verb, 405).</summary>
+    Unimplemented,
 }

@@ -23,10 +23,18 @@ public static class HubErrorMapping
         HubErrorCode.ResourceExhausted => StatusCode.ResourceExhausted,
         HubErrorCode.Unavailable => StatusCode.Unavailable,
         HubErrorCode.Aborted => StatusCode.Aborted,
+        HubErrorCode.Unimplemented => StatusCode.Unimplemented,
     };
 #pragma warning restore CS8524
 
-    public static RpcException ToRpcException(this HubError error)
+    /// <summary>The detail types a status carries, for JSON writers that must name them (REST).</summary>
+    public static readonly Google.Protobuf.Reflection.TypeRegistry DetailTypes =
+        Google.Protobuf.Reflection.TypeRegistry.FromMessages(ErrorInfo.Descriptor, BadRequest.Descriptor, RetryInfo.Descriptor);
+
+    public static RpcException ToRpcException(this HubError error) => error.ToStatus().ToRpcException();
+
+    /// <summary>The <c>google.rpc.Status</c> of an error: its code, message, ErrorInfo and, where they apply, BadRequest and RetryInfo.</summary>
+    public static Google.Rpc.Status ToStatus(this HubError error)
     {
         var info = new ErrorInfo { Reason = error.Reason, Domain = Domain };
         foreach (var (key, value) in error.Metadata)
@@ -57,6 +65,6 @@ public static class HubErrorMapping
             status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }));
         }
 
-        return status.ToRpcException();
+        return status;
     }
 }

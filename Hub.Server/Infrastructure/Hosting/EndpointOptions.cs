@@ -34,6 +34,9 @@ public sealed class EndpointOptions : IValidatableObject
     /// <summary>PEM private key for <see cref="CertificatePath"/>.</summary>
     public string? KeyPath { get; set; }
 
+    /// <summary>Whether the TLS port has a certificate of the operator's (else only the embedded default listens on it, self-signed).</summary>
+    public bool HasConfiguredCertificate => !string.IsNullOrEmpty(CertificatePath) && !string.IsNullOrEmpty(KeyPath);
+
     /// <summary>
     /// gRPC server reflection (grpcurl, Postman list the services without the protos). Unset: on for the embedded
     /// default, off with a configured database — a production hub does not describe itself to anyone who asks.

@@ -180,8 +180,7 @@ public static class HubHostingExtensions
             o.EnableDetailedErrors = false;
         }).AddJsonTranscoding(o =>
             // Error details travel as google.protobuf.Any: the JSON writer must know their types.
-            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
-                Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor, Google.Rpc.RetryInfo.Descriptor));
+            o.TypeRegistry = Hub.Core.Errors.HubErrorMapping.DetailTypes);
         services.AddSingleton<Rest.RestRoutes>();
         services.AddGrpcSwagger();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new Microsoft.OpenApi.Models.OpenApiInfo
@@ -232,8 +231,8 @@ public static class HubHostingExtensions
             }
 
             var embedded = string.IsNullOrWhiteSpace(context.Configuration.GetConnectionString("Hub"));
-            var certificate = !string.IsNullOrEmpty(endpoints.CertificatePath) && !string.IsNullOrEmpty(endpoints.KeyPath)
-                ? TlsCertificate.LoadConfigured(endpoints.CertificatePath, endpoints.KeyPath)
+            var certificate = endpoints.HasConfiguredCertificate
+                ? TlsCertificate.LoadConfigured(endpoints.CertificatePath!, endpoints.KeyPath!)
                 : embedded
                     ? TlsCertificate.LoadOrCreateSelfSigned(hub.StatePath, kestrel.ApplicationServices.GetRequiredService<TimeProvider>())
                     : null;

@@ -37,13 +37,15 @@ public static partial class StartupFailure
     /// <summary>
     /// Before anything is provisioned (initdb, migrations, keys): each port the hub will listen on must be free, or
     /// start-up stops in one line naming the port and its setting. Kestrel would find out too, but only after all that.
+    /// The TLS port counts only when the hub will listen on it: with a certificate, or on the embedded default.
     /// </summary>
-    public static void RequireFreePorts(EndpointOptions endpoints)
+    public static void RequireFreePorts(EndpointOptions endpoints, bool embedded)
     {
+        var tlsPort = endpoints.HasConfiguredCertificate || embedded ? endpoints.TlsPort : 0;
         foreach (var (setting, address, port) in new[]
                  {
                      ("Hub:Endpoints:GrpcPort", endpoints.GrpcAddress, endpoints.GrpcPort),
-                     ("Hub:Endpoints:TlsPort", endpoints.Address, endpoints.TlsPort),
+                     ("Hub:Endpoints:TlsPort", endpoints.Address, tlsPort),
                  })
         {
             if (port == 0)

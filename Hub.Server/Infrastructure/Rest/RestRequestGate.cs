@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Grpc.Core;
 using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Server.Infrastructure.Hosting;
@@ -20,7 +19,6 @@ namespace Hub.Server.Infrastructure.Rest;
 /// </summary>
 internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions> hub, RestRoutes routes)
 {
-    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
 
     public async Task InvokeAsync(HttpContext context)
@@ -56,7 +54,7 @@ internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions>
 
         if (CheckQuery(context, transcoded) is { Count: > 0 } violations)
         {
-            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, ReasonCodes.InvalidArgument, HubError.InvalidArgument(violations).Message, violations);
+            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, HubError.InvalidArgument(violations));
             return;
         }
 
@@ -72,12 +70,12 @@ internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions>
         if (routes.MethodsFor(path) is { Count: > 0 } allowed)
         {
             context.Response.Headers.Allow = string.Join(", ", allowed);
-            return RestStatus.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, StatusCode.Unimplemented, ReasonCodes.MethodNotAllowed,
-                $"{context.Request.Method} is not allowed on this route; use {string.Join(" or ", allowed)}.");
+            return RestStatus.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, new HubError(HubErrorCode.Unimplemented, ReasonCodes.MethodNotAllowed,
+                $"{context.Request.Method} is not allowed on this route; use {string.Join(" or ", allowed)}."));
         }
 
-        return RestStatus.WriteAsync(context, StatusCodes.Status404NotFound, StatusCode.NotFound, ReasonCodes.RouteNotFound,
-            "no REST route has this path; /openapi.json lists them.");
+        return RestStatus.WriteAsync(context, StatusCodes.Status404NotFound, HubError.NotFound(ReasonCodes.RouteNotFound,
+            "no REST route has this path; /openapi.json lists them."));
     }
 
     /// <summary>The body: JSON, within the size limit, every field known and of its kind; rewritten when normalised.</summary>
@@ -86,28 +84,28 @@ internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions>
         var request = context.Request;
         if (request.ContentType is not { } contentType || !IsJson(contentType))
         {
-            await RestStatus.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, StatusCode.InvalidArgument, ReasonCodes.UnsupportedContentType,
-                $"send the body as JSON with 'Content-Type: application/json' (given: {(string.IsNullOrEmpty(request.ContentType) ? "none" : Cut(request.ContentType))}).");
+            await RestStatus.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, new HubError(HubErrorCode.InvalidArgument, ReasonCodes.UnsupportedContentType,
+                $"send the body as JSON with 'Content-Type: application/json' (given: {(string.IsNullOrEmpty(request.ContentType) ? "none" : Cut(request.ContentType))})."));
             return false;
         }
 
         var limit = hub.Value.MaxMessageBytes;
         if (request.ContentLength > limit || await ReadAsync(request, limit) is not { } bytes)
         {
-            await RestStatus.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, StatusCode.ResourceExhausted, ReasonCodes.MessageTooLarge,
-                $"the body is larger than {limit} bytes (Hub:MaxMessageBytes).");
+            await RestStatus.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, new HubError(HubErrorCode.ResourceExhausted, ReasonCodes.MessageTooLarge,
+                $"the body is larger than {limit} bytes (Hub:MaxMessageBytes)."));
             return false;
         }
 
         JsonNode? json;
         try
         {
-            json = bytes.Length == 0 ? new JsonObject() : JsonNode.Parse(bytes, NodeOptions, DocumentOptions);
+            json = bytes.Length == 0 ? new JsonObject() : JsonNode.Parse(bytes, nodeOptions: null, DocumentOptions);
         }
         catch (JsonException e)
         {
-            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, ReasonCodes.MalformedJson,
-                $"the body is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}).");
+            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, new HubError(HubErrorCode.InvalidArgument, ReasonCodes.MalformedJson,
+                $"the body is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})."));
             return false;
         }
 
@@ -115,7 +113,7 @@ internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions>
         var violations = RestJsonChecker.Check(json, message, bodyField == "*" ? string.Empty : message.Name);
         if (violations.Count > 0)
         {
-            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, ReasonCodes.InvalidArgument, HubError.InvalidArgument(violations).Message, violations);
+            await RestStatus.WriteAsync(context, StatusCodes.Status400BadRequest, HubError.InvalidArgument(violations));
             return false;
         }
 
