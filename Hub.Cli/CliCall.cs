@@ -17,7 +17,7 @@ internal static class CliCall
         }
         catch (RpcException e)
         {
-            return ErrorReport.Print(e, environment.Error);
+            return ErrorReport.Print(e, environment.Error, connection.Address(parsed));
         }
     }
 }

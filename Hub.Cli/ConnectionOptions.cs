@@ -46,8 +46,19 @@ internal sealed class ConnectionOptions
         Recursive = true,
     };
 
+    /// <summary>How read commands print (<c>--output</c>, <c>--utc</c>); every command gets it with the connection.</summary>
+    public OutputOptions Output { get; } = new();
+
+    /// <summary>Where hubctl keeps what it remembers between runs (<c>--state-dir</c>).</summary>
+    public StateDirectory State { get; } = new();
+
+    /// <summary>The address the command talks to, as given (for messages).</summary>
+    public string Address(ParseResult parsed) => parsed.GetValue(Url)!;
+
     public void AddTo(RootCommand root)
     {
+        Output.AddTo(root);
+        State.AddTo(root);
         root.Options.Add(Url);
         root.Options.Add(ApiKey);
         root.Options.Add(ApiKeyFile);

@@ -7,17 +7,19 @@ namespace Hub.Cli;
 internal static class HubCtl
 {
     /// <summary>What a shell reports for a command stopped by Ctrl+C (128 + SIGINT).</summary>
-    public const int CancelledExitCode = 130;
+    public const int CancelledExitCode = ExitCodes.Cancelled;
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment)
     {
         var connection = new ConnectionOptions();
-        var root = new RootCommand("hubctl: administer and query the Hub (e-license and data-sharing exchange).");
+        var root = new RootCommand("hubctl: administer and query the Hub (e-license and data-sharing exchange).\n\n" + ExitCodes.Help);
         connection.AddTo(root);
         root.Subcommands.Add(HealthCommand.Create(connection, environment));
         root.Subcommands.Add(CallersCommand.Create(connection, environment));
         root.Subcommands.Add(LicensesCommand.Create(connection, environment));
         root.Subcommands.Add(KeysCommand.Create(connection, environment));
+        root.Subcommands.Add(CatalogueCommand.Types(connection, environment));
+        root.Subcommands.Add(CatalogueCommand.Matters(connection, environment));
         root.Subcommands.Add(AuditCommand.Create(connection, environment));
         root.Subcommands.Add(AuditCommand.Receipts(connection, environment));
         root.Subcommands.Add(ExemptionCommand.Create(connection, environment));
@@ -29,6 +31,18 @@ internal static class HubCtl
         root.Subcommands.Add(PortalCommand.Create(environment));
         root.Subcommands.Add(Witness.WitnessCommand.Create(environment));
         var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // System.CommandLine would answer 1, which hubctl keeps for the hub's refusals: a bad command line is 2.
+            foreach (var error in parsed.Errors)
+            {
+                environment.Error.WriteLine($"error: {error.Message}");
+            }
+
+            environment.Error.WriteLine($"Run '{string.Join(' ', ["hubctl", .. CommandPath(parsed.CommandResult)])} --help' for what it takes.");
+            return ExitCodes.Usage;
+        }
+
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error, EnableDefaultExceptionHandler = false });
@@ -43,5 +57,16 @@ internal static class HubCtl
             environment.Error.WriteLine("cancelled");
             return CancelledExitCode;
         }
+    }
+
+    private static Stack<string> CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new Stack<string>();
+        for (var r = result; r?.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent)
+        {
+            names.Push(r.Command.Name);
+        }
+
+        return names;
     }
 }

@@ -48,6 +48,9 @@ internal static partial class HubLog
     [LoggerMessage(HubLogEvents.CallerDisabled, LogLevel.Information, "Caller {CallerId} disabled by {AdminId}")]
     public static partial void CallerDisabled(this ILogger logger, Guid callerId, Guid adminId);
 
+    [LoggerMessage(HubLogEvents.CallerKeyRotated, LogLevel.Information, "Caller {CallerId} was given a new API key by {AdminId}")]
+    public static partial void CallerKeyRotated(this ILogger logger, Guid callerId, Guid adminId);
+
     [LoggerMessage(HubLogEvents.BootstrapAdminCreated, LogLevel.Information, "Bootstrap ADMIN caller {CallerId} created")]
     public static partial void BootstrapAdminCreated(this ILogger logger, Guid callerId);
 

@@ -37,6 +37,7 @@ internal static class HubLogEvents
     public const int CallerDisabled = 3002;
     public const int BootstrapAdminCreated = 3003;
     public const int AdminKeyFileMissing = 3004;
+    public const int CallerKeyRotated = 3005;
 
     // Seal keys
     public const int SigningKeyRotated = 3101;

@@ -16,7 +16,7 @@ namespace Hub.Cli.Commands;
 /// </summary>
 internal static class AuditCommand
 {
-    public const int TamperedExitCode = 4;
+    public const int TamperedExitCode = ExitCodes.NotVerified;
 
     public static Command Create(ConnectionOptions connection, CliEnvironment environment)
     {
@@ -96,8 +96,15 @@ internal static class AuditCommand
             {
                 var (checkpoint, problem) = await BelievedCheckpointAsync(
                     channel, pinned, trust.ExpectedOrigin(parsed), (body, note) => trust.Witnessed(parsed, body, note), cancellationToken);
-                environment.Out.Write(checkpoint.Note.Length > 0 ? checkpoint.Note : checkpoint.Checkpoint);
-                environment.Out.WriteLine(problem is null ? $"— signed by pinned key {checkpoint.KeyId}: signature OK" : $"NOT BELIEVED: {problem}");
+                connection.Output.Write(parsed, environment, checkpoint, () =>
+                {
+                    environment.Out.Write(checkpoint.Note.Length > 0 ? checkpoint.Note : checkpoint.Checkpoint);
+                    environment.Out.WriteLine(problem is null ? $"— signed by pinned key {checkpoint.KeyId}: signature OK" : $"NOT BELIEVED: {problem}");
+                });
+                if (problem is not null && connection.Output.IsJson(parsed))
+                {
+                    environment.Error.WriteLine($"NOT BELIEVED: {problem}");
+                }
                 believed = problem is null;
             });
             return exit != 0 ? exit : believed ? 0 : TamperedExitCode;
@@ -122,10 +129,9 @@ internal static class AuditCommand
 
     private static Command VerifyCommand(ConnectionOptions connection, CliEnvironment environment)
     {
-        var state = new Option<FileInfo>("--state")
+        var state = new Option<FileInfo?>("--state")
         {
-            Description = "Where the last verified checkpoint is kept between runs",
-            DefaultValueFactory = _ => new FileInfo("audit-state.json"),
+            Description = "File keeping the last verified checkpoint between runs (default: audit-state.json in hubctl's state folder for this hub, see --state-dir)",
         };
         var trust = new LogTrust();
         var command = new Command("verify", "Recompute the whole log locally against the signed checkpoint (pinned keys); name the first index that does not match") { state };
@@ -136,7 +142,9 @@ internal static class AuditCommand
             var exit = 0;
             var result = await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
-                exit = await VerifyLogAsync(channel, pinned, trust.ExpectedOrigin(parsed), parsed.GetValue(state)!, environment.Out, (body, note) => trust.Witnessed(parsed, body, note), cancellationToken);
+                var stateFile = parsed.GetValue(state) ?? connection.State.FileFor(parsed, connection.Address(parsed), "audit-state.json");
+                environment.Error.WriteLine($"hubctl: the last verified checkpoint is kept in {stateFile.FullName}");
+                exit = await VerifyLogAsync(channel, pinned, trust.ExpectedOrigin(parsed), stateFile, environment.Out, (body, note) => trust.Witnessed(parsed, body, note), cancellationToken);
             });
             return result != 0 ? result : exit;
         });
@@ -240,13 +248,17 @@ internal static class AuditCommand
             var type = Enum.TryParse<HolderIdType>(parsed.GetValue(idType)!.Replace("_", string.Empty, StringComparison.Ordinal), true, out var t) ? t : HolderIdType.Unspecified;
             var history = await new AuditService.AuditServiceClient(channel).GetHolderAccessHistoryAsync(
                 new GetHolderAccessHistoryRequest { Holder = new Holder { IdType = type, IdNumber = parsed.GetValue(id)! } }, cancellationToken: cancellationToken);
-            foreach (var e in history.Entries)
+            connection.Output.Write(parsed, environment, history, () =>
             {
-                environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"#{e.LogIndex}  {e.OccurredAt.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss}  {e.CallerOrgName} / {e.CallerSystemName}  {e.Action}  事由: {e.Purpose}{(e.MatterCode.Length > 0 ? "  事项: " + e.MatterCode : string.Empty)}  字段: {string.Join(',', e.Fields)}"));
-            }
+                var table = new TextTable("LOG_INDEX", $"TIME ({connection.Output.ZoneLabel(parsed)})", "WHO (单位 / 系统)", "ACTION", "PURPOSE (事由)", "MATTER (事项)", "FIELDS (字段)") { MaxCellWidth = 48 };
+                foreach (var e in history.Entries)
+                {
+                    table.Add(e.LogIndex.ToString(CultureInfo.InvariantCulture), connection.Output.Time(parsed, e.OccurredAt), $"{e.CallerOrgName} / {e.CallerSystemName}", e.Action, e.Purpose, e.MatterCode, string.Join(',', e.Fields));
+                }
 
-            environment.Out.WriteLine($"{history.Entries.Count} entries");
+                table.WriteTo(environment.Out);
+                environment.Out.WriteLine($"{history.Entries.Count} entries");
+            });
         }));
         return command;
     }

@@ -13,6 +13,7 @@ internal static class CallersCommand
         command.Subcommands.Add(Add(connection, environment));
         command.Subcommands.Add(List(connection, environment));
         command.Subcommands.Add(Disable(connection, environment));
+        command.Subcommands.Add(RotateKey(connection, environment));
         return command;
     }
 
@@ -96,17 +97,20 @@ internal static class CallersCommand
                 var response = await new AdminService.AdminServiceClient(channel).ListCallersAsync(
                     new ListCallersRequest { IncludeDisabled = parsed.GetValue(all), PageSize = parsed.GetValue(pageSize), PageToken = parsed.GetValue(pageToken) ?? string.Empty },
                     cancellationToken: cancellationToken);
-                environment.Out.WriteLine($"{"CALLER_ID",-36}  {"ORG_CODE",-18}  {"SYSTEM",-24}  {"ROLES",-24}  CLEARANCE  STATE");
-                foreach (var c in response.Callers)
+                connection.Output.Write(parsed, environment, response, () =>
                 {
-                    var roles = string.Join(',', c.Roles.Select(RoleName));
-                    environment.Out.WriteLine($"{c.CallerId,-36}  {c.OrgCode,-18}  {Truncate(c.SystemName, 24),-24}  {roles,-24}  {LevelName(c.Clearance),-9}  {(c.Disabled ? "disabled" : "active")}");
-                }
+                    var table = new TextTable("CALLER_ID", "ORG_CODE", "ORGANISATION", "SYSTEM", "ROLES", "CLEARANCE", "STATE", $"REGISTERED ({connection.Output.ZoneLabel(parsed)})") { MaxCellWidth = 48 };
+                    foreach (var c in response.Callers)
+                    {
+                        table.Add(c.CallerId, c.OrgCode, c.OrgName, c.SystemName, string.Join(',', c.Roles.Select(RoleName)), LevelName(c.Clearance), c.Disabled ? "disabled" : "active", connection.Output.Time(parsed, c.CreatedAt));
+                    }
 
-                if (response.NextPageToken.Length > 0)
-                {
-                    environment.Out.WriteLine($"more: --page-token {response.NextPageToken}");
-                }
+                    table.WriteTo(environment.Out);
+                    if (response.NextPageToken.Length > 0)
+                    {
+                        environment.Out.WriteLine($"more: --page-token {response.NextPageToken}");
+                    }
+                });
             }));
         return command;
     }
@@ -127,6 +131,36 @@ internal static class CallersCommand
         return command;
     }
 
+    private static Command RotateKey(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var callerId = new Argument<string>("caller-id") { Description = "The caller whose API key to replace (as `callers list` shows it)" };
+        var reason = new Option<string>("--reason") { Description = "Why (scheduled rotation, key exposed, …; kept in the audit trail)", Required = true };
+        var save = new Option<FileInfo?>("--save-key") { Description = "Write the new key to this file (mode 0600) instead of printing it" };
+        var command = new Command("rotate-key", "Give a caller a new API key (shown once); its previous key is refused from the next call on (ADMIN key)") { callerId, reason, save };
+        command.SetAction(async (parsed, cancellationToken) =>
+            await CliCall.RunAsync(connection, parsed, environment, async channel =>
+            {
+                var response = await new AdminService.AdminServiceClient(channel).RotateCallerKeyAsync(
+                    new RotateCallerKeyRequest { CallerId = parsed.GetValue(callerId)!, Reason = parsed.GetValue(reason)! },
+                    cancellationToken: cancellationToken);
+                environment.Out.WriteLine($"caller_id: {response.Caller.CallerId} ({response.Caller.OrgName} / {response.Caller.SystemName})");
+                if (parsed.GetValue(save) is { } file)
+                {
+                    await File.WriteAllTextAsync(file.FullName, string.Empty, cancellationToken);
+                    File.SetUnixFileMode(file.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    await File.WriteAllTextAsync(file.FullName, response.ApiKey + "\n", cancellationToken);
+                    environment.Out.WriteLine($"api_key:   written to {file.FullName}");
+                }
+                else
+                {
+                    environment.Out.WriteLine($"api_key:   {response.ApiKey}");
+                }
+
+                environment.Out.WriteLine("The previous key no longer works; give the new one to the calling system now.");
+            }));
+        return command;
+    }
+
     private static string RoleName(Role role) => role.ToString().ToUpperInvariant();
 
     private static string LevelName(DataLevel level) => level switch
@@ -137,6 +171,4 @@ internal static class CallersCommand
         DataLevel.L4HighlySensitive => "L4",
         _ => "?",
     };
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 }

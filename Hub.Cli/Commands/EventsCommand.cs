@@ -30,7 +30,7 @@ internal static class EventsCommand
                 {
                     if (call.ResponseStream.Current.Event is { } e)
                     {
-                        environment.Out.WriteLine(Line(e));
+                        connection.Output.Write(parsed, environment, e, () => environment.Out.WriteLine(Line(e, connection.Output, parsed)), oneLine: true);
                         seen++;
                     }
                 }
@@ -93,11 +93,17 @@ internal static class EventsCommand
         var list = new Command("list", "This caller's webhooks: id, delivered through, failed deliveries, URL");
         list.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
         {
-            foreach (var webhook in (await new EventService.EventServiceClient(channel).ListWebhooksAsync(new ListWebhooksRequest(), cancellationToken: cancellationToken)).Webhooks)
+            var response = await new EventService.EventServiceClient(channel).ListWebhooksAsync(new ListWebhooksRequest(), cancellationToken: cancellationToken);
+            connection.Output.Write(parsed, environment, response, () =>
             {
-                environment.Out.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture, $"{webhook.WebhookId}  through {webhook.DeliveredThrough,-8} failed {webhook.FailedDeliveries,-4} {webhook.Url}"));
-            }
+                var table = new TextTable("WEBHOOK_ID", "DELIVERED_THROUGH", "FAILED", "URL") { MaxCellWidth = 80 };
+                foreach (var webhook in response.Webhooks)
+                {
+                    table.Add(webhook.WebhookId, webhook.DeliveredThrough.ToString(CultureInfo.InvariantCulture), webhook.FailedDeliveries.ToString(CultureInfo.InvariantCulture), webhook.Url);
+                }
+
+                table.WriteTo(environment.Out);
+            });
         }));
         return list;
     }
@@ -122,13 +128,17 @@ internal static class EventsCommand
         {
             var response = await new EventService.EventServiceClient(channel).ListFailedDeliveriesAsync(
                 new ListFailedDeliveriesRequest { WebhookId = parsed.GetValue(id) ?? string.Empty }, cancellationToken: cancellationToken);
-            foreach (var delivery in response.Deliveries)
+            connection.Output.Write(parsed, environment, response, () =>
             {
-                environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{delivery.WebhookId}  event {delivery.EventId}  {delivery.Attempts} attempts  last {delivery.FailedAt.ToDateTimeOffset():yyyy-MM-dd HH:mm:ss}Z  {delivery.LastError}"));
-            }
+                var table = new TextTable("WEBHOOK_ID", "EVENT", "ATTEMPTS", $"LAST FAILED ({connection.Output.ZoneLabel(parsed)})", "LAST ERROR") { MaxCellWidth = 60 };
+                foreach (var delivery in response.Deliveries)
+                {
+                    table.Add(delivery.WebhookId, delivery.EventId.ToString(CultureInfo.InvariantCulture), delivery.Attempts.ToString(CultureInfo.InvariantCulture), connection.Output.Time(parsed, delivery.FailedAt), delivery.LastError);
+                }
 
-            environment.Out.WriteLine($"{response.Deliveries.Count} failed deliveries");
+                table.WriteTo(environment.Out);
+                environment.Out.WriteLine($"{response.Deliveries.Count} failed deliveries");
+            });
         }));
         return failed;
     }
@@ -153,12 +163,12 @@ internal static class EventsCommand
         return redeliver;
     }
 
-    private static string Line(Event e)
+    private static string Line(Event e, OutputOptions output, ParseResult parsed)
     {
         var facts = string.Join(" ", e.Data.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key}={d.Value}"));
         var withheld = e.Withheld.Count > 0 ? $" withheld={string.Join(",", e.Withheld)}" : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{e.EventId}  {e.OccurredAt.ToDateTimeOffset():yyyy-MM-dd HH:mm:ss}Z  {e.Type,-22}  {e.ObjectId}  log {e.LogIndex}  {facts}{withheld}");
+            $"{e.EventId}  {output.Time(parsed, e.OccurredAt)}  {e.Type,-22}  {e.ObjectId}  log {e.LogIndex}  {facts}{withheld}");
     }
 
     /// <summary>The filter options shared by `events tail` and `webhooks add`.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Google.Protobuf;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
 using Hub.Exchange.V1;
@@ -14,21 +13,11 @@ internal static class ExchangeCommand
 {
     public static Command Resources(ConnectionOptions connection, CliEnvironment environment)
     {
-        var file = new Option<FileInfo>("--file") { Description = "RegisterDataResourceRequest as proto JSON (see docs/examples/data-resource.json)", Required = true };
+        var file = new Option<FileInfo>("--file") { Description = "The resource as JSON or YAML (see docs/examples/data-resource.json)", Required = true };
         var add = new Command("add", "Register a shared data resource (idempotent on its code)") { file };
         add.SetAction(async (parsed, cancellationToken) =>
         {
-            RegisterDataResourceRequest request;
-            try
-            {
-                request = JsonParser.Default.Parse<RegisterDataResourceRequest>(await File.ReadAllTextAsync(parsed.GetValue(file)!.FullName, cancellationToken));
-            }
-            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or IOException)
-            {
-                environment.Error.WriteLine($"error: {parsed.GetValue(file)!.Name}: {e.Message}");
-                return 2;
-            }
-
+            var request = await RequestFile.ReadAsync<RegisterDataResourceRequest>(parsed.GetValue(file)!, cancellationToken);
             return await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
                 var response = await new CatalogueService.CatalogueServiceClient(channel).RegisterDataResourceAsync(request, cancellationToken: cancellationToken);
@@ -53,15 +42,20 @@ internal static class ExchangeCommand
                 SharingType = parsed.GetValue(sharing) is { } s ? CliEnums.Parse<SharingType>(s) : SharingType.Unspecified,
                 PageToken = parsed.GetValue(pageToken) ?? string.Empty,
             }, cancellationToken: cancellationToken);
-            foreach (var resource in response.DataResources)
+            connection.Output.Write(parsed, environment, response, () =>
             {
-                environment.Out.WriteLine($"{resource.ResourceCode}  {CliEnums.Name(resource.SharingType),-13}  max {Level(resource.MaxLevel)}  {resource.ProviderOrgCode}  {resource.Name}");
-            }
+                var table = new TextTable("RESOURCE", "NAME", "SHARING", "MAX_LEVEL", "PROVIDER");
+                foreach (var resource in response.DataResources)
+                {
+                    table.Add(resource.ResourceCode, resource.Name, CliEnums.Name(resource.SharingType), Level(resource.MaxLevel), resource.ProviderOrgCode);
+                }
 
-            if (response.NextPageToken.Length > 0)
-            {
-                environment.Out.WriteLine($"more: --page-token {response.NextPageToken}");
-            }
+                table.WriteTo(environment.Out);
+                if (response.NextPageToken.Length > 0)
+                {
+                    environment.Out.WriteLine($"more: --page-token {response.NextPageToken}");
+                }
+            });
         }));
 
         var command = new Command("resources", "Shared data resources (共享数据资源目录)");
@@ -101,14 +95,17 @@ internal static class ExchangeCommand
                 CaseNumber = parsed.GetValue(caseNumber) ?? string.Empty,
                 MatterCode = parsed.GetValue(matter) ?? string.Empty,
             }, cancellationToken: cancellationToken);
-            foreach (var decision in response.Disclosure)
+            connection.Output.Write(parsed, environment, response, () =>
             {
-                var value = response.Record.TryGetValue(decision.Field, out var v) ? v : "—";
-                environment.Out.WriteLine($"  {decision.Field}: {value}  [{CliEnums.Name(decision.Decision)} by {decision.Rule}]");
-            }
+                foreach (var decision in response.Disclosure)
+                {
+                    var value = response.Record.TryGetValue(decision.Field, out var v) ? v : "—";
+                    environment.Out.WriteLine($"  {decision.Field}: {value}  [{CliEnums.Name(decision.Decision)} by {decision.Rule}]");
+                }
 
-            environment.Out.WriteLine($"grant: {response.GrantId}");
-            environment.Out.WriteLine($"receipt: log index {response.Receipt.LogIndex}");
+                environment.Out.WriteLine($"grant: {response.GrantId}");
+                environment.Out.WriteLine($"receipt: log index {response.Receipt.LogIndex}");
+            });
         }));
         return command;
     }
@@ -202,15 +199,20 @@ internal static class ExchangeCommand
                 ResourceCode = parsed.GetValue(resource) ?? string.Empty,
                 PageToken = parsed.GetValue(pageToken) ?? string.Empty,
             }, cancellationToken: cancellationToken);
-            foreach (var grant in response.Grants)
+            connection.Output.Write(parsed, environment, response, () =>
             {
-                environment.Out.WriteLine($"{grant.GrantId}  {CliEnums.Name(grant.Status),-8}  {grant.ResourceCode}  consumer {grant.ConsumerOrgCode}  {Dates(grant)}  fields {string.Join(',', grant.Fields)}");
-            }
+                var table = new TextTable("GRANT_ID", "STATUS", "RESOURCE", "CONSUMER", "DUE", "EXPIRES", "FIELDS") { MaxCellWidth = 60 };
+                foreach (var grant in response.Grants)
+                {
+                    table.Add(grant.GrantId, CliEnums.Name(grant.Status), grant.ResourceCode, grant.ConsumerOrgCode, grant.DueOn is { } due ? Date(due) : string.Empty, grant.ExpiresOn is { } expires ? Date(expires) : string.Empty, string.Join(',', grant.Fields));
+                }
 
-            if (response.NextPageToken.Length > 0)
-            {
-                environment.Out.WriteLine($"more: --page-token {response.NextPageToken}");
-            }
+                table.WriteTo(environment.Out);
+                if (response.NextPageToken.Length > 0)
+                {
+                    environment.Out.WriteLine($"more: --page-token {response.NextPageToken}");
+                }
+            });
         }));
         return command;
     }

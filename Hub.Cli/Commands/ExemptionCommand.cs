@@ -27,19 +27,22 @@ internal static class ExemptionCommand
                 CaseNumber = parsed.GetValue(caseNumber)!,
                 Purpose = parsed.GetValue(purpose)!,
             }, cancellationToken: cancellationToken);
-            environment.Out.WriteLine(response.MatterName);
-            foreach (var material in response.Materials)
+            connection.Output.Write(parsed, environment, response, () =>
             {
-                environment.Out.WriteLine(material.Outcome == MaterialOutcome.Waived
-                    ? $"  WAIVED    {material.MaterialCode} {material.MaterialName}: {material.LicenseIdentifier}"
-                    : $"  REQUIRED  {material.MaterialCode} {material.MaterialName}: {ReasonName(material.ReasonCode)} — {material.Reason}");
-                foreach (var (field, value) in material.Facts.OrderBy(f => f.Key, StringComparer.Ordinal))
+                environment.Out.WriteLine(response.MatterName);
+                foreach (var material in response.Materials)
                 {
-                    environment.Out.WriteLine($"            {field}: {value}");
+                    environment.Out.WriteLine(material.Outcome == MaterialOutcome.Waived
+                        ? $"  WAIVED    {material.MaterialCode} {material.MaterialName}: {material.LicenseIdentifier}"
+                        : $"  REQUIRED  {material.MaterialCode} {material.MaterialName}: {ReasonName(material.ReasonCode)} — {material.Reason}");
+                    foreach (var (field, value) in material.Facts.OrderBy(f => f.Key, StringComparer.Ordinal))
+                    {
+                        environment.Out.WriteLine($"            {field}: {value}");
+                    }
                 }
-            }
 
-            environment.Out.WriteLine($"receipt: log index {response.Receipt.LogIndex}");
+                environment.Out.WriteLine($"receipt: log index {response.Receipt.LogIndex}");
+            });
         }));
         var command = new Command("exemption", "免证办 checks (VERIFIER key)");
         command.Subcommands.Add(checkMatter);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Grpc.Core;
 using Grpc.Health.V1;
 
@@ -20,21 +21,36 @@ internal static class HealthCommand
             try
             {
                 var overall = await client.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken);
-                environment.Out.WriteLine($"hub: {Name(overall.Status)}");
+                var statuses = new Dictionary<string, string> { ["hub"] = Name(overall.Status) };
                 foreach (var dependency in (string[])["postgres", "redis", "witnesses"])
                 {
-                    environment.Out.WriteLine($"  {dependency}: {await DependencyStatusAsync(client, dependency, cancellationToken)}");
+                    statuses[dependency] = await DependencyStatusAsync(client, dependency, cancellationToken);
+                }
+
+                if (connection.Output.IsJson(parsed))
+                {
+                    environment.Out.WriteLine(JsonSerializer.Serialize(statuses, Indented));
+                }
+                else
+                {
+                    environment.Out.WriteLine($"hub: {statuses["hub"]}");
+                    foreach (var (dependency, status) in statuses.Skip(1))
+                    {
+                        environment.Out.WriteLine($"  {dependency}: {status}");
+                    }
                 }
 
                 return overall.Status == HealthCheckResponse.Types.ServingStatus.Serving ? 0 : 1;
             }
             catch (RpcException e)
             {
-                return ErrorReport.Print(e, environment.Error);
+                return ErrorReport.Print(e, environment.Error, connection.Address(parsed));
             }
         });
         return command;
     }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The status as grpc.health.v1 spells it (NOT_SERVING), as grpcurl and probes show it.</summary>
     private static string Name(HealthCheckResponse.Types.ServingStatus status) => status switch

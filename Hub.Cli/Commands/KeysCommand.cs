@@ -16,10 +16,16 @@ internal static class KeysCommand
         list.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
         {
             var response = await new VerificationService.VerificationServiceClient(channel).GetSigningKeysAsync(new GetSigningKeysRequest(), cancellationToken: cancellationToken);
-            foreach (var key in response.Keys)
+            connection.Output.Write(parsed, environment, response, () =>
             {
-                environment.Out.WriteLine($"{key.KeyId}  {key.Algorithm}  {key.Status.ToString().ToUpperInvariant(),-8}  since {key.NotBefore.ToDateTimeOffset():yyyy-MM-dd HH:mm}{(key.RevocationReason.Length > 0 ? "  revoked: " + key.RevocationReason : string.Empty)}");
-            }
+                var table = new TextTable("KEY_ID", "ALGORITHM", "STATUS", $"SINCE ({connection.Output.ZoneLabel(parsed)})", "REVOKED") { MaxCellWidth = 60 };
+                foreach (var key in response.Keys)
+                {
+                    table.Add(key.KeyId, key.Algorithm, key.Status.ToString().ToUpperInvariant(), connection.Output.Time(parsed, key.NotBefore), key.RevocationReason);
+                }
+
+                table.WriteTo(environment.Out);
+            });
 
             if (parsed.GetValue(pemFolder) is { } folder)
             {
@@ -38,7 +44,7 @@ internal static class KeysCommand
                 }
 
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "document-certificate.pem"), response.DocumentCertificatePem, cancellationToken);
-                environment.Out.WriteLine($"wrote {response.Keys.Count + 1} PEM files to {folder.FullName}");
+                environment.Error.WriteLine($"wrote {response.Keys.Count + 1} PEM files to {folder.FullName}");
             }
         }));
         command.Subcommands.Add(list);

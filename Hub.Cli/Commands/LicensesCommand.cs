@@ -15,6 +15,7 @@ internal static class LicensesCommand
         var command = new Command("licenses", "Issue, read, verify, export and import (归集) e-licenses");
         command.Subcommands.Add(Issue(connection, environment));
         command.Subcommands.Add(Get(connection, environment));
+        command.Subcommands.Add(Amend(connection, environment));
         command.Subcommands.Add(Status(connection, environment));
         command.Subcommands.Add(Verify(connection, environment));
         command.Subcommands.Add(Export(connection, environment));
@@ -51,23 +52,16 @@ internal static class LicensesCommand
 
             request.ValidFrom = from;
             request.ValidUntil = until;
-            foreach (var pair in parsed.GetValue(face) ?? [])
-            {
-                var split = pair.IndexOf('=', StringComparison.Ordinal);
-                if (split <= 0)
-                {
-                    environment.Error.WriteLine($"error: --face '{pair}' is not name=value");
-                    return 2;
-                }
-
-                request.Face[pair[..split]] = pair[(split + 1)..];
-            }
+            ReadFace(parsed.GetValue(face), request.Face);
 
             return await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
                 var response = await new LicenseService.LicenseServiceClient(channel).IssueLicenseAsync(request, cancellationToken: cancellationToken);
-                environment.Out.WriteLine($"request_id: {request.RequestId}");
-                Print(response.License, environment.Out);
+                connection.Output.Write(parsed, environment, response, () =>
+                {
+                    environment.Out.WriteLine($"request_id: {request.RequestId}");
+                    Print(response.License, environment.Out);
+                });
             });
         });
         return command;
@@ -83,10 +77,71 @@ internal static class LicensesCommand
             var response = await new LicenseService.LicenseServiceClient(channel).GetLicenseAsync(
                 new GetLicenseRequest { Identifier = parsed.GetValue(identifier)!, Purpose = parsed.GetValue(purpose) ?? string.Empty },
                 cancellationToken: cancellationToken);
-            Print(response.License, environment.Out);
-            PrintReceipt(response.Receipt, environment.Out);
+            connection.Output.Write(parsed, environment, response, () =>
+            {
+                Print(response.License, environment.Out);
+                PrintReceipt(response.Receipt, environment.Out);
+            });
         }));
         return command;
+    }
+
+    private static Command Amend(ConnectionOptions connection, CliEnvironment environment)
+    {
+        var identifier = new Argument<string>("identifier") { Description = "The current version's 电子证照标识 (an older one is refused: someone amended it since)" };
+        var face = new Option<string[]>("--face") { Description = "The complete new face, as name=value; repeat for every field (fields left out are removed)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var validUntil = new Option<string?>("--valid-until") { Description = "New last day of validity, YYYY-MM-DD (default: unchanged)" };
+        var longTerm = new Option<bool>("--long-term") { Description = "Make the license long-term (长期, no end of validity)" };
+        var reason = new Option<string>("--reason") { Description = "Why it is amended (kept in the audit trail)", Required = true };
+        var requestId = new Option<string?>("--request-id") { Description = "Idempotency key: repeat it to retry safely (default: a new one)" };
+        var command = new Command("amend", "Amend a license: a new sealed version with a new identifier; relying parties are told (ISSUER key)") { identifier, face, validUntil, longTerm, reason, requestId };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            if (!TryDate(parsed.GetValue(validUntil), out var until, optional: true))
+            {
+                throw new CliUsageException("--valid-until is YYYY-MM-DD");
+            }
+
+            if (until is not null && parsed.GetValue(longTerm))
+            {
+                throw new CliUsageException("give --valid-until or --long-term, not both");
+            }
+
+            var request = new AmendLicenseRequest
+            {
+                RequestId = parsed.GetValue(requestId) ?? Guid.NewGuid().ToString(),
+                Identifier = parsed.GetValue(identifier)!,
+                ValidUntil = until,
+                LongTerm = parsed.GetValue(longTerm),
+                Reason = parsed.GetValue(reason)!,
+            };
+            ReadFace(parsed.GetValue(face), request.Face);
+            return await CliCall.RunAsync(connection, parsed, environment, async channel =>
+            {
+                var response = await new LicenseService.LicenseServiceClient(channel).AmendLicenseAsync(request, cancellationToken: cancellationToken);
+                connection.Output.Write(parsed, environment, response, () =>
+                {
+                    environment.Out.WriteLine($"request_id: {request.RequestId}");
+                    Print(response.License, environment.Out);
+                });
+            });
+        });
+        return command;
+    }
+
+    /// <summary>--face name=value pairs into the request's face; a pair without '=' is a usage error.</summary>
+    private static void ReadFace(string[]? pairs, Google.Protobuf.Collections.MapField<string, string> face)
+    {
+        foreach (var pair in pairs ?? [])
+        {
+            var split = pair.IndexOf('=', StringComparison.Ordinal);
+            if (split <= 0)
+            {
+                throw new CliUsageException($"--face '{pair}' is not name=value");
+            }
+
+            face[pair[..split]] = pair[(split + 1)..];
+        }
     }
 
     private static Command Status(ConnectionOptions connection, CliEnvironment environment)
@@ -115,7 +170,7 @@ internal static class LicensesCommand
                         Reason = parsed.GetValue(reason)!,
                     },
                     cancellationToken: cancellationToken);
-                Print(response.License, environment.Out);
+                connection.Output.Write(parsed, environment, response, () => Print(response.License, environment.Out));
             });
         });
         return command;
@@ -151,14 +206,17 @@ internal static class LicensesCommand
             {
                 var response = await new VerificationService.VerificationServiceClient(channel).VerifyLicenseAsync(request, cancellationToken: cancellationToken);
                 valid = response.Valid;
-                environment.Out.WriteLine(response.Valid ? "VALID" : $"NOT VALID: {response.Reason}");
-                foreach (var check in response.Checks)
+                connection.Output.Write(parsed, environment, response, () =>
                 {
-                    environment.Out.WriteLine($"  {(check.Passed ? "pass" : "FAIL"),-4}  {check.Name,-18} {check.Detail}");
-                }
+                    environment.Out.WriteLine(response.Valid ? "VALID" : $"NOT VALID: {response.Reason}");
+                    foreach (var check in response.Checks)
+                    {
+                        environment.Out.WriteLine($"  {(check.Passed ? "pass" : "FAIL"),-4}  {check.Name,-18} {check.Detail}");
+                    }
 
-                Print(response.License, environment.Out);
-                PrintReceipt(response.Receipt, environment.Out);
+                    Print(response.License, environment.Out);
+                    PrintReceipt(response.Receipt, environment.Out);
+                });
                 if (parsed.GetValue(saveReceipt) is { } receiptFile && response.Receipt is { } receipt)
                 {
                     await File.WriteAllTextAsync(
@@ -167,7 +225,7 @@ internal static class LicensesCommand
                         cancellationToken);
                 }
             });
-            return exit != 0 ? exit : valid ? 0 : 3;
+            return exit != 0 ? exit : valid ? ExitCodes.Ok : ExitCodes.Negative;
         });
         return command;
     }

@@ -14,7 +14,7 @@ namespace Hub.Cli.Import;
 internal static class ImportCommand
 {
     /// <summary>The import ran to the end but some rows were rejected (see the rejects file).</summary>
-    public const int RejectedRowsExitCode = 3;
+    public const int RejectedRowsExitCode = ExitCodes.Negative;
 
     public const int DefaultBatchSize = 1000;
     public const int MaxBatchSize = 2000;
@@ -69,7 +69,7 @@ internal static class ImportCommand
             catch (RpcException e)
             {
                 environment.Error.WriteLine("the import stopped; run the same command again to finish it (rows already imported are skipped as already present)");
-                return ErrorReport.Print(e, environment.Error);
+                return ErrorReport.Print(e, environment.Error, connection.Address(parsed));
             }
             catch (FormatException e)
             {

@@ -10,6 +10,7 @@ public static class AuditActions
     public const string AdminDisableCaller = "admin.DisableCaller";
     public const string AdminListCallers = "admin.ListCallers";
     public const string AdminRegisterCaller = "admin.RegisterCaller";
+    public const string AdminRotateCallerKey = "admin.RotateCallerKey";
     public const string AdminRevokeSigningKey = "admin.RevokeSigningKey";
     public const string AdminRotateSigningKey = "admin.RotateSigningKey";
     public const string AuditGetHolderAccessHistory = "audit.GetHolderAccessHistory";

@@ -23,6 +23,10 @@ public sealed class AdminGrpcService(CallerDesk callers, ISigningKeyRing keys) :
         Rpc.RunAsync(DisableCallerCommand.Parse(request), command => callers.DisableAsync(context.GetCaller(), command, context.CancellationToken));
 
     [RequiresRole(Role.Admin)]
+    public override Task<RotateCallerKeyResponse> RotateCallerKey(RotateCallerKeyRequest request, ServerCallContext context) =>
+        Rpc.RunAsync(RotateCallerKeyCommand.Parse(request), command => callers.RotateKeyAsync(context.GetCaller(), command, context.CancellationToken));
+
+    [RequiresRole(Role.Admin)]
     public override Task<RotateSigningKeyResponse> RotateSigningKey(RotateSigningKeyRequest request, ServerCallContext context) =>
         Rpc.RunAsync(keys.RotateAsync(context.GetCaller(), context.CancellationToken));
 

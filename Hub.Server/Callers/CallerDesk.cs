@@ -36,6 +36,21 @@ public sealed class CallerDesk(ICallerStore store, CallerAuthenticator authentic
         };
     }
 
+    public async Task<Outcome<RotateCallerKeyResponse>> RotateKeyAsync(Caller admin, RotateCallerKeyCommand command, CancellationToken cancellationToken)
+    {
+        var apiKey = ApiKeys.Generate();
+        var rotated = await store.ReplaceApiKeyAsync(command.CallerId, ApiKeys.Hash(apiKey), command.Reason, admin.Id, cancellationToken);
+        if (rotated.Failed)
+        {
+            return rotated.Error;
+        }
+
+        // Every replica forgets the old key's memo now, so it is refused from the next call on.
+        await authenticator.CallerChangedAsync(cancellationToken);
+        logger.CallerKeyRotated(command.CallerId, admin.Id);
+        return new RotateCallerKeyResponse { ApiKey = apiKey, Caller = rotated.Value.ToMessage() };
+    }
+
     public async Task<Outcome<DisableCallerResponse>> DisableAsync(Caller admin, DisableCallerCommand command, CancellationToken cancellationToken)
     {
         var disabled = await store.DisableAsync(command.CallerId, command.Reason, admin.Id, cancellationToken);
@@ -47,6 +62,22 @@ public sealed class CallerDesk(ICallerStore store, CallerAuthenticator authentic
         await authenticator.CallerChangedAsync(cancellationToken);
         logger.CallerDisabled(command.CallerId, admin.Id);
         return new DisableCallerResponse { Caller = disabled.Value.ToMessage() };
+    }
+}
+
+/// <summary>RotateCallerKey: whose key, and why.</summary>
+public sealed record RotateCallerKeyCommand(Guid CallerId, string Reason)
+{
+    public static Outcome<RotateCallerKeyCommand> Parse(RotateCallerKeyRequest request)
+    {
+        var violations = new Violations();
+        if (!Guid.TryParse(request.CallerId, out var callerId))
+        {
+            violations.Add("caller_id", "must be a caller_id returned by RegisterCaller or ListCallers");
+        }
+
+        var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
+        return violations.ToError() is { } invalid ? invalid : new RotateCallerKeyCommand(callerId, reason);
     }
 }
 

@@ -23,6 +23,9 @@ public interface ICallerStore
     /// <summary>Disables a caller with its audit entry; never the last active ADMIN (<c>LAST_ADMIN</c>).</summary>
     Task<Outcome<CallerRecord>> DisableAsync(Guid callerId, string reason, Guid disabledBy, CancellationToken cancellationToken);
 
+    /// <summary>Replaces an active caller's API-key hash with its audit entry; <c>CALLER_NOT_FOUND</c>, <c>CALLER_DISABLED</c>.</summary>
+    Task<Outcome<CallerRecord>> ReplaceApiKeyAsync(Guid callerId, byte[] apiKeyHash, string reason, Guid rotatedBy, CancellationToken cancellationToken);
+
     /// <summary>Newest first, keyset-paged by (created_at, caller_id).</summary>
     Task<(IReadOnlyList<CallerRecord> Callers, string? NextCursor)> ListAsync(PageRequest page, bool includeDisabled, CancellationToken cancellationToken);
 }

@@ -176,6 +176,41 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
         return row.ToRecord() with { DisabledAt = now, DisabledReason = reason };
     }
 
+    /// <summary>Replaces the key hash in one transaction with its audit entry, so the old key and the new never both work.</summary>
+    public async Task<Outcome<CallerRecord>> ReplaceApiKeyAsync(Guid callerId, byte[] apiKeyHash, string reason, Guid rotatedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<CallerRow>(new CommandDefinition(
+            SelectColumns + " WHERE c.caller_id = @callerId FOR UPDATE OF c", new { callerId }, transaction, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return HubError.NotFound(ReasonCodes.CallerNotFound, "no caller has this caller_id.");
+        }
+
+        if (row.DisabledAt is not null)
+        {
+            return HubError.FailedPrecondition(ReasonCodes.CallerDisabled, "this caller is disabled; register a new caller instead of giving a disabled one a key.");
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE callers SET api_key_hash = @apiKeyHash WHERE caller_id = @callerId",
+            new { apiKeyHash, callerId },
+            transaction,
+            cancellationToken: cancellationToken));
+        await accessLog.AppendAsync(connection, transaction, new AccessRecord
+        {
+            CallerId = rotatedBy,
+            Action = AuditActions.AdminRotateCallerKey,
+            ObjectType = AuditObjects.Caller,
+            ObjectId = callerId.ToString(),
+            Purpose = reason,
+            Outcome = AuditOutcomes.Ok,
+        }, cancellationToken);
+        await accessLog.CommitAsync(transaction, cancellationToken);
+        return row.ToRecord();
+    }
+
     /// <summary>Newest first, keyset-paged by (created_at, caller_id).</summary>
     public async Task<(IReadOnlyList<CallerRecord> Callers, string? NextCursor)> ListAsync(
         PageRequest page, bool includeDisabled, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public sealed class HubCtlTests(PostgresCluster postgres) : IDisposable
         Assert.Contains("api_key:   hub_", addOutput, StringComparison.Ordinal);
 
         var (_, listOutput, _) = await RunAsync("callers", "list", "--api-key", HubFactory.AdminApiKey);
-        Assert.Contains($"{callerId}  91350100M000100Y43  window-7", listOutput, StringComparison.Ordinal);
+        Assert.Matches($@"{callerId}\s+91350100M000100Y43\s+测试单位\s+window-7\s", listOutput);
         Assert.Contains("CONSUMER,VERIFIER", listOutput.Replace("VERIFIER,CONSUMER", "CONSUMER,VERIFIER", StringComparison.Ordinal), StringComparison.Ordinal);
 
         var (disabled, disableOutput, _) = await RunAsync("callers", "disable", callerId, "--reason", "retired", "--api-key", HubFactory.AdminApiKey);

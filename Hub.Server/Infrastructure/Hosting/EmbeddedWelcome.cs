@@ -31,9 +31,25 @@ internal sealed class EmbeddedWelcome(
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
+    /// <summary>
+    /// The <c>--url</c> (and <c>--ca-file</c>) the samples need when hubctl's default, http://127.0.0.1:5000, is not
+    /// where this hub listens, so that every sample works as printed whatever the ports.
+    /// </summary>
+    private static string Target(EndpointOptions e, string certificate) =>
+        e.GrpcPort == DefaultGrpcPort && e.GrpcAddress == "127.0.0.1" ? string.Empty
+        : e.GrpcPort != 0 ? $" --url http://{Reachable(e.GrpcAddress)}:{e.GrpcPort}"
+        : e.TlsPort != 0 ? $" --url https://{Reachable(e.Address)}:{e.TlsPort} --ca-file {certificate}"
+        : string.Empty;
+
+    /// <summary>A wildcard bind address is not one to connect to; on this machine loopback reaches it.</summary>
+    private static string Reachable(string address) => address is "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : address;
+
+    private const int DefaultGrpcPort = 5000;
+
     private void Print(int postgresPort)
     {
         var e = endpoints.Value;
+        var target = Target(e, Relative(Path.Combine(hub.Value.StatePath, "tls", "cert.pem")));
         var keyFile = Relative(Path.Combine(hub.Value.StatePath, BootstrapAdminService.KeyFileName));
         var samples = string.Empty;
         var sampleFile = Path.Combine(hub.Value.StatePath, DemoDataSeeder.SampleFile);
@@ -43,14 +59,14 @@ internal sealed class EmbeddedWelcome(
             samples = $"""
 
                   # 免证办: which materials of 食品经营许可 this enterprise need not submit (营业执照 is waived):
-                  dotnet run --project Hub.Cli -- exemption check-matter --matter {DemoCatalogue.FoodBusinessMatter} --applicant-id-type USCC --applicant-id {sample.EnterpriseUscc} --case-number XA-2026-000123 --purpose "食品经营许可审批" --api-key-file {verifierKey}
+                  hubctl{target} exemption check-matter --matter {DemoCatalogue.FoodBusinessMatter} --applicant-id-type USCC --applicant-id {sample.EnterpriseUscc} --case-number XA-2026-000123 --purpose "食品经营许可审批" --api-key-file {verifierKey}
                   # the window system verifies a business license (valid), then a suspended one:
-                  dotnet run --project Hub.Cli -- licenses verify {sample.ValidIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
-                  dotnet run --project Hub.Cli -- licenses verify {sample.SuspendedIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
-                  dotnet run --project Hub.Cli -- keys list
+                  hubctl{target} licenses verify {sample.ValidIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
+                  hubctl{target} licenses verify {sample.SuspendedIdentifier} --purpose "食品经营许可审批" --api-key-file {verifierKey}
+                  hubctl{target} keys list
                   # shared data: the housing centre queries 社会保险参保信息 under its approved grant (brokered to the 人社局 system):
-                  dotnet run --project Hub.Cli -- query --resource {DemoCatalogue.SocialInsuranceResource} --key {sample.HolderCitizenId} --purpose "公租房资格审核" --api-key-file {Relative(Path.Combine(hub.Value.StatePath, "demo-keys", "consumer-housing"))}
-                  dotnet run --project Hub.Cli -- grants list --api-key-file {Relative(Path.Combine(hub.Value.StatePath, "demo-keys", "provider-hrss"))}
+                  hubctl{target} query --resource {DemoCatalogue.SocialInsuranceResource} --key {sample.HolderCitizenId} --purpose "公租房资格审核" --api-key-file {Relative(Path.Combine(hub.Value.StatePath, "demo-keys", "consumer-housing"))}
+                  hubctl{target} grants list --api-key-file {Relative(Path.Combine(hub.Value.StatePath, "demo-keys", "provider-hrss"))}
                 """;
         }
 
@@ -62,9 +78,9 @@ internal sealed class EmbeddedWelcome(
               PostgreSQL:       127.0.0.1:{postgresPort}, data in {database.Embedded!.DataDirectory}
               ADMIN API key:    {keyFile}  (demo callers' keys beside it in demo-keys/)
 
-            Try it from another terminal in this folder:
-              dotnet run --project Hub.Cli -- health
-              dotnet run --project Hub.Cli -- callers list{samples}
+            Try it from another terminal in this folder (install hubctl once with scripts/install-hubctl.sh):
+              hubctl{target} health
+              hubctl{target} callers list{samples}
 
             Press Ctrl+C to stop the hub and its PostgreSQL.
 
