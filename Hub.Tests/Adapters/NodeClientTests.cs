@@ -67,6 +67,54 @@ public sealed class NodeClientTests(PostgresCluster postgres)
         Assert.Equal("license.issued", resumedEvent.GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_passes_an_independent_validator_and_a_client_generated_from_it_calls_checkMatter()
+    {
+        var settings = new Dictionary<string, string?> { ["Hub:Secrets:MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+        await using var scenario = await LicenseScenario.CreateAsync(new HubFactory(postgres, settings));
+        await scenario.IssueAsync("OPENAPI-0001");
+        await scenario.Catalogue(scenario.CatalogueKey).RegisterMatterAsync(new RegisterMatterRequest
+        {
+            MatterCode = "OPENAPI-MATTER",
+            Name = "OpenAPI 客户端测试事项",
+            DepartmentCode = LicenseScenario.IssuerOrg,
+            Materials = { new Material { MaterialCode = "M1", Name = "资格证书", AcceptedTypeCodes = { LicenseScenario.TypeCode }, NeededFields = { "category" } } },
+        });
+        var tls = Directory.CreateTempSubdirectory("hub-tests-openapi-tls-").FullName;
+        try
+        {
+            Hub.Server.Infrastructure.Hosting.TlsCertificate.LoadOrCreateSelfSigned(tls, TimeProvider.System).Dispose();
+            var port = LoopbackPorts.Choose(0);
+            await using var listening = new HubFactory(scenario.Hub.ConnectionString, new Dictionary<string, string?>(settings)
+            {
+                ["Hub:Endpoints:GrpcPort"] = "0",
+                ["Hub:Endpoints:TlsPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Hub:Endpoints:CertificatePath"] = Path.Combine(tls, "tls", "cert.pem"),
+                ["Hub:Endpoints:KeyPath"] = Path.Combine(tls, "tls", "key.pem"),
+            });
+            listening.UseKestrel();
+            listening.StartServer();
+
+            // The short enum name (CITIZEN_ID) as a person would type it: the document says requests may use it.
+            var (exit, output, error) = await RunNodeAsync(
+                "openapi-check.js",
+                $"https://127.0.0.1:{port}", scenario.VerifierKeys[Hub.Common.V1.DataLevel.L2Internal], "OPENAPI-MATTER", "CITIZEN_ID", LicenseScenario.CitizenId, Path.Combine(tls, "tls", "cert.pem"));
+
+            Assert.True(exit == 0, error + output);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("OpenAPI 3.1.0: valid,", lines[0], StringComparison.Ordinal);
+            var answer = JsonDocument.Parse(lines[1]).RootElement;
+            Assert.Equal(200, answer.GetProperty("status").GetInt32());
+            var material = answer.GetProperty("body").GetProperty("materials")[0];
+            Assert.Equal("MATERIAL_OUTCOME_WAIVED", material.GetProperty("outcome").GetString());
+            Assert.Equal("A类", material.GetProperty("facts").GetProperty("category").GetString());
+        }
+        finally
+        {
+            Directory.Delete(tls, recursive: true);
+        }
+    }
+
     /// <summary>A second hub on the scenario's database, on a real loopback port (plaintext gRPC), as a Node.js client reaches it.</summary>
     private static (HubFactory Hub, int Port) Listening(LicenseScenario scenario, Dictionary<string, string?> settings)
     {

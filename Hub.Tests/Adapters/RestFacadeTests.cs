@@ -139,22 +139,6 @@ public sealed class RestFacadeTests(LicenseScenarioFixture fixture) : IClassFixt
         Assert.Contains("BEGIN PUBLIC KEY", await keys.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task OpenApiDocument_DescribesTheRestRoutes()
-    {
-        using var anonymous = _s.Hub.CreateClient();
-
-        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi.json")).RootElement;
-
-        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
-        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Contains("/v1/exemption:checkMatter", paths);
-        Assert.Contains("/v1/exemption:checkLicense", paths);
-        Assert.Contains("/v1/licenses:verify", paths);
-        Assert.Contains("/v1/licenses/{identifier}", paths);
-        Assert.Contains("/v1/signing-keys", paths);
-    }
-
     private async Task<IEnumerable<string>> OtherIdentifiersAsync(string holder)
     {
         var listed = await _s.Licenses(_s.VerifierKeys[DataLevel.L2Internal]).ListHolderLicensesAsync(new Hub.Licenses.V1.ListHolderLicensesRequest

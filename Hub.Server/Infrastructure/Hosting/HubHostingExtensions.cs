@@ -71,7 +71,7 @@ public static class HubHostingExtensions
             app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         }
 
-        app.MapGet("/openapi.json", OpenApiDocument.Write);
+        app.MapGet("/openapi.json", (HttpContext context, Rest.OpenApiDocument document) => document.Write(context));
         return app;
     }
 
@@ -182,13 +182,7 @@ public static class HubHostingExtensions
             // Error details travel as google.protobuf.Any: the JSON writer must know their types.
             o.TypeRegistry = Hub.Core.Errors.HubErrorMapping.DetailTypes);
         services.AddSingleton<Rest.RestRoutes>();
-        services.AddGrpcSwagger();
-        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new Microsoft.OpenApi.Models.OpenApiInfo
-        {
-            Title = "Hub — e-license and data-sharing exchange",
-            Version = "v1",
-            Description = "REST/JSON routes of the gRPC services (JSON transcoding). Authenticate with `Authorization: Bearer <api key>`.",
-        }));
+        services.AddSingleton<Rest.OpenApiDocument>();
         services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<HubOptions>>((o, hub) =>
         {
             o.MaxReceiveMessageSize = hub.Value.MaxMessageBytes;
