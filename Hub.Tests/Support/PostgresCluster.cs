@@ -23,6 +23,12 @@ public sealed class PostgresCluster : IDisposable
         }));
     }
 
+    /// <summary>The cluster's superuser on its <c>postgres</c> database: for tests that set up roles as an operator would.</summary>
+    public string SuperuserConnectionString => _cluster.Value.ConnectionString;
+
+    /// <summary>The folder of psql, initdb and pg_ctl this cluster runs from.</summary>
+    public static string BinDirectory => EmbeddedPostgres.FindBinDirectory(null);
+
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public string CreateDatabase() => _cluster.Value.CreateDatabase("t_" + Guid.NewGuid().ToString("N"));
 
