@@ -57,11 +57,7 @@ internal static class LicensesCommand
             return await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
                 var response = await new LicenseService.LicenseServiceClient(channel).IssueLicenseAsync(request, cancellationToken: cancellationToken);
-                connection.Output.Write(parsed, environment, response, () =>
-                {
-                    environment.Out.WriteLine($"request_id: {request.RequestId}");
-                    Print(response.License, environment.Out);
-                });
+                PrintWritten(connection, parsed, environment, response, request.RequestId, response.License);
             });
         });
         return command;
@@ -119,15 +115,19 @@ internal static class LicensesCommand
             return await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
                 var response = await new LicenseService.LicenseServiceClient(channel).AmendLicenseAsync(request, cancellationToken: cancellationToken);
-                connection.Output.Write(parsed, environment, response, () =>
-                {
-                    environment.Out.WriteLine($"request_id: {request.RequestId}");
-                    Print(response.License, environment.Out);
-                });
+                PrintWritten(connection, parsed, environment, response, request.RequestId, response.License);
             });
         });
         return command;
     }
+
+    /// <summary>A write's answer: the request_id to retry it with, then the license as it now is (or the JSON).</summary>
+    private static void PrintWritten(ConnectionOptions connection, ParseResult parsed, CliEnvironment environment, IMessage response, string requestId, License license) =>
+        connection.Output.Write(parsed, environment, response, () =>
+        {
+            environment.Out.WriteLine($"request_id: {requestId}");
+            Print(license, environment.Out);
+        });
 
     /// <summary>--face name=value pairs into the request's face; a pair without '=' is a usage error.</summary>
     private static void ReadFace(string[]? pairs, Google.Protobuf.Collections.MapField<string, string> face)

@@ -71,12 +71,7 @@ public sealed record RotateCallerKeyCommand(Guid CallerId, string Reason)
     public static Outcome<RotateCallerKeyCommand> Parse(RotateCallerKeyRequest request)
     {
         var violations = new Violations();
-        if (!Guid.TryParse(request.CallerId, out var callerId))
-        {
-            violations.Add("caller_id", "must be a caller_id returned by RegisterCaller or ListCallers");
-        }
-
-        var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
+        var (callerId, reason) = DisableCallerCommand.Read(violations, request.CallerId, request.Reason);
         return violations.ToError() is { } invalid ? invalid : new RotateCallerKeyCommand(callerId, reason);
     }
 }
@@ -98,12 +93,18 @@ public sealed record DisableCallerCommand(Guid CallerId, string Reason)
     public static Outcome<DisableCallerCommand> Parse(DisableCallerRequest request)
     {
         var violations = new Violations();
-        if (!Guid.TryParse(request.CallerId, out var callerId))
+        var (callerId, reason) = Read(violations, request.CallerId, request.Reason);
+        return violations.ToError() is { } invalid ? invalid : new DisableCallerCommand(callerId, reason);
+    }
+
+    /// <summary>A caller_id and a reason, as every change to one caller takes them.</summary>
+    internal static (Guid CallerId, string Reason) Read(Violations violations, string callerId, string reason)
+    {
+        if (!Guid.TryParse(callerId, out var id))
         {
             violations.Add("caller_id", "must be a caller_id returned by RegisterCaller or ListCallers");
         }
 
-        var reason = violations.Text("reason", request.Reason, InputLimits.ReasonLength);
-        return violations.ToError() is { } invalid ? invalid : new DisableCallerCommand(callerId, reason);
+        return (id, violations.Text("reason", reason, InputLimits.ReasonLength));
     }
 }

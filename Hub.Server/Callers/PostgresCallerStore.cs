@@ -159,20 +159,12 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
         }
 
         var now = time.GetUtcNow();
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE callers SET disabled_at = @now, disabled_reason = @reason WHERE caller_id = @callerId",
-            new { now, reason, callerId },
+        await CommitChangeAsync(
+            connection,
             transaction,
-            cancellationToken: cancellationToken));
-        await accessLog.AppendAsync(connection, transaction, new AccessRecord
-        {
-            CallerId = disabledBy,
-            Action = AuditActions.AdminDisableCaller,
-            ObjectType = AuditObjects.Caller,
-            ObjectId = callerId.ToString(),
-            Outcome = AuditOutcomes.Ok,
-        }, cancellationToken);
-        await accessLog.CommitAsync(transaction, cancellationToken);
+            new CommandDefinition("UPDATE callers SET disabled_at = @now, disabled_reason = @reason WHERE caller_id = @callerId", new { now, reason, callerId }, transaction, cancellationToken: cancellationToken),
+            new AccessRecord { CallerId = disabledBy, Action = AuditActions.AdminDisableCaller, ObjectType = AuditObjects.Caller, ObjectId = callerId.ToString(), Outcome = AuditOutcomes.Ok },
+            cancellationToken);
         return row.ToRecord() with { DisabledAt = now, DisabledReason = reason };
     }
 
@@ -193,22 +185,21 @@ public sealed class PostgresCallerStore(NpgsqlDataSource dataSource, PostgresAcc
             return HubError.FailedPrecondition(ReasonCodes.CallerDisabled, "this caller is disabled; register a new caller instead of giving a disabled one a key.");
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE callers SET api_key_hash = @apiKeyHash WHERE caller_id = @callerId",
-            new { apiKeyHash, callerId },
+        await CommitChangeAsync(
+            connection,
             transaction,
-            cancellationToken: cancellationToken));
-        await accessLog.AppendAsync(connection, transaction, new AccessRecord
-        {
-            CallerId = rotatedBy,
-            Action = AuditActions.AdminRotateCallerKey,
-            ObjectType = AuditObjects.Caller,
-            ObjectId = callerId.ToString(),
-            Purpose = reason,
-            Outcome = AuditOutcomes.Ok,
-        }, cancellationToken);
-        await accessLog.CommitAsync(transaction, cancellationToken);
+            new CommandDefinition("UPDATE callers SET api_key_hash = @apiKeyHash WHERE caller_id = @callerId", new { apiKeyHash, callerId }, transaction, cancellationToken: cancellationToken),
+            new AccessRecord { CallerId = rotatedBy, Action = AuditActions.AdminRotateCallerKey, ObjectType = AuditObjects.Caller, ObjectId = callerId.ToString(), Purpose = reason, Outcome = AuditOutcomes.Ok },
+            cancellationToken);
         return row.ToRecord();
+    }
+
+    /// <summary>One change to a caller's row, committed with its access-log entry: both or neither.</summary>
+    private async Task CommitChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CommandDefinition change, AccessRecord entry, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(change);
+        await accessLog.AppendAsync(connection, transaction, entry, cancellationToken);
+        await accessLog.CommitAsync(transaction, cancellationToken);
     }
 
     /// <summary>Newest first, keyset-paged by (created_at, caller_id).</summary>
