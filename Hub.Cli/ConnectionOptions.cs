@@ -42,7 +42,7 @@ internal sealed class ConnectionOptions
 
     public Option<FileInfo?> CaFile { get; } = new("--ca-file")
     {
-        Description = "PEM certificate to trust for an https:// URL (e.g. the embedded hub's .hub/tls/cert.pem)",
+        Description = "PEM file of the CA (or CAs) that issued the hub's certificate, or of the hub's own self-signed certificate (the embedded hub's .hub/tls/cert.pem), for an https:// URL",
         Recursive = true,
     };
 
@@ -131,15 +131,44 @@ internal sealed class ConnectionOptions
             ? throw new CliUsageException($"the API key from {source} is empty (an unset variable?). Give a key, or leave {source} out entirely to use the default.")
             : key.Trim();
 
+    /// <summary>
+    /// The hub's certificate is trusted when it is one of the given certificates (a self-signed one, pinned), or when it
+    /// chains to one of them as a root and names the host asked for.
+    /// </summary>
+    internal static bool IssuedBy(X509Certificate2 certificate, X509Certificate2Collection trusted, System.Net.Security.SslPolicyErrors errors)
+    {
+        if (trusted.Any(t => t.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span)))
+        {
+            return true;
+        }
+
+        if (errors.HasFlag(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
     private static SocketsHttpHandler CreateHandler(FileInfo? caFile)
     {
         var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
         if (caFile is not null)
         {
-            var trusted = X509CertificateLoader.LoadCertificateFromFile(caFile.FullName);
+            if (!caFile.Exists)
+            {
+                throw new CliUsageException($"--ca-file {caFile.FullName} does not exist.");
+            }
+
+            var trusted = new X509Certificate2Collection();
+            trusted.ImportFromPemFile(caFile.FullName);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 errors == System.Net.Security.SslPolicyErrors.None
-                || (certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString());
+                || (certificate is not null && IssuedBy(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), trusted, errors));
         }
 
         return handler;

@@ -12,6 +12,12 @@ internal static class ErrorReport
 {
     public static int Print(RpcException exception, TextWriter error, string url)
     {
+        if (exception.StatusCode == StatusCode.Cancelled && exception.Status.DebugException is OperationCanceledException)
+        {
+            error.WriteLine("cancelled");
+            return ExitCodes.Cancelled;
+        }
+
         // Only the client library sets a debug exception: a status the hub sent never has one.
         if (exception.Status.DebugException is { } cause)
         {

@@ -24,7 +24,7 @@ internal static class ExitCodes
     public const int Cancelled = 130;
 
     public const string Help = """
-        Exit codes: 0 done; 1 the hub refused the call; 2 bad option or input (nothing sent); 3 the answer is no
+        Exit codes: 0 done; 1 the hub refused the call (health: not serving); 2 bad option or input (nothing sent); 3 the answer is no
         (license not valid, import rows rejected); 4 an audit or receipt check failed; 5 the hub could not be reached
         (address, TLS trust, timeout); 130 cancelled.
         """;

@@ -7,20 +7,21 @@ namespace Hub.Cli;
 
 /// <summary>
 /// How read commands print: <c>--output text</c> (tables and labelled lines for people) or <c>--output json</c> (the
-/// response message as the REST facade spells it, for scripts and <c>jq</c>); and in which time zone: Asia/Shanghai
+/// response message in the protobuf JSON mapping, every field present, for scripts and <c>jq</c>: the REST facade's
+/// field names and enum names; 64-bit numbers are strings, as that mapping has them); and in which time zone: Asia/Shanghai
 /// (UTC+8, no daylight saving) by default, UTC with <c>--utc</c>. Every time printed carries its offset.
 /// </summary>
 internal sealed class OutputOptions
 {
     private static readonly TimeSpan ShanghaiOffset = TimeSpan.FromHours(8);
 
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithIndentation());
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithIndentation());
 
-    private static readonly JsonFormatter OneLine = new(JsonFormatter.Settings.Default);
+    private static readonly JsonFormatter OneLine = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
     public Option<string> Format { get; } = new("--output", "-o")
     {
-        Description = "text (default) or json: the response as the REST facade spells it, for scripts",
+        Description = "text (default) or json: a read command's response as protobuf JSON (every field), for scripts",
         DefaultValueFactory = _ => "text",
         Recursive = true,
     };

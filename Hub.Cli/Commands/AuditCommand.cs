@@ -144,6 +144,15 @@ internal static class AuditCommand
             {
                 var stateFile = parsed.GetValue(state) ?? connection.State.FileFor(parsed, connection.Address(parsed), "audit-state.json");
                 environment.Error.WriteLine($"hubctl: the last verified checkpoint is kept in {stateFile.FullName}");
+                if (!stateFile.Exists)
+                {
+                    // Without an earlier checkpoint this run proves the log as it is, not that it only grew since last time.
+                    environment.Error.WriteLine("hubctl: no checkpoint was saved there before: this run cannot show whether the log was rewritten earlier; the next run can.");
+                    if (parsed.GetValue(state) is null && File.Exists("audit-state.json"))
+                    {
+                        environment.Error.WriteLine("hubctl: ./audit-state.json exists (an earlier hubctl kept it here): pass --state audit-state.json to check against it.");
+                    }
+                }
                 exit = await VerifyLogAsync(channel, pinned, trust.ExpectedOrigin(parsed), stateFile, environment.Out, (body, note) => trust.Witnessed(parsed, body, note), cancellationToken);
             });
             return result != 0 ? result : exit;

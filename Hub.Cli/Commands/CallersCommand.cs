@@ -138,18 +138,19 @@ internal static class CallersCommand
         var save = new Option<FileInfo?>("--save-key") { Description = "Write the new key to this file (mode 0600) instead of printing it" };
         var command = new Command("rotate-key", "Give a caller a new API key (shown once); its previous key is refused from the next call on (ADMIN key)") { callerId, reason, save };
         command.SetAction(async (parsed, cancellationToken) =>
-            await CliCall.RunAsync(connection, parsed, environment, async channel =>
+        {
+            // The file is made before the key exists (0600 from its creation, never over an existing file or link), so
+            // a key the hub has already switched to can always be written: the old key stops working at once.
+            await using var keyFile = parsed.GetValue(save) is { } file ? CreatePrivateFile(file) : null;
+            return await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
                 var response = await new AdminService.AdminServiceClient(channel).RotateCallerKeyAsync(
                     new RotateCallerKeyRequest { CallerId = parsed.GetValue(callerId)!, Reason = parsed.GetValue(reason)! },
                     cancellationToken: cancellationToken);
                 environment.Out.WriteLine($"caller_id: {response.Caller.CallerId} ({response.Caller.OrgName} / {response.Caller.SystemName})");
-                if (parsed.GetValue(save) is { } file)
+                if (keyFile is not null && await TryWriteAsync(keyFile, response.ApiKey + "\n"))
                 {
-                    await File.WriteAllTextAsync(file.FullName, string.Empty, cancellationToken);
-                    File.SetUnixFileMode(file.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                    await File.WriteAllTextAsync(file.FullName, response.ApiKey + "\n", cancellationToken);
-                    environment.Out.WriteLine($"api_key:   written to {file.FullName}");
+                    environment.Out.WriteLine($"api_key:   written to {keyFile.Name}");
                 }
                 else
                 {
@@ -157,8 +158,44 @@ internal static class CallersCommand
                 }
 
                 environment.Out.WriteLine("The previous key no longer works; give the new one to the calling system now.");
-            }));
+            });
+        });
         return command;
+    }
+
+    private static FileStream CreatePrivateFile(FileInfo file)
+    {
+        try
+        {
+            return new FileStream(file.FullName, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException e)
+        {
+            throw new CliUsageException($"--save-key {file.FullName}: {e.Message} (give a new file; nothing was changed)");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CliUsageException($"--save-key {file.FullName}: {e.Message} (nothing was changed)");
+        }
+    }
+
+    private static async Task<bool> TryWriteAsync(FileStream file, string text)
+    {
+        try
+        {
+            await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text));
+            await file.FlushAsync();
+            return true;
+        }
+        catch (IOException)
+        {
+            return false; // printed instead: a rotated key must never be lost
+        }
     }
 
     private static string RoleName(Role role) => role.ToString().ToUpperInvariant();

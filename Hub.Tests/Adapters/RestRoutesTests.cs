@@ -38,7 +38,7 @@ public sealed class RestRoutesTests(LicenseScenarioFixture fixture) : IClassFixt
             """)));
         using var verifier = Client(_s.VerifierKeys[DataLevel.L2Internal]);
         var verified = await OkAsync(await verifier.PostAsync("/v1/licenses:verify", Json($$"""{"identifier":"{{second}}","purpose":"窗口核验"}""")));
-        var exported = await OkAsync(await issuer.GetAsync($"/v1/licenses/{second}:export"));
+        var exported = await OkAsync(await issuer.PostAsync($"/v1/licenses/{second}:export", Json("{}")));
 
         Assert.Equal("A类", read.GetProperty("license").GetProperty("face").GetProperty("category").GetString());
         Assert.NotEqual(first, second);
@@ -68,7 +68,7 @@ public sealed class RestRoutesTests(LicenseScenarioFixture fixture) : IClassFixt
         var gotMatter = await OkAsync(await reader.GetAsync($"/v1/matters/{matter}"));
         var types = await OkAsync(await reader.GetAsync("/v1/license-types?pageSize=100"));
         var type = await OkAsync(await reader.GetAsync($"/v1/license-types/{LicenseScenario.TypeCode}"));
-        var grants = await OkAsync(await catalogue.GetAsync("/v1/grants?scope=ALL&status=PENDING"));
+        var grants = await OkAsync(await catalogue.GetAsync("/v1/grants?scope=GRANT_SCOPE_ALL&status=GRANT_STATUS_PENDING"));
         var checkpoint = await OkAsync(await auditor.GetAsync("/v1/access-log/checkpoint"));
         var size = checkpoint.GetProperty("treeSize").GetInt64();
         var entries = await OkAsync(await auditor.GetAsync("/v1/access-log/entries?fromIndex=0&count=2"));
@@ -85,6 +85,40 @@ public sealed class RestRoutesTests(LicenseScenarioFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Forbidden, notAuditor.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/access-log/entries/abc/inclusion-proof", "logIndex", "WRONG_JSON_TYPE")]
+    [InlineData("GET", "/v1/access-log/entries/1/inclusion-proof?logIndex=7", "logIndex", "INVALID_FIELD")]
+    [InlineData("GET", "/v1/access-log/entries?fromIndex=x&count=2", "fromIndex", "WRONG_JSON_TYPE")]
+    [InlineData("GET", "/v1/access-log/entries?count=1&count=2", "count", "INVALID_FIELD")]
+    [InlineData("GET", "/v1/grants?status=bogus", "status", "INVALID_ENUM_VALUE")]
+    [InlineData("POST", "/v1/licenses:verify?purpose=x", "purpose", "UNKNOWN_FIELD")]
+    public async Task A_path_or_query_value_that_is_not_the_field_it_names_is_a_field_violation(string method, string url, string field, string reason)
+    {
+        using var auditor = Client(_s.AuditorKey);
+        using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = method == "POST" ? Json("""{"identifier":"x","purpose":"y"}""") : null };
+
+        using var response = await auditor.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {body}");
+        var status = JsonDocument.Parse(body).RootElement;
+        var violation = status.GetProperty("details").EnumerateArray()
+            .Single(d => d.GetProperty("@type").GetString()!.EndsWith("BadRequest", StringComparison.Ordinal))
+            .GetProperty("fieldViolations")[0];
+        Assert.Equal(field, violation.GetProperty("field").GetString());
+        Assert.Equal(reason, violation.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Query_parameters_take_short_enum_names_in_any_case()
+    {
+        using var catalogue = Client(_s.CatalogueKey);
+
+        var grants = await OkAsync(await catalogue.GetAsync("/v1/grants?scope=all&status=pending"));
+
+        Assert.Equal(JsonValueKind.Array, grants.GetProperty("grants").ValueKind);
+    }
+
     [Fact]
     public async Task The_OpenAPI_document_describes_every_route_with_ids_summaries_security_required_fields_and_errors()
     {
@@ -94,7 +128,7 @@ public sealed class RestRoutesTests(LicenseScenarioFixture fixture) : IClassFixt
         var document = JsonDocument.Parse(text).RootElement;
 
         Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
-        Assert.StartsWith("http", document.GetProperty("servers")[0].GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.Equal("/", document.GetProperty("servers")[0].GetProperty("url").GetString());
         var schemes = document.GetProperty("components").GetProperty("securitySchemes");
         Assert.Equal("bearer", schemes.GetProperty("bearerAuth").GetProperty("scheme").GetString());
         Assert.Equal("mutualTLS", schemes.GetProperty("mutualTLS").GetProperty("type").GetString());

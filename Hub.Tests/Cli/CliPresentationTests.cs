@@ -1,4 +1,7 @@
+using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Hub.Cli;
 
@@ -42,6 +45,43 @@ public sealed class CliPresentationTests
         table.WriteTo(output);
 
         Assert.Equal("西安市市…", output.ToString().Split('\n')[1].TrimEnd('\r'));
+    }
+
+    [Fact]
+    public void Ca_file_trusts_a_certificate_its_CA_issued_or_the_very_certificate_given_and_nothing_else()
+    {
+        using var cityCa = Authority("CN=西安市政务 CA");
+        using var otherCa = Authority("CN=other CA");
+        using var hub = Leaf(cityCa, "CN=hub.xa.gov.cn");
+        using var impostor = Leaf(otherCa, "CN=hub.xa.gov.cn");
+        var trustCity = new X509Certificate2Collection(X509CertificateLoader.LoadCertificate(cityCa.RawData));
+        var pinHub = new X509Certificate2Collection(X509CertificateLoader.LoadCertificate(hub.RawData));
+        const SslPolicyErrors Untrusted = SslPolicyErrors.RemoteCertificateChainErrors;
+
+        Assert.True(ConnectionOptions.IssuedBy(hub, trustCity, Untrusted));
+        Assert.False(ConnectionOptions.IssuedBy(impostor, trustCity, Untrusted));
+        Assert.False(ConnectionOptions.IssuedBy(hub, trustCity, Untrusted | SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.True(ConnectionOptions.IssuedBy(hub, pinHub, Untrusted | SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.False(ConnectionOptions.IssuedBy(impostor, pinHub, Untrusted));
+    }
+
+    private static X509Certificate2 Authority(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+    }
+
+    private static X509Certificate2 Leaf(X509Certificate2 authority, string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMonths(1), RandomNumberGenerator.GetBytes(8));
+        return X509CertificateLoader.LoadCertificate(issued.RawData);
     }
 
     [Fact]

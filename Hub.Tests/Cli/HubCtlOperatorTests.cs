@@ -121,21 +121,24 @@ public sealed class HubCtlOperatorTests(LicenseScenarioFixture fixture) : IClass
         var keyFile = Path.Combine(_folder, "new-key");
 
         var (rotated, output, error) = await RunAsync("callers", "rotate-key", caller.CallerId, "--reason", "scheduled rotation", "--save-key", keyFile, "--api-key", HubFactory.AdminApiKey);
-        var (old, _, oldError) = await RunAsync("keys", "list", "--api-key", caller.ApiKey, "--output", "text");
         var (oldCall, _, oldCallError) = await RunAsync("types", "list", "--api-key", caller.ApiKey);
         var (fresh, _, freshError) = await RunAsync("types", "list", "--api-key-file", keyFile);
         var (missing, _, missingError) = await RunAsync("callers", "rotate-key", Guid.NewGuid().ToString(), "--reason", "x", "--api-key", HubFactory.AdminApiKey);
+        var (overwrite, _, overwriteError) = await RunAsync("callers", "rotate-key", caller.CallerId, "--reason", "again", "--save-key", keyFile, "--api-key", HubFactory.AdminApiKey);
+        var (stillFresh, _, _) = await RunAsync("types", "list", "--api-key-file", keyFile);
 
         Assert.True(rotated == 0, error);
         Assert.Contains("written to", output, StringComparison.Ordinal);
         Assert.DoesNotContain((await File.ReadAllTextAsync(keyFile)).Trim(), output, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
-        Assert.True(old == 0, oldError); // the published keys need no key: the old one is simply not sent
         Assert.Equal(ExitCodes.Refused, oldCall);
         Assert.Contains("Unauthenticated", oldCallError, StringComparison.Ordinal);
         Assert.True(fresh == 0, freshError);
         Assert.Equal(ExitCodes.Refused, missing);
         Assert.Contains("CALLER_NOT_FOUND", missingError, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, overwrite); // an existing file is never overwritten, and the key is not rotated
+        Assert.Contains("nothing was changed", overwriteError, StringComparison.Ordinal);
+        Assert.Equal(0, stillFresh);
     }
 
     [Fact]
@@ -157,7 +160,7 @@ public sealed class HubCtlOperatorTests(LicenseScenarioFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Audit_verify_keeps_its_checkpoint_in_the_state_folder_for_this_hub_not_the_working_folder()
+    public async Task Audit_verify_keeps_its_checkpoint_in_the_state_folder_given_one_folder_per_hub()
     {
         var keys = Path.Combine(_folder, "keys");
         var state = Path.Combine(_folder, "state");
@@ -168,7 +171,7 @@ public sealed class HubCtlOperatorTests(LicenseScenarioFixture fixture) : IClass
         Assert.True(exit == 0, output + error);
         var saved = Assert.Single(Directory.GetFiles(state, "audit-state.json", SearchOption.AllDirectories));
         Assert.Contains(saved, error, StringComparison.Ordinal);
-        Assert.False(File.Exists("audit-state.json"));
+        Assert.Contains("no checkpoint was saved there before", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,7 +208,7 @@ public sealed class HubCtlOperatorTests(LicenseScenarioFixture fixture) : IClass
         var (exit, output, _) = await RunAsync("--help");
 
         Assert.Equal(0, exit);
-        Assert.Contains("Exit codes: 0 done; 1 the hub refused the call; 2 bad option", output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 done; 1 the hub refused the call (health: not serving); 2 bad option", output, StringComparison.Ordinal);
         Assert.Contains("5 the hub could not be reached", output, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,8 @@
 // Checks the hub's OpenAPI document the way an integrator would rely on it, with tools that owe nothing to the hub:
 //  1. the document is valid OpenAPI 3.1 (@seriousme/openapi-schema-validator, the official JSON Schemas);
 //  2. every operation has an operationId, a summary and error responses, and every example fits its schema (Ajv);
-//  3. a client generated from the document alone (openapi-client-axios, by operationId) calls checkMatter.
+//  3. a client generated from the document alone (openapi-client-axios, by operationId) calls checkMatter and
+//     getSigningKeys, and the hub's real answers fit the response schemas the document gives.
 // Usage: node openapi-check.js <https base url> <api key> <matter code> <id type> <id number> [ca file]
 'use strict';
 const fs = require('fs');
@@ -78,6 +79,21 @@ async function main() {
     caseNumber: 'XA-2026-OPENAPI',
     purpose: '食品经营许可审批',
   });
+  const keys = await client.getSigningKeys();
+  const fits = (operationId, response) => {
+    const [path, verb] = Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item).map((v) => [p, v])).find(([p, v]) => doc.paths[p][v].operationId === operationId);
+    const validate = ajv.compile(local(doc.paths[path][verb].responses['200'].content['application/json'].schema));
+    if (!validate(response.data)) {
+      console.error(`the hub's ${operationId} answer does not fit the documented schema: ${ajv.errorsText(validate.errors)}`);
+      process.exit(1);
+    }
+  };
+  if (answer.status !== 200 || keys.status !== 200) {
+    console.error(`checkMatter answered ${answer.status}, getSigningKeys ${keys.status}: ${JSON.stringify(answer.data)}`);
+    process.exit(1);
+  }
+  fits('checkMatter', answer);
+  fits('getSigningKeys', keys);
   console.log(JSON.stringify({ status: answer.status, body: answer.data }));
 }
 

@@ -71,7 +71,7 @@ public static class HubHostingExtensions
             app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         }
 
-        app.MapGet("/openapi.json", (HttpContext context, Rest.OpenApiDocument document) => document.Write(context));
+        app.MapGet("/openapi.json", (Rest.OpenApiDocument document) => document.Write());
         return app;
     }
 

@@ -11,8 +11,9 @@ namespace Hub.Server.Infrastructure.Rest;
 /// The OpenAPI 3.1 description of every REST/JSON route, served at <c>/openapi.json</c> (no key needed), built from
 /// the routes the transcoder actually serves and their protobuf descriptors: operation ids, Chinese and English
 /// summaries, the roles each needs, bearer and mutual-TLS security, path and query parameters, request and response
-/// schemas with required fields and examples, and the google.rpc.Status error responses. Built once, per replica;
-/// only <c>servers</c> is the request's own address.
+/// schemas with required fields and examples, and the google.rpc.Status error responses. Built once, per replica.
+/// <c>servers</c> is relative ("/"): the hub this document was fetched from, whatever name reached it — never a host
+/// name taken from the request, which a cache could be tricked into serving to others.
 /// </summary>
 internal sealed class OpenApiDocument(EndpointDataSource endpoints)
 {
@@ -33,14 +34,9 @@ internal sealed class OpenApiDocument(EndpointDataSource endpoints)
         ("504", "GatewayTimeout", "DEADLINE_EXCEEDED", "The call's deadline passed (e.g. a provider did not answer in time)"),
     ];
 
-    private readonly Lazy<JsonObject> _document = new(() => Build(endpoints));
+    private readonly Lazy<string> _document = new(() => Build(endpoints).ToJsonString(Indented));
 
-    public IResult Write(HttpContext context)
-    {
-        var document = (JsonObject)_document.Value.DeepClone();
-        document["servers"] = new JsonArray(new JsonObject { ["url"] = $"{context.Request.Scheme}://{context.Request.Host}", ["description"] = "this hub" });
-        return Results.Text(document.ToJsonString(Indented), "application/json");
-    }
+    public IResult Write() => Results.Text(_document.Value, "application/json");
 
     private static JsonObject Build(EndpointDataSource endpoints)
     {
@@ -95,6 +91,7 @@ internal sealed class OpenApiDocument(EndpointDataSource endpoints)
                     + "Every failure is a google.rpc.Status JSON with an ErrorInfo reason; enum values may be given by their short names (USCC) and dates as YYYY-MM-DD; unknown fields are refused. "
                     + "REST/JSON 接口与 gRPC 服务一一对应：同样的调用、规则与审计。",
             },
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = "/", ["description"] = "the hub this document was fetched from (its TLS port)" }),
             ["security"] = new JsonArray(new JsonObject { ["bearerAuth"] = new JsonArray() }, new JsonObject { ["mutualTLS"] = new JsonArray() }),
             ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)new JsonObject { ["name"] = t.Key, ["description"] = t.Value })]),
             ["paths"] = paths,

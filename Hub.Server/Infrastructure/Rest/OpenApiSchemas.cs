@@ -136,12 +136,13 @@ internal sealed class OpenApiSchemas
         var name = type.FullName;
         if (!Components.ContainsKey(name))
         {
-            var values = new JsonArray([.. type.Values.Select(v => (JsonNode)JsonValue.Create(v.Name))]);
+            // The names responses carry, then the short names requests may use as well (any case is accepted too).
+            var values = new JsonArray([.. type.Values.Select(v => v.Name).Concat(RestJsonChecker.ShortNames(type)).Distinct(StringComparer.Ordinal).Select(n => (JsonNode)JsonValue.Create(n))]);
             Components[name] = new JsonObject
             {
                 ["type"] = "string",
                 ["enum"] = values,
-                ["description"] = $"{Comment("T:" + ClrName(type)) ?? type.Name} Requests may also use the short names, any case: {string.Join(", ", RestJsonChecker.ShortNames(type))}.",
+                ["description"] = $"{Comment("T:" + ClrName(type)) ?? type.Name} Responses carry the full names; requests may use the short ones, in any case.",
             };
         }
 

@@ -26,6 +26,24 @@ internal static class RestJsonChecker
         return violations;
     }
 
+    /// <summary>
+    /// Checks a value given as text (a query parameter or a path segment) as the scalar field it names; returns the text
+    /// to pass on — an enum's full name for its short one — or null when it is not a value of the field.
+    /// </summary>
+    public static string? CheckText(FieldDescriptor field, string text, string path, List<FieldViolation> violations)
+    {
+        if (field.FieldType == FieldType.Message)
+        {
+            Add(violations, path, "is a message; name its fields (e.g. holder.idNumber) or send the request as JSON", FieldReasons.WrongType);
+            return null;
+        }
+
+        JsonNode node = field.FieldType == FieldType.Bool && bool.TryParse(text, out var flag) ? JsonValue.Create(flag) : JsonValue.Create(text);
+        var count = violations.Count;
+        var value = CheckValue(node, field, path, violations);
+        return violations.Count > count ? null : value is JsonValue { } v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : text;
+    }
+
     /// <summary>The enum value a client may write for <paramref name="text"/>: the full name, or null when none fits.</summary>
     public static string? EnumValue(EnumDescriptor type, string text)
     {

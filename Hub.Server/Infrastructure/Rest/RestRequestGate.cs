@@ -123,32 +123,59 @@ internal sealed class RestRequestGate(RequestDelegate next, IOptions<HubOptions>
         return true;
     }
 
-    /// <summary>Query parameters name request fields (dotted JSON paths); an unknown one is refused, enums may be short.</summary>
+    /// <summary>
+    /// Path segments and query parameters, checked as the fields they name: a value of the wrong kind is a field
+    /// violation (never the transcoder's exception text); enums may be short. A route with a JSON body takes no query
+    /// parameters, and a field the path carries cannot be given again in the query (the transcoder would let the query
+    /// win, so the URL a gateway or log records would not be the request served).
+    /// </summary>
     private static List<FieldViolation> CheckQuery(HttpContext context, GrpcJsonTranscodingMetadata transcoded)
     {
+        var input = transcoded.MethodDescriptor.InputType;
         var violations = new List<FieldViolation>();
+        var pathValues = RestRoutes.PathValues(transcoded.HttpRule, context.Request.Path.Value ?? string.Empty);
+        foreach (var (name, value) in pathValues)
+        {
+            if (FieldAt(input, name) is { } field)
+            {
+                RestJsonChecker.CheckText(field, Uri.UnescapeDataString(value), RestFieldPaths.JsonPath(name), violations);
+            }
+        }
+
         var rewritten = new List<KeyValuePair<string, string?>>();
         var changed = false;
         foreach (var (key, values) in context.Request.Query)
         {
-            var field = FieldAt(transcoded.MethodDescriptor.InputType, key);
+            var field = FieldAt(input, key);
+            if (transcoded.HttpRule.Body == "*")
+            {
+                violations.Add(new FieldViolation(key, "this route takes its fields in the JSON body, not in the query", FieldReasons.UnknownField));
+                continue;
+            }
+
             if (field is null)
             {
-                violations.Add(new FieldViolation(key, $"{transcoded.MethodDescriptor.InputType.Name} has no field '{Cut(key)}'", FieldReasons.UnknownField));
+                violations.Add(new FieldViolation(key, $"{input.Name} has no field '{Cut(key)}'", FieldReasons.UnknownField));
+                continue;
+            }
+
+            if (pathValues.Keys.Any(p => FieldAt(input, p) == field))
+            {
+                violations.Add(new FieldViolation(key, "is given in the path; do not repeat it in the query", FieldReasons.InvalidField));
+                continue;
+            }
+
+            if (!field.IsRepeated && values.Count > 1)
+            {
+                violations.Add(new FieldViolation(key, "takes one value", FieldReasons.InvalidField));
                 continue;
             }
 
             foreach (var value in values)
             {
-                if (field.FieldType == Google.Protobuf.Reflection.FieldType.Enum && value is not null && RestJsonChecker.EnumValue(field.EnumType, value) is { } name)
-                {
-                    changed |= name != value;
-                    rewritten.Add(new(key, name));
-                }
-                else
-                {
-                    rewritten.Add(new(key, value));
-                }
+                var passed = value is null ? null : RestJsonChecker.CheckText(field, value, key, violations);
+                changed |= passed != value;
+                rewritten.Add(new(key, passed ?? value));
             }
         }
 

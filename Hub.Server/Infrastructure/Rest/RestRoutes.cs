@@ -31,7 +31,21 @@ internal sealed class RestRoutes(EndpointDataSource endpoints)
         _ => rule.Custom?.Kind ?? string.Empty,
     };
 
-    /// <summary>"/v1/licenses/{identifier}:amend" as a regular expression: a variable is one path segment (or more with "=**").</summary>
+    /// <summary>The values a route's path variables take in <paramref name="path"/>, by field path ("log_index"); empty when none.</summary>
+    public static IReadOnlyDictionary<string, string> PathValues(Google.Api.HttpRule rule, string path)
+    {
+        var template = Template(rule);
+        var match = template.Match(path);
+        return match.Success
+            ? template.GetGroupNames().Where(g => g.StartsWith('v') && match.Groups[g].Success)
+                .ToDictionary(g => g[1..].Replace("__", ".", StringComparison.Ordinal), g => match.Groups[g].Value, StringComparer.Ordinal)
+            : new Dictionary<string, string>();
+    }
+
+    /// <summary>
+    /// "/v1/licenses/{identifier}:amend" as a regular expression: a variable is one path segment (or more with "=**"),
+    /// captured as a group named 'v' + its field path (dots as "__").
+    /// </summary>
     private static Regex Template(Google.Api.HttpRule rule)
     {
         var template = rule.PatternCase switch
@@ -43,8 +57,8 @@ internal sealed class RestRoutes(EndpointDataSource endpoints)
             Google.Api.HttpRule.PatternOneofCase.Patch => rule.Patch,
             _ => rule.Custom?.Path ?? string.Empty,
         };
-        var pattern = Regex.Replace(Regex.Escape(template).Replace("\\{", "{", StringComparison.Ordinal), "{[^}]*}",
-            m => m.Value.Contains("**", StringComparison.Ordinal) ? ".+" : "[^/:]+");
+        var pattern = Regex.Replace(Regex.Escape(template).Replace("\\{", "{", StringComparison.Ordinal), "{([^}=]*)[^}]*}",
+            m => $"(?<v{m.Groups[1].Value.Replace(".", "__", StringComparison.Ordinal)}>{(m.Value.Contains("**", StringComparison.Ordinal) ? ".+" : "[^/:]+")})");
         return new Regex("^" + pattern + "$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
     }
 }
