@@ -77,9 +77,12 @@ internal static class CallersCommand
             return await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
                 var response = await new AdminService.AdminServiceClient(channel).RegisterCallerAsync(request, cancellationToken: cancellationToken);
-                environment.Out.WriteLine($"caller_id: {response.CallerId}");
-                environment.Out.WriteLine($"api_key:   {response.ApiKey}");
-                environment.Out.WriteLine("The API key is shown only now; store it in the calling system's secret store.");
+                connection.Output.Write(parsed, environment, response, () =>
+                {
+                    environment.Out.WriteLine($"caller_id: {response.CallerId}");
+                    environment.Out.WriteLine($"api_key:   {response.ApiKey}");
+                    environment.Out.WriteLine("The API key is shown only now; store it in the calling system's secret store.");
+                });
             });
         });
         return command;
@@ -126,7 +129,7 @@ internal static class CallersCommand
                 var response = await new AdminService.AdminServiceClient(channel).DisableCallerAsync(
                     new DisableCallerRequest { CallerId = parsed.GetValue(callerId)!, Reason = parsed.GetValue(reason)! },
                     cancellationToken: cancellationToken);
-                environment.Out.WriteLine($"disabled: {response.Caller.CallerId} ({response.Caller.SystemName})");
+                connection.Output.Write(parsed, environment, response, () => environment.Out.WriteLine($"disabled: {response.Caller.CallerId} ({response.Caller.SystemName})"));
             }));
         return command;
     }

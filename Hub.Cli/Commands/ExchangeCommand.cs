@@ -21,8 +21,11 @@ internal static class ExchangeCommand
             return await CliCall.RunAsync(connection, parsed, environment, async channel =>
             {
                 var response = await new CatalogueService.CatalogueServiceClient(channel).RegisterDataResourceAsync(request, cancellationToken: cancellationToken);
-                environment.Out.WriteLine(response.Created ? $"registered: {response.DataResource.ResourceCode}" : $"already registered (same content): {response.DataResource.ResourceCode}");
-                Print(environment, response.DataResource);
+                connection.Output.Write(parsed, environment, response, () =>
+                {
+                    environment.Out.WriteLine(response.Created ? $"registered: {response.DataResource.ResourceCode}" : $"already registered (same content): {response.DataResource.ResourceCode}");
+                    Print(environment, response.DataResource);
+                });
             });
         });
 
@@ -130,7 +133,7 @@ internal static class ExchangeCommand
                 MatterCodes = { parsed.GetValue(matters) ?? [] },
                 RequestedDays = parsed.GetValue(days),
             }, cancellationToken: cancellationToken);
-            Print(environment, response.Grant);
+            connection.Output.Write(parsed, environment, response, () => Print(environment, response.Grant));
         }));
         return command;
     }
@@ -159,7 +162,7 @@ internal static class ExchangeCommand
                     Approve = parsed.GetValue(approve),
                     Reason = parsed.GetValue(reason) ?? string.Empty,
                 }, cancellationToken: cancellationToken);
-                Print(environment, response.Grant);
+                connection.Output.Write(parsed, environment, response, () => Print(environment, response.Grant));
             });
         });
         return command;
@@ -178,7 +181,7 @@ internal static class ExchangeCommand
                 GrantId = parsed.GetValue(grantId)!,
                 Reason = parsed.GetValue(reason)!,
             }, cancellationToken: cancellationToken);
-            Print(environment, response.Grant);
+            connection.Output.Write(parsed, environment, response, () => Print(environment, response.Grant));
         }));
         return command;
     }

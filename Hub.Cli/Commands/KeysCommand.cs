@@ -53,7 +53,7 @@ internal static class KeysCommand
         rotate.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
         {
             var response = await new AdminService.AdminServiceClient(channel).RotateSigningKeyAsync(new RotateSigningKeyRequest(), cancellationToken: cancellationToken);
-            environment.Out.WriteLine($"active: {response.KeyId}  retired: {response.RetiredKeyId}");
+            connection.Output.Write(parsed, environment, response, () => environment.Out.WriteLine($"active: {response.KeyId}  retired: {response.RetiredKeyId}"));
         }));
         command.Subcommands.Add(rotate);
 
@@ -64,7 +64,7 @@ internal static class KeysCommand
         {
             var response = await new AdminService.AdminServiceClient(channel).RevokeSigningKeyAsync(
                 new RevokeSigningKeyRequest { KeyId = parsed.GetValue(keyId)!, Reason = parsed.GetValue(reason)! }, cancellationToken: cancellationToken);
-            environment.Out.WriteLine($"revoked: {response.KeyId}  active: {response.ActiveKeyId}");
+            connection.Output.Write(parsed, environment, response, () => environment.Out.WriteLine($"revoked: {response.KeyId}  active: {response.ActiveKeyId}"));
         }));
         command.Subcommands.Add(revoke);
         return command;

@@ -160,6 +160,19 @@ public sealed class HubCtlOperatorTests(LicenseScenarioFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_registration_prints_the_hubs_answer_as_json_for_scripts()
+    {
+        var (added, output, error) = await RunAsync(
+            "callers", "add", "-o", "json", "--org-code", "11610100MB6Y00005L", "--org-name", "西安市政务服务中心",
+            "--system-name", "json-" + Guid.NewGuid().ToString("N")[..8], "--role", "VERIFIER", "--api-key", HubFactory.AdminApiKey);
+
+        Assert.True(added == 0, error);
+        var answer = JsonDocument.Parse(output).RootElement;
+        Assert.StartsWith("hub_", answer.GetProperty("apiKey").GetString(), StringComparison.Ordinal);
+        Assert.False(answer.GetProperty("caller").GetProperty("disabled").GetBoolean()); // every field, false ones too
+    }
+
+    [Fact]
     public async Task Audit_verify_keeps_its_checkpoint_in_the_state_folder_given_one_folder_per_hub()
     {
         var keys = Path.Combine(_folder, "keys");
