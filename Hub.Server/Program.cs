@@ -17,6 +17,7 @@ if (app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>
 {
     StartupFailure.RequireFreePorts(
         app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EndpointOptions>>().Value,
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hub.Server.Infrastructure.Telemetry.TelemetryOptions>>().Value,
         embedded: string.IsNullOrWhiteSpace(app.Configuration.GetConnectionString("Hub")));
 }
 app.MapHub();

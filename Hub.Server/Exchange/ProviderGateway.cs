@@ -6,6 +6,7 @@ using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Provider.V1;
 using Hub.Server.Catalogue;
+using Hub.Server.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Exchange;
@@ -16,13 +17,26 @@ namespace Hub.Server.Exchange;
 /// bounded retries with back-off when the provider answers UNAVAILABLE. Every failure becomes <c>Unavailable</c>
 /// naming the provider; the lookup key never reaches the log.
 /// </summary>
-public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvider time, ILogger<ProviderGateway> logger) : IDisposable
+public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvider time, HubMetrics metrics, ILogger<ProviderGateway> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Provider>> _providers = new(StringComparer.Ordinal);
     private readonly X509Certificate2? _clientCertificate = LoadClientCertificate(options.Value);
 
-    /// <summary>The provider's record, or <see cref="ProviderRecord.NotFound"/> when it has none for the key.</summary>
+    /// <summary>The provider's record, or <see cref="ProviderRecord.NotFound"/> when it has none for the key; timed, in its own span.</summary>
     public async Task<Outcome<ProviderRecord>> FetchAsync(DataResourceDefinition resource, FetchRequest request, CancellationToken cancellationToken)
+    {
+        using var activity = HubMetrics.Activities.StartActivity("provider.Fetch", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("hub.provider", resource.ProviderOrgCode);
+        activity?.SetTag("hub.resource", resource.ResourceCode);
+        var started = time.GetTimestamp();
+        var outcome = await FetchWithRetriesAsync(resource, request, cancellationToken);
+        var result = outcome.Error?.Reason ?? (outcome.Value.Found ? "found" : "not_found");
+        metrics.ProviderCall(resource.ProviderOrgCode, result, time.GetElapsedTime(started));
+        activity?.SetTag("hub.outcome", result);
+        return outcome;
+    }
+
+    private async Task<Outcome<ProviderRecord>> FetchWithRetriesAsync(DataResourceDefinition resource, FetchRequest request, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var provider = _providers.GetOrAdd(resource.ProviderEndpoint, endpoint => new Lazy<Provider>(() => Open(endpoint, settings))).Value;

@@ -32,6 +32,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         _settings.TryAdd("Hub:Secrets:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         _settings.TryAdd("Logging:LogLevel:Default", "Warning");
         _settings.TryAdd("Hub:Audit:CheckpointIntervalMilliseconds", "100");
+        _settings.TryAdd("Hub:Telemetry:MetricsPort", "0"); // tests that listen choose their ports; 9464 is the operator's
     }
 
     private HubFactory(Dictionary<string, string?> settings)
@@ -52,6 +53,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         ["Hub:Embedded:PreferredPort"] = "0",
         ["Hub:Demo:Holders"] = "4",
         ["Hub:Demo:ProviderPort"] = "0",
+        ["Hub:Telemetry:MetricsPort"] = "0",
         ["Logging:LogLevel:Default"] = "Warning",
     });
 

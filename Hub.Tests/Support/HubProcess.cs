@@ -29,6 +29,7 @@ public sealed class HubProcess : IAsyncDisposable
             ["Hub__Secrets__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Hub__Endpoints__GrpcPort"] = Port.ToString(CultureInfo.InvariantCulture),
             ["Hub__Endpoints__TlsPort"] = "0",
+            ["Hub__Telemetry__MetricsPort"] = "0",
             ["Hub__Audit__CheckpointIntervalMilliseconds"] = "100",
             ["Logging__LogLevel__Default"] = "Warning",
         };

@@ -15,6 +15,7 @@ using Hub.Server.Infrastructure.InProcess;
 using Hub.Server.Infrastructure.Postgres;
 using Hub.Server.Infrastructure.Redis;
 using Hub.Server.Infrastructure.Secrets;
+using Hub.Server.Infrastructure.Telemetry;
 using Hub.Server.Keys;
 using Hub.Server.Licenses;
 using Hub.Server.Verification;
@@ -40,12 +41,14 @@ public static class HubHostingExtensions
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.SectionName);
         services.AddValidatedOptions<RedisOptions, RedisOptionsValidator>(RedisOptions.SectionName);
         services.AddValidatedOptions<SecretsOptions, SecretsOptionsValidator>(SecretsOptions.SectionName);
+        services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(TelemetryOptions.SectionName);
         services.TryAddTimeProvider();
         AddConsoleTimestamps(services);
 
         AddStorage(services);
         AddRedisOrFallbacks(services, builder.Configuration);
         AddGrpc(services);
+        services.AddTelemetry(builder.Configuration);
         AddFeatures(services);
         ConfigureKestrel(builder);
         return builder;
@@ -54,6 +57,7 @@ public static class HubHostingExtensions
     public static WebApplication MapHub(this WebApplication app)
     {
         // After routing (it reads the transcoder's endpoint), before the endpoint runs.
+        app.UseMiddleware<MetricsPortGate>();
         app.UseRouting();
         app.UseMiddleware<Rest.RestRequestGate>();
         app.MapGrpcService<AdminGrpcService>();
@@ -71,6 +75,7 @@ public static class HubHostingExtensions
             app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         }
 
+        app.MapTelemetry();
         app.MapGet("/openapi.json", (Rest.OpenApiDocument document) => document.Write());
         return app;
     }
@@ -173,7 +178,9 @@ public static class HubHostingExtensions
         services.AddSingleton<RateLimitInterceptor>();
         services.AddGrpc(o =>
         {
-            // Outermost first: every failure is mapped; then who is calling; then how often.
+            // Outermost first: each call timed with the status its caller got; every failure mapped; then who is
+            // calling; then how often.
+            o.Interceptors.Add<RpcMetricsInterceptor>();
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.Interceptors.Add<CallerInterceptor>();
             o.Interceptors.Add<RateLimitInterceptor>();
@@ -214,6 +221,12 @@ public static class HubHostingExtensions
             var hub = kestrel.ApplicationServices.GetRequiredService<IOptions<HubOptions>>().Value;
             var address = IPAddress.Parse(endpoints.Address);
             kestrel.Limits.MaxRequestBodySize = hub.MaxMessageBytes + 1024;
+            var telemetry = kestrel.ApplicationServices.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+            if (telemetry.MetricsPort != 0)
+            {
+                kestrel.Listen(IPAddress.Parse(telemetry.MetricsAddress), telemetry.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
+            }
+
             if (endpoints.GrpcPort != 0)
             {
                 kestrel.Listen(IPAddress.Parse(endpoints.GrpcAddress), endpoints.GrpcPort, o => o.Protocols = HttpProtocols.Http2);

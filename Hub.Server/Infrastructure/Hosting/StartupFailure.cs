@@ -39,13 +39,14 @@ public static partial class StartupFailure
     /// start-up stops in one line naming the port and its setting. Kestrel would find out too, but only after all that.
     /// The TLS port counts only when the hub will listen on it: with a certificate, or on the embedded default.
     /// </summary>
-    public static void RequireFreePorts(EndpointOptions endpoints, bool embedded)
+    public static void RequireFreePorts(EndpointOptions endpoints, Telemetry.TelemetryOptions telemetry, bool embedded)
     {
         var tlsPort = endpoints.HasConfiguredCertificate || embedded ? endpoints.TlsPort : 0;
         foreach (var (setting, address, port) in new[]
                  {
                      ("Hub:Endpoints:GrpcPort", endpoints.GrpcAddress, endpoints.GrpcPort),
                      ("Hub:Endpoints:TlsPort", endpoints.Address, tlsPort),
+                     ("Hub:Telemetry:MetricsPort", telemetry.MetricsAddress, telemetry.MetricsPort),
                  })
         {
             if (port == 0)
