@@ -1,3 +1,4 @@
+using Hub.Server.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Audit;
@@ -9,7 +10,7 @@ namespace Hub.Server.Audit;
 /// takes over at its next tick. Each new checkpoint then goes to the witnesses (<see cref="WitnessSubmitter"/>).
 /// </summary>
 internal sealed class Checkpointer(
-    ICheckpointStore store, CheckpointWriter writer, WitnessSubmitter witnesses, IOptions<AuditOptions> options, TimeProvider time, ILogger<Checkpointer> logger)
+    ICheckpointStore store, CheckpointWriter writer, WitnessSubmitter witnesses, HubMetrics metrics, IOptions<AuditOptions> options, TimeProvider time, ILogger<Checkpointer> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
@@ -36,8 +37,10 @@ internal sealed class Checkpointer(
                         logger.CheckpointLeader();
                     }
 
+                    var pending = await leader.PendingAsync(stoppingToken);
+                    metrics.CheckpointLag(pending);
                     var due = time.GetUtcNow() - lastAttempt >= TimeSpan.FromMilliseconds(options.Value.CheckpointIntervalMilliseconds)
-                        || await leader.PendingAsync(stoppingToken) >= options.Value.CheckpointAfterEntries;
+                        || pending >= options.Value.CheckpointAfterEntries;
                     if (due)
                     {
                         lastAttempt = time.GetUtcNow();

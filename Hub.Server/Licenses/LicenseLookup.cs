@@ -2,6 +2,7 @@ using Hub.Core.Disclosure;
 using Hub.Core.Ports;
 using Hub.Licenses.V1;
 using Hub.Server.Catalogue;
+using Hub.Server.Infrastructure.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -27,10 +28,12 @@ public sealed class LicenseLookup : ILicenseDirectory, IDisposable
     // Bumped by every eviction: a state read that raced with a change is not cached (it may be the old state).
     private long _epoch;
 
-    public LicenseLookup(ILicenseStore store, IChangeNotifier notifier, IOptions<LicenseOptions> options)
+    public LicenseLookup(ILicenseStore store, IChangeNotifier notifier, IOptions<LicenseOptions> options, HubMetrics? metrics = null)
     {
-        _content = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries });
-        _state = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries * 4L });
+        _content = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries, TrackStatistics = true });
+        _state = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries * 4L, TrackStatistics = true });
+        metrics?.ObserveCache("license_content", _content);
+        metrics?.ObserveCache("license_state", _state);
         _store = store;
         _notifier = notifier;
         notifier.Subscribe(Topic, key =>

@@ -1,3 +1,4 @@
+using Hub.Server.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Events.Webhooks;
@@ -11,7 +12,7 @@ namespace Hub.Server.Events.Webhooks;
 /// or not at all — it deduplicates by Hub-Event-Id.
 /// </summary>
 internal sealed class WebhookDispatcher(
-    IWebhookStore store, IEventStore events, WebhookSender sender, EventBell bell, IOptions<EventOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    IWebhookStore store, IEventStore events, WebhookSender sender, EventBell bell, HubMetrics metrics, IOptions<EventOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
@@ -140,6 +141,7 @@ internal sealed class WebhookDispatcher(
             if (error is null)
             {
                 await store.AdvanceAsync(webhook.WebhookId, stored.EventId, cancellationToken);
+                metrics.Delivered(time.GetUtcNow() - stored.OccurredAt);
                 return;
             }
 

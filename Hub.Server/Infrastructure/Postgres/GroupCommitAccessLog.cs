@@ -55,8 +55,11 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(100_000) { SingleReader = true });
     private readonly Task _writer;
 
-    public GroupCommitAccessLog(NpgsqlDataSource dataSource, TimeProvider time, ILogger<GroupCommitAccessLog> logger, EventBell? events = null)
+    private readonly Telemetry.HubMetrics? _metrics;
+
+    public GroupCommitAccessLog(NpgsqlDataSource dataSource, TimeProvider time, ILogger<GroupCommitAccessLog> logger, EventBell? events = null, Telemetry.HubMetrics? metrics = null)
     {
+        _metrics = metrics;
         _events = events;
         _dataSource = dataSource;
         _time = time;
@@ -232,6 +235,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
                 [.. queued.Select((_, i) => firstQueued + i)],
                 [.. queued.Select(r => new DateTimeOffset(DateTime.SpecifyKind(r.OccurredAt, DateTimeKind.Utc)))]);
         await transaction.CommitAsync();
+        _metrics?.AppendBatch(queued.Count + reads.Count);
         if (events > headEvents)
         {
             _events?.Sequenced(events);

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Hub.Server.Infrastructure.Telemetry;
 
@@ -17,6 +19,11 @@ public sealed class HubMetrics
     private readonly Histogram<double> _rpcDuration;
     private readonly Counter<long> _refusals;
     private readonly Histogram<double> _providerDuration;
+    private readonly Histogram<long> _appendBatch;
+    private readonly Counter<long> _importRows;
+    private readonly Histogram<double> _deliveryLag;
+    private readonly ConcurrentDictionary<string, MemoryCache> _caches = new(StringComparer.Ordinal);
+    private long _checkpointLag = -1;
 
     public HubMetrics(IMeterFactory meters)
     {
@@ -28,12 +35,51 @@ public sealed class HubMetrics
         _providerDuration = meter.CreateHistogram<double>(
             "hub.provider.duration", unit: "s", description: "Calls to data providers, by provider organisation and outcome (found, not_found, or the refusal reason)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _appendBatch = meter.CreateHistogram<long>(
+            "hub.audit.append.batch_size", unit: "{entry}", description: "Entries sequenced into the access log by one group commit of this replica",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000] });
+        meter.CreateObservableGauge(
+            "hub.audit.checkpoint.lag", () => Interlocked.Read(ref _checkpointLag) is var lag and >= 0 ? [new Measurement<long>(lag)] : Array.Empty<Measurement<long>>(),
+            unit: "{entry}", description: "Entries in the log not yet covered by a signed checkpoint (reported by the checkpoint leader)");
+        _importRows = meter.CreateCounter<long>("hub.import.rows", unit: "{row}", description: "归集 rows by outcome (imported, already_present, rejected); its rate is rows per second");
+        _deliveryLag = meter.CreateHistogram<double>(
+            "hub.events.delivery.lag", unit: "s", description: "From a change event's time to its webhook delivery",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] });
+        meter.CreateObservableCounter("hub.cache.requests", ObserveCaches, unit: "{request}", description: "Cache lookups by cache and result (hit, miss); hits / all is the hit ratio");
     }
 
     public void Rpc(string method, string status, TimeSpan elapsed) =>
         _rpcDuration.Record(elapsed.TotalSeconds, new TagList { { "rpc.method", method }, { "rpc.grpc.status_code", status } });
 
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void AppendBatch(int entries) => _appendBatch.Record(entries);
+
+    public void CheckpointLag(long pending) => Interlocked.Exchange(ref _checkpointLag, pending);
+
+    public void ImportRows(uint imported, uint alreadyPresent, uint rejected)
+    {
+        _importRows.Add(imported, new KeyValuePair<string, object?>("outcome", "imported"));
+        _importRows.Add(alreadyPresent, new KeyValuePair<string, object?>("outcome", "already_present"));
+        _importRows.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
+    }
+
+    public void Delivered(TimeSpan lag) => _deliveryLag.Record(Math.Max(0, lag.TotalSeconds));
+
+    /// <summary>Reports a cache's hits and misses (its own statistics, so lookups pay nothing extra).</summary>
+    public void ObserveCache(string name, MemoryCache cache) => _caches[name] = cache;
+
+    private IEnumerable<Measurement<long>> ObserveCaches()
+    {
+        foreach (var (name, cache) in _caches)
+        {
+            if (cache.GetCurrentStatistics() is { } statistics)
+            {
+                yield return new Measurement<long>(statistics.TotalHits, new KeyValuePair<string, object?>("cache", name), new KeyValuePair<string, object?>("result", "hit"));
+                yield return new Measurement<long>(statistics.TotalMisses, new KeyValuePair<string, object?>("cache", name), new KeyValuePair<string, object?>("result", "miss"));
+            }
+        }
+    }
 
     public void ProviderCall(string providerOrgCode, string outcome, TimeSpan elapsed) =>
         _providerDuration.Record(elapsed.TotalSeconds, new TagList { { "provider", providerOrgCode }, { "outcome", outcome } });

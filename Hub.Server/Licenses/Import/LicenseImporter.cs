@@ -1,3 +1,4 @@
+using Hub.Server.Infrastructure.Telemetry;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -35,7 +36,8 @@ public sealed partial class LicenseImporter(
     ILicenseImportStore importStore,
     ISigningKeyRing keys,
     DataProtector protector,
-    TimeProvider time)
+    TimeProvider time,
+    HubMetrics? metrics = null)
 {
     public const int MaxBatchRecords = 2000;
     public const int SourceSystemLength = 64;
@@ -105,6 +107,7 @@ public sealed partial class LicenseImporter(
         var (caller, response, rows) = batch;
         if (rows.Length == 0)
         {
+            metrics?.ImportRows(response.Imported, response.AlreadyPresent, response.Rejected);
             return new WrittenBatch(response, Task.CompletedTask);
         }
 
@@ -123,6 +126,7 @@ public sealed partial class LicenseImporter(
             CountKnown(response, row.Candidate, known?.ImportHash, known?.Identifier ?? string.Empty);
         }
 
+        metrics?.ImportRows(response.Imported, response.AlreadyPresent, response.Rejected);
         return new WrittenBatch(response, sequenced);
     }
 

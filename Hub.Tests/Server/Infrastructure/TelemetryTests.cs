@@ -72,6 +72,8 @@ public sealed partial class TelemetryTests(PostgresCluster postgres)
         Assert.Equal(statuses.Count(s => s == StatusCode.ResourceExhausted), Sample(text, "hub_rpc_server_duration_seconds_count", "rpc_method=\"/hub.verification.v1.VerificationService/VerifyLicense\"", "rpc_grpc_status_code=\"RESOURCE_EXHAUSTED\""));
         Assert.Equal(statuses.Count(s => s == StatusCode.ResourceExhausted), Sample(text, "hub_limits_refusals", "reason=\"RATE_LIMITED\""));
         Assert.Contains("db_client_", text, StringComparison.Ordinal); // Npgsql's pool and command metrics
+        Assert.True(Sample(text, "hub_audit_append_batch_size_count") >= 1, "no group commit recorded");
+        Assert.True(Sample(text, "hub_cache_requests", "cache=\"license_content\"") >= statuses.Count(s => s == StatusCode.OK), "license cache lookups not counted");
         Assert.DoesNotContain(LicenseScenario.CitizenId, text, StringComparison.Ordinal);
         Assert.DoesNotContain("王小明", text, StringComparison.Ordinal);
         Assert.DoesNotContain("窗口核验", text, StringComparison.Ordinal);
