@@ -17,7 +17,7 @@ public static class TelemetryServices
     {
         services.AddSingleton<HubMetrics>();
         var otlp = configuration[TelemetryOptions.SectionName + ":OtlpEndpoint"];
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(HubMetrics.MeterName, WitnessStatus.MeterName, "Npgsql")
@@ -27,18 +27,18 @@ public static class TelemetryServices
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(HubMetrics.MeterName)
-                    .AddAspNetCoreInstrumentation(o => o.RecordException = false)
-                    .AddGrpcClientInstrumentation(o => o.SuppressDownstreamInstrumentation = true)
-                    .AddNpgsql();
-                if (!string.IsNullOrWhiteSpace(otlp))
-                {
-                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
-                }
             });
+
+        // Spans are recorded only for a collector: without one they would cost every request and go nowhere. (The
+        // hub's spans exist either way for any other listener, e.g. dotnet-trace.)
+        if (!string.IsNullOrWhiteSpace(otlp))
+        {
+            telemetry.WithTracing(tracing => tracing.AddSource(HubMetrics.MeterName)
+                .AddAspNetCoreInstrumentation(o => o.RecordException = false)
+                .AddGrpcClientInstrumentation(o => o.SuppressDownstreamInstrumentation = true)
+                .AddNpgsql()
+                .AddOtlpExporter(o => o.Endpoint = new Uri(otlp)));
+        }
     }
 
     /// <summary>The scrape endpoint, on the metrics port only.</summary>

@@ -91,7 +91,11 @@ public sealed partial class TelemetryTests(PostgresCluster postgres)
             ActivityStopped = finished.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        await using var s = await ExchangeScenario.CreateAsync(postgres);
+        // Tracing as an operator turns it on: a collector configured (nobody listens there; export failures are dropped).
+        await using var s = await ExchangeScenario.CreateAsync(postgres, new Dictionary<string, string?>
+        {
+            ["Hub:Telemetry:OtlpEndpoint"] = $"http://127.0.0.1:{LoopbackPorts.Choose(0)}",
+        });
         var resource = await s.NewResourceAsync(SharingType.Unconditional);
         var (consumer, _) = await s.NewConsumerAsync(DataLevel.L2Internal);
         await s.RequestGrantAsync(consumer, resource, "gender", "name");
