@@ -31,6 +31,7 @@ internal sealed class Checkpointer(
                         leader = await store.TryLeadAsync(stoppingToken);
                         if (leader is null)
                         {
+                            metrics.CheckpointLag(-1); // only the leader reports: no stale value from a former leader
                             continue;
                         }
 
@@ -52,6 +53,7 @@ internal sealed class Checkpointer(
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.CheckpointFailed(e);
+                    metrics.CheckpointLag(-1);
                     if (leader is not null)
                     {
                         await leader.DisposeAsync();

@@ -4,6 +4,7 @@ using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Events.V1;
 using Hub.Server.Callers;
+using Hub.Server.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Events;
@@ -15,7 +16,7 @@ namespace Hub.Server.Events;
 /// control lets it through, so a slow client slows its own stream and nothing else. A client that falls behind the
 /// retention window (or asks for it) is told to resync: events it has not seen are gone.
 /// </summary>
-public sealed class EventFeed(IEventStore store, EventBell bell, ICallerStore callers, IOptions<EventOptions> options, TimeProvider time)
+public sealed class EventFeed(IEventStore store, EventBell bell, ICallerStore callers, IOptions<EventOptions> options, TimeProvider time, HubMetrics? metrics = null)
 {
     /// <summary>Most event ids read in one query (bounds memory and the cost of a rare filter).</summary>
     public const int Window = 1000;
@@ -76,6 +77,7 @@ public sealed class EventFeed(IEventStore store, EventBell bell, ICallerStore ca
                 foreach (var stored in events)
                 {
                     await send(new SubscribeResponse { Event = EventView.Build(stored, audience.Clearance) });
+                    metrics?.Delivered(time.GetUtcNow() - stored.OccurredAt, "stream");
                     lastSent = time.GetUtcNow();
                 }
 

@@ -25,15 +25,23 @@ public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvi
     /// <summary>The provider's record, or <see cref="ProviderRecord.NotFound"/> when it has none for the key; timed, in its own span.</summary>
     public async Task<Outcome<ProviderRecord>> FetchAsync(DataResourceDefinition resource, FetchRequest request, CancellationToken cancellationToken)
     {
-        using var activity = HubMetrics.Activities.StartActivity("provider.Fetch", System.Diagnostics.ActivityKind.Client);
+        // Internal: the gRPC client's own span below it is the client span of the call.
+        using var activity = HubMetrics.Activities.StartActivity("provider.Fetch", System.Diagnostics.ActivityKind.Internal);
         activity?.SetTag("hub.provider", resource.ProviderOrgCode);
         activity?.SetTag("hub.resource", resource.ResourceCode);
         var started = time.GetTimestamp();
-        var outcome = await FetchWithRetriesAsync(resource, request, cancellationToken);
-        var result = outcome.Error?.Reason ?? (outcome.Value.Found ? "found" : "not_found");
-        metrics.ProviderCall(resource.ProviderOrgCode, result, time.GetElapsedTime(started));
-        activity?.SetTag("hub.outcome", result);
-        return outcome;
+        var result = "cancelled";
+        try
+        {
+            var outcome = await FetchWithRetriesAsync(resource, request, cancellationToken);
+            result = outcome.Error?.Reason ?? (outcome.Value.Found ? "found" : "not_found");
+            return outcome;
+        }
+        finally
+        {
+            metrics.ProviderCall(resource.ProviderOrgCode, result, time.GetElapsedTime(started));
+            activity?.SetTag("hub.outcome", result);
+        }
     }
 
     private async Task<Outcome<ProviderRecord>> FetchWithRetriesAsync(DataResourceDefinition resource, FetchRequest request, CancellationToken cancellationToken)

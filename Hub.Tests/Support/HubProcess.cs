@@ -17,7 +17,9 @@ public sealed class HubProcess : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private Process? _process;
 
-    public HubProcess(string connectionString)
+    /// <param name="connectionString">The database the hub uses.</param>
+    /// <param name="settings">Extra settings as environment variables (<c>Hub__Telemetry__MetricsPort</c>), over the defaults.</param>
+    public HubProcess(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         ConnectionString = connectionString;
         Port = LoopbackPorts.Choose(0);
@@ -33,6 +35,11 @@ public sealed class HubProcess : IAsyncDisposable
             ["Hub__Audit__CheckpointIntervalMilliseconds"] = "100",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            _environment[name] = value;
+        }
+
     }
 
     public string ConnectionString { get; }

@@ -141,7 +141,7 @@ internal sealed class WebhookDispatcher(
             if (error is null)
             {
                 await store.AdvanceAsync(webhook.WebhookId, stored.EventId, cancellationToken);
-                metrics.Delivered(time.GetUtcNow() - stored.OccurredAt);
+                metrics.Delivered(time.GetUtcNow() - stored.OccurredAt, "webhook");
                 return;
             }
 

@@ -57,7 +57,7 @@ public static class HubHostingExtensions
     public static WebApplication MapHub(this WebApplication app)
     {
         // After routing (it reads the transcoder's endpoint), before the endpoint runs.
-        app.UseMiddleware<MetricsPortGate>();
+        app.UseTelemetry();
         app.UseRouting();
         app.UseMiddleware<Rest.RestRequestGate>();
         app.MapGrpcService<AdminGrpcService>();
@@ -75,7 +75,6 @@ public static class HubHostingExtensions
             app.MapGrpcReflectionService().WithMetadata(new AllowAnonymousCallerAttribute());
         }
 
-        app.MapTelemetry();
         app.MapGet("/openapi.json", (Rest.OpenApiDocument document) => document.Write());
         return app;
     }

@@ -42,6 +42,11 @@ public static partial class StartupFailure
     public static void RequireFreePorts(EndpointOptions endpoints, Telemetry.TelemetryOptions telemetry, bool embedded)
     {
         var tlsPort = endpoints.HasConfiguredCertificate || embedded ? endpoints.TlsPort : 0;
+        if (telemetry.MetricsPort != 0 && (telemetry.MetricsPort == endpoints.GrpcPort || telemetry.MetricsPort == endpoints.TlsPort))
+        {
+            Stop($"Hub:Telemetry:MetricsPort {telemetry.MetricsPort} is also a port of Hub:Endpoints; the metrics need a port of their own (0 turns them off).");
+        }
+
         foreach (var (setting, address, port) in new[]
                  {
                      ("Hub:Endpoints:GrpcPort", endpoints.GrpcAddress, endpoints.GrpcPort),

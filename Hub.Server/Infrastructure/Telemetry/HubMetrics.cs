@@ -43,7 +43,7 @@ public sealed class HubMetrics
             unit: "{entry}", description: "Entries in the log not yet covered by a signed checkpoint (reported by the checkpoint leader)");
         _importRows = meter.CreateCounter<long>("hub.import.rows", unit: "{row}", description: "归集 rows by outcome (imported, already_present, rejected); its rate is rows per second");
         _deliveryLag = meter.CreateHistogram<double>(
-            "hub.events.delivery.lag", unit: "s", description: "From a change event's time to its webhook delivery",
+            "hub.events.delivery.lag", unit: "s", description: "From a change event's time to its delivery, by channel (webhook, stream)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] });
         meter.CreateObservableCounter("hub.cache.requests", ObserveCaches, unit: "{request}", description: "Cache lookups by cache and result (hit, miss); hits / all is the hit ratio");
     }
@@ -64,7 +64,8 @@ public sealed class HubMetrics
         _importRows.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
     }
 
-    public void Delivered(TimeSpan lag) => _deliveryLag.Record(Math.Max(0, lag.TotalSeconds));
+    /// <summary>An event handed to a subscriber: <paramref name="channel"/> is "webhook" or "stream" (a resumed stream's backlog counts too).</summary>
+    public void Delivered(TimeSpan lag, string channel) => _deliveryLag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>("channel", channel));
 
     /// <summary>Reports a cache's hits and misses (its own statistics, so lookups pay nothing extra).</summary>
     public void ObserveCache(string name, MemoryCache cache) => _caches[name] = cache;

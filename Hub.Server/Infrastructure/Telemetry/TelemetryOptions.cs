@@ -16,14 +16,22 @@ public sealed class TelemetryOptions : IValidatableObject
     public string MetricsAddress { get; set; } = "127.0.0.1";
 
     /// <summary>OTLP collector (e.g. http://127.0.0.1:4317) for traces and metrics; empty: no export.</summary>
-    [Url]
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Whether <paramref name="endpoint"/> names a collector: an absolute http or https address.</summary>
+    public static bool IsCollector(string? endpoint) =>
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(MetricsAddress, out _))
         {
             yield return new ValidationResult($"Hub:Telemetry:MetricsAddress must be an IP address such as 127.0.0.1 (given: {MetricsAddress}).", [nameof(MetricsAddress)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint) && !IsCollector(OtlpEndpoint))
+        {
+            yield return new ValidationResult($"Hub:Telemetry:OtlpEndpoint must be an http:// or https:// address such as http://127.0.0.1:4317, or empty (given: {OtlpEndpoint}).", [nameof(OtlpEndpoint)]);
         }
     }
 }

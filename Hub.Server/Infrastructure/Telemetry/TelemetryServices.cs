@@ -16,38 +16,56 @@ public static class TelemetryServices
     public static void AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<HubMetrics>();
+
+        // Read raw here (services are being registered); a bad value is refused by the options validation at start-up,
+        // before any provider is built, so it is read leniently now.
         var otlp = configuration[TelemetryOptions.SectionName + ":OtlpEndpoint"];
-        var telemetry = services.AddOpenTelemetry()
-            .WithMetrics(metrics =>
+        var exportOtlp = TelemetryOptions.IsCollector(otlp);
+        var scrape = !int.TryParse(configuration[TelemetryOptions.SectionName + ":MetricsPort"], out var port) || port != 0;
+        var telemetry = services.AddOpenTelemetry();
+
+        // Instruments cost every call; aggregate them only when someone can read them.
+        if (scrape || exportOtlp)
+        {
+            telemetry.WithMetrics(metrics =>
             {
-                metrics.AddMeter(HubMetrics.MeterName, WitnessStatus.MeterName, "Npgsql")
-                    .AddAspNetCoreInstrumentation()
-                    .AddPrometheusExporter();
-                if (!string.IsNullOrWhiteSpace(otlp))
+                metrics.AddMeter(HubMetrics.MeterName, WitnessStatus.MeterName, "Npgsql").AddAspNetCoreInstrumentation();
+                if (scrape)
                 {
-                    metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                    metrics.AddPrometheusExporter();
+                }
+
+                if (exportOtlp)
+                {
+                    metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp!));
                 }
             });
+        }
 
         // Spans are recorded only for a collector: without one they would cost every request and go nowhere. (The
         // hub's spans exist either way for any other listener, e.g. dotnet-trace.)
-        if (!string.IsNullOrWhiteSpace(otlp))
+        if (exportOtlp)
         {
             telemetry.WithTracing(tracing => tracing.AddSource(HubMetrics.MeterName)
                 .AddAspNetCoreInstrumentation(o => o.RecordException = false)
                 .AddGrpcClientInstrumentation(o => o.SuppressDownstreamInstrumentation = true)
                 .AddNpgsql()
-                .AddOtlpExporter(o => o.Endpoint = new Uri(otlp)));
+                .AddOtlpExporter(o => o.Endpoint = new Uri(otlp!)));
         }
     }
 
-    /// <summary>The scrape endpoint, on the metrics port only.</summary>
-    public static void MapTelemetry(this WebApplication app)
+    /// <summary>
+    /// The scrape endpoint: <c>/metrics</c> on the metrics port, decided by the port the request arrived on (never by
+    /// its Host header, which a client chooses), so the TLS and gRPC ports never serve it.
+    /// </summary>
+    public static void UseTelemetry(this WebApplication app)
     {
         var port = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.MetricsPort;
         if (port != 0)
         {
-            app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{port}");
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == "/metrics");
         }
+
+        app.UseMiddleware<MetricsPortGate>();
     }
 }

@@ -19,6 +19,9 @@ public sealed class StartupSettingsTests
     [InlineData("--Hub:Endpoints:Reflection=maybe", "Hub:Endpoints:Reflection 'maybe' is not true or false.")]
     [InlineData("--Hub:Endpoints:TlsPort=5000", "Hub:Endpoints:GrpcPort and Hub:Endpoints:TlsPort are both 5000")]
     [InlineData("--Hub:Endpoints:GrpcAddress=everywhere", "Hub:Endpoints:GrpcAddress 'everywhere' is not an IP address")]
+    [InlineData("--Hub:Telemetry:MetricsPort=5000", "Hub:Telemetry:MetricsPort 5000 is also a port of Hub:Endpoints")]
+    [InlineData("--Hub:Telemetry:OtlpEndpoint=ftp://collector", "Hub:Telemetry:OtlpEndpoint must be an http:// or https:// address")]
+    [InlineData("--Hub:Telemetry:MetricsAddress=anywhere", "Hub:Telemetry:MetricsAddress must be an IP address")]
     [InlineData("--Hub:AccessWatch:DistinctHoldersPerHour=0", "Hub:AccessWatch:DistinctHoldersPerHour must be between 1 and 10000000 (given: 0).")]
     public async Task A_bad_setting_stops_the_hub_with_one_line_naming_it(string argument, string expected)
     {
