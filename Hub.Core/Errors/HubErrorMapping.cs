@@ -33,6 +33,9 @@ public static class HubErrorMapping
 
     public static RpcException ToRpcException(this HubError error) => error.ToStatus().ToRpcException();
 
+    /// <summary>The retry delay an UNAVAILABLE carries when its error names none.</summary>
+    public static readonly TimeSpan UnavailableRetryDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>The <c>google.rpc.Status</c> of an error: its code, message, ErrorInfo and, where they apply, BadRequest and RetryInfo.</summary>
     public static Google.Rpc.Status ToStatus(this HubError error)
     {
@@ -60,7 +63,9 @@ public static class HubErrorMapping
             status.Details.Add(Any.Pack(badRequest));
         }
 
-        if (error.RetryAfter is { } retryAfter)
+        // Every UNAVAILABLE says when to try again (a database restarting, a provider away): a second unless the
+        // error knows better, so clients back off instead of hammering a hub that is recovering.
+        if ((error.RetryAfter ?? (error.Code == HubErrorCode.Unavailable ? UnavailableRetryDelay : null)) is { } retryAfter)
         {
             status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }));
         }
