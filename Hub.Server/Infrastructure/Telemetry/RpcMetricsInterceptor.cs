@@ -10,27 +10,9 @@ namespace Hub.Server.Infrastructure.Telemetry;
 /// </summary>
 public sealed class RpcMetricsInterceptor(HubMetrics metrics, TimeProvider time) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        var started = time.GetTimestamp();
-        var status = "UNKNOWN";
-        try
-        {
-            var response = await continuation(request, context);
-            status = "OK";
-            return response;
-        }
-        catch (RpcException e)
-        {
-            status = Refusal(e);
-            throw;
-        }
-        finally
-        {
-            metrics.Rpc(context.Method, status, time.GetElapsedTime(started));
-        }
-    }
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        MeasureAsync(context, () => continuation(request, context));
 
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
