@@ -33,5 +33,9 @@ internal static class CliEnums
         where TEnum : struct, Enum =>
         string.Concat(value.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
 
+    /// <summary>A data level as people write it: L1 … L4 (<paramref name="unspecified"/> when none is set).</summary>
+    public static string Level(Hub.Common.V1.DataLevel level, string unspecified = "L?") =>
+        level == Hub.Common.V1.DataLevel.Unspecified ? unspecified : Name(level)[..2];
+
     private static string Normalize(string text) => text.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal).Trim().ToLowerInvariant();
 }

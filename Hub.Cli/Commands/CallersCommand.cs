@@ -105,7 +105,7 @@ internal static class CallersCommand
                     var table = new TextTable("CALLER_ID", "ORG_CODE", "ORGANISATION", "SYSTEM", "ROLES", "CLEARANCE", "STATE", $"REGISTERED ({connection.Output.ZoneLabel(parsed)})") { MaxCellWidth = 48 };
                     foreach (var c in response.Callers)
                     {
-                        table.Add(c.CallerId, c.OrgCode, c.OrgName, c.SystemName, string.Join(',', c.Roles.Select(RoleName)), LevelName(c.Clearance), c.Disabled ? "disabled" : "active", connection.Output.Time(parsed, c.CreatedAt));
+                        table.Add(c.CallerId, c.OrgCode, c.OrgName, c.SystemName, string.Join(',', c.Roles.Select(RoleName)), CliEnums.Level(c.Clearance, "?"), c.Disabled ? "disabled" : "active", connection.Output.Time(parsed, c.CreatedAt));
                     }
 
                     table.WriteTo(environment.Out);
@@ -203,12 +203,5 @@ internal static class CallersCommand
 
     private static string RoleName(Role role) => role.ToString().ToUpperInvariant();
 
-    private static string LevelName(DataLevel level) => level switch
-    {
-        DataLevel.L1Public => "L1",
-        DataLevel.L2Internal => "L2",
-        DataLevel.L3Sensitive => "L3",
-        DataLevel.L4HighlySensitive => "L4",
-        _ => "?",
-    };
+
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Hub.Catalogue.V1;
-using Hub.Common.V1;
 
 namespace Hub.Cli.Commands;
 
@@ -128,12 +127,12 @@ internal static class CatalogueCommand
         output.WriteLine($"issuers:      {string.Join(", ", type.IssuerOrgCodes)}");
         output.WriteLine($"holder:       {CliEnums.Name(type.HolderKind)}");
         output.WriteLine($"sharing:      {CliEnums.Name(type.SharingType)}");
-        output.WriteLine($"number level: {Level(type.LicenseNumberLevel)}   status reason level: {Level(type.StatusReasonLevel)}");
+        output.WriteLine($"number level: {CliEnums.Level(type.LicenseNumberLevel, "default")}   status reason level: {CliEnums.Level(type.StatusReasonLevel, "default")}");
         output.WriteLine($"registered:   {connection.Output.Time(parsed, type.RegisteredAt)}");
         var table = new TextTable("  FIELD", "LABEL", "KIND", "REQUIRED", "LEVEL", "MASK");
         foreach (var field in type.Fields)
         {
-            table.Add("  " + field.Name, field.Label, CliEnums.Name(field.Kind), field.Required ? "yes" : "no", Level(field.Level), CliEnums.Name(field.Mask));
+            table.Add("  " + field.Name, field.Label, CliEnums.Name(field.Kind), field.Required ? "yes" : "no", CliEnums.Level(field.Level, "default"), CliEnums.Name(field.Mask));
         }
 
         table.WriteTo(output);
@@ -161,6 +160,4 @@ internal static class CatalogueCommand
             output.WriteLine($"more: --page-token {nextPageToken}");
         }
     }
-
-    private static string Level(DataLevel level) => level == DataLevel.Unspecified ? "default" : CliEnums.Name(level)[..2];
 }

@@ -50,7 +50,7 @@ internal static class ExchangeCommand
                 var table = new TextTable("RESOURCE", "NAME", "SHARING", "MAX_LEVEL", "PROVIDER");
                 foreach (var resource in response.DataResources)
                 {
-                    table.Add(resource.ResourceCode, resource.Name, CliEnums.Name(resource.SharingType), Level(resource.MaxLevel), resource.ProviderOrgCode);
+                    table.Add(resource.ResourceCode, resource.Name, CliEnums.Name(resource.SharingType), CliEnums.Level(resource.MaxLevel), resource.ProviderOrgCode);
                 }
 
                 table.WriteTo(environment.Out);
@@ -243,7 +243,7 @@ internal static class ExchangeCommand
         environment.Out.WriteLine($"  {resource.Name} — {CliEnums.Name(resource.SharingType)}, key {CliEnums.Name(resource.KeyKind)}, provider {resource.ProviderOrgCode} at {resource.ProviderEndpoint}");
         foreach (var field in resource.Fields)
         {
-            environment.Out.WriteLine($"  {field.Name,-20} {Level(field.Level)}  {CliEnums.Name(field.Mask),-9}  {field.Label}");
+            environment.Out.WriteLine($"  {field.Name,-20} {CliEnums.Level(field.Level)}  {CliEnums.Name(field.Mask),-9}  {field.Label}");
         }
     }
 
@@ -251,6 +251,4 @@ internal static class ExchangeCommand
         string.Join(" ", new[] { grant.DueOn is { } due ? $"due {Date(due)}" : null, grant.ExpiresOn is { } expires ? $"expires {Date(expires)}" : null }.OfType<string>());
 
     private static string Date(Google.Type.Date date) => $"{date.Year:0000}-{date.Month:00}-{date.Day:00}";
-
-    private static string Level(DataLevel level) => level == DataLevel.Unspecified ? "L?" : CliEnums.Name(level)[..2];
 }

@@ -47,15 +47,15 @@ internal sealed class OpenApiDocument(EndpointDataSource endpoints)
             .Select(e => (Endpoint: e, Transcoding: e.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>()))
             .Where(r => r.Transcoding is not null)
             .SelectMany(r => new[] { r.Transcoding!.HttpRule }.Concat(r.Transcoding.HttpRule.AdditionalBindings).Select(rule => (r.Endpoint, r.Transcoding.MethodDescriptor, Rule: rule)))
-            .DistinctBy(r => (Template(r.Rule), Verb(r.Rule)))
-            .OrderBy(r => Template(r.Rule), StringComparer.Ordinal);
+            .DistinctBy(r => (RestRoutes.PathTemplate(r.Rule), RestRoutes.Method(r.Rule)))
+            .OrderBy(r => RestRoutes.PathTemplate(r.Rule), StringComparer.Ordinal);
         foreach (var (endpoint, method, rule) in routes)
         {
             var tag = method.Service.Name;
             tags[tag] = schemas.Comment($"T:{method.Service.File.GetOptions()?.CsharpNamespace}.{method.Service.Name}") ?? method.Service.FullName;
-            var (path, pathFields) = OpenApiPath(Template(rule), method.InputType);
+            var (path, pathFields) = OpenApiPath(RestRoutes.PathTemplate(rule), method.InputType);
             var item = paths[path] as JsonObject ?? [];
-            item[Verb(rule).ToLowerInvariant()] = Operation(endpoint, method, rule, pathFields, schemas, tag);
+            item[RestRoutes.Method(rule).ToLowerInvariant()] = Operation(endpoint, method, rule, pathFields, schemas, tag);
             paths[path] = item;
         }
 
@@ -287,24 +287,4 @@ internal sealed class OpenApiDocument(EndpointDataSource endpoints)
 
         return components;
     }
-
-    private static string Verb(HttpRule rule) => rule.PatternCase switch
-    {
-        HttpRule.PatternOneofCase.Get => "GET",
-        HttpRule.PatternOneofCase.Post => "POST",
-        HttpRule.PatternOneofCase.Put => "PUT",
-        HttpRule.PatternOneofCase.Delete => "DELETE",
-        HttpRule.PatternOneofCase.Patch => "PATCH",
-        _ => rule.Custom?.Kind ?? string.Empty,
-    };
-
-    private static string Template(HttpRule rule) => rule.PatternCase switch
-    {
-        HttpRule.PatternOneofCase.Get => rule.Get,
-        HttpRule.PatternOneofCase.Post => rule.Post,
-        HttpRule.PatternOneofCase.Put => rule.Put,
-        HttpRule.PatternOneofCase.Delete => rule.Delete,
-        HttpRule.PatternOneofCase.Patch => rule.Patch,
-        _ => rule.Custom?.Path ?? string.Empty,
-    };
 }

@@ -21,7 +21,8 @@ internal sealed class RestRoutes(EndpointDataSource endpoints)
     public IReadOnlyList<string> MethodsFor(string path) =>
         _routes.Value.Where(r => r.Path.IsMatch(path)).Select(r => r.Method).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    private static string Method(Google.Api.HttpRule rule) => rule.PatternCase switch
+    /// <summary>The rule's HTTP verb ("GET", "POST", …).</summary>
+    public static string Method(Google.Api.HttpRule rule) => rule.PatternCase switch
     {
         Google.Api.HttpRule.PatternOneofCase.Get => "GET",
         Google.Api.HttpRule.PatternOneofCase.Post => "POST",
@@ -42,21 +43,24 @@ internal sealed class RestRoutes(EndpointDataSource endpoints)
             : new Dictionary<string, string>();
     }
 
+    /// <summary>The rule's path template as written in the proto, e.g. "/v1/licenses/{identifier}:amend".</summary>
+    public static string PathTemplate(Google.Api.HttpRule rule) => rule.PatternCase switch
+    {
+        Google.Api.HttpRule.PatternOneofCase.Get => rule.Get,
+        Google.Api.HttpRule.PatternOneofCase.Post => rule.Post,
+        Google.Api.HttpRule.PatternOneofCase.Put => rule.Put,
+        Google.Api.HttpRule.PatternOneofCase.Delete => rule.Delete,
+        Google.Api.HttpRule.PatternOneofCase.Patch => rule.Patch,
+        _ => rule.Custom?.Path ?? string.Empty,
+    };
+
     /// <summary>
     /// "/v1/licenses/{identifier}:amend" as a regular expression: a variable is one path segment (or more with "=**"),
     /// captured as a group named 'v' + its field path (dots as "__").
     /// </summary>
     private static Regex Template(Google.Api.HttpRule rule)
     {
-        var template = rule.PatternCase switch
-        {
-            Google.Api.HttpRule.PatternOneofCase.Get => rule.Get,
-            Google.Api.HttpRule.PatternOneofCase.Post => rule.Post,
-            Google.Api.HttpRule.PatternOneofCase.Put => rule.Put,
-            Google.Api.HttpRule.PatternOneofCase.Delete => rule.Delete,
-            Google.Api.HttpRule.PatternOneofCase.Patch => rule.Patch,
-            _ => rule.Custom?.Path ?? string.Empty,
-        };
+        var template = PathTemplate(rule);
         var pattern = Regex.Replace(Regex.Escape(template).Replace("\\{", "{", StringComparison.Ordinal), "{([^}=]*)[^}]*}",
             m => $"(?<v{m.Groups[1].Value.Replace(".", "__", StringComparison.Ordinal)}>{(m.Value.Contains("**", StringComparison.Ordinal) ? ".+" : "[^/:]+")})");
         return new Regex("^" + pattern + "$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
