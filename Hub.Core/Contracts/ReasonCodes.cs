@@ -30,7 +30,6 @@ public static class ReasonCodes
     public const string AuthenticationThrottled = "AUTHENTICATION_THROTTLED";
     public const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
     public const string AccessLogUnavailable = "ACCESS_LOG_UNAVAILABLE";
-    public const string NonceStoreUnavailable = "NONCE_STORE_UNAVAILABLE";
     public const string RequestIdReused = "REQUEST_ID_REUSED";
     public const string RequestInProgress = "REQUEST_IN_PROGRESS";
     public const string CallerExists = "CALLER_EXISTS";

@@ -22,6 +22,9 @@ public sealed class CallerAuthenticator : IDisposable
     private const int MaxKeyLength = 128;
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
+    // While notices from other replicas cannot arrive, a disabled caller must not stay usable for long on this one.
+    private static readonly TimeSpan UndeliveredLifetime = TimeSpan.FromSeconds(1);
+
     private readonly ICallerStore _store;
     private readonly IChangeNotifier _notifier;
     private readonly TimeProvider _time;
@@ -108,7 +111,8 @@ public sealed class CallerAuthenticator : IDisposable
         var check = CallerCredentialCheck.From(await lookup());
         if (check.Status != CallerCredentialStatus.Unknown && ReferenceEquals(cache, _known))
         {
-            cache.Set(key, check, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
+            var lifetime = _notifier.Delivering ? Lifetime : UndeliveredLifetime;
+            cache.Set(key, check, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
         }
 
         return check;
@@ -117,7 +121,9 @@ public sealed class CallerAuthenticator : IDisposable
     private void Forget()
     {
         _credentials = null;
-        Interlocked.Exchange(ref _known, NewCache()).Dispose();
+
+        // Not disposed: a request on another thread may still be reading the old one (it is only garbage now).
+        Interlocked.Exchange(ref _known, NewCache());
     }
 
     private static MemoryCache NewCache() => new(new MemoryCacheOptions { SizeLimit = 10_000 });

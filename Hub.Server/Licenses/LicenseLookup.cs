@@ -12,12 +12,15 @@ namespace Hub.Server.Licenses;
 /// Finds license versions for reads and verification without a database round trip per call where it can.
 /// A version's sealed content never changes, so it is kept in this replica's memory (never in Redis: it holds
 /// decrypted personal data). A license's state (status, current version) is cached briefly and evicted on every
-/// replica the moment it changes, through <see cref="IChangeNotifier"/> (Redis pub/sub when configured).
+/// replica the moment it changes, through <see cref="IChangeNotifier"/> (Redis pub/sub when configured). While notices
+/// cannot arrive, a state is kept for <see cref="UndeliveredStateLifetime"/> only, so a change made on another replica
+/// is seen within that; when they can again, every state is forgotten (notices may have been missed meanwhile).
 /// </summary>
 public sealed class LicenseLookup : ILicenseDirectory, IDisposable
 {
     public const string Topic = "license";
-    private static readonly TimeSpan StateLifetime = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StateLifetime = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan UndeliveredStateLifetime = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ContentLifetime = TimeSpan.FromMinutes(10);
 
     private readonly ILicenseStore _store;
@@ -38,7 +41,11 @@ public sealed class LicenseLookup : ILicenseDirectory, IDisposable
         _notifier = notifier;
         notifier.Subscribe(Topic, key =>
         {
-            if (Guid.TryParse(key, out var licenseId))
+            if (key == IChangeNotifier.Everything)
+            {
+                EvictAll();
+            }
+            else if (Guid.TryParse(key, out var licenseId))
             {
                 Evict(licenseId);
             }
@@ -96,7 +103,8 @@ public sealed class LicenseLookup : ILicenseDirectory, IDisposable
     {
         if (Interlocked.Read(ref _epoch) == epochBeforeRead)
         {
-            _state.Set(licenseId, state, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = StateLifetime });
+            var lifetime = _notifier.Delivering ? StateLifetime : UndeliveredStateLifetime;
+            _state.Set(licenseId, state, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
         }
     }
 
@@ -104,5 +112,11 @@ public sealed class LicenseLookup : ILicenseDirectory, IDisposable
     {
         Interlocked.Increment(ref _epoch);
         _state.Remove(licenseId);
+    }
+
+    private void EvictAll()
+    {
+        Interlocked.Increment(ref _epoch);
+        _state.Clear();
     }
 }

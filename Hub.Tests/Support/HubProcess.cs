@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Grpc.Health.V1;
@@ -15,6 +16,7 @@ public sealed class HubProcess : IAsyncDisposable
 {
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("hub-process-state-").FullName;
     private readonly Dictionary<string, string> _environment;
+    private readonly ConcurrentQueue<string> _lastLines = new();
     private Process? _process;
 
     /// <param name="connectionString">The database the hub uses.</param>
@@ -82,8 +84,8 @@ public sealed class HubProcess : IAsyncDisposable
         }
 
         _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Remember(e.Data);
+        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var channel = GrpcChannel.ForAddress(Url);
@@ -93,7 +95,7 @@ public sealed class HubProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"the hub process exited with {_process.ExitCode} while starting");
+                throw new InvalidOperationException($"the hub process exited with {_process.ExitCode} while starting:\n{string.Join('\n', _lastLines)}");
             }
 
             try
@@ -125,13 +127,19 @@ public sealed class HubProcess : IAsyncDisposable
         _process = null;
     }
 
-    public GrpcChannel Channel(string apiKey) => GrpcChannel.ForAddress(Url, new GrpcChannelOptions
+    /// <summary>A channel whose calls carry the key and, when given, further headers (a portal's holder assertion).</summary>
+    public GrpcChannel Channel(string apiKey, IReadOnlyDictionary<string, string>? headers = null) => GrpcChannel.ForAddress(Url, new GrpcChannelOptions
     {
         Credentials = Grpc.Core.ChannelCredentials.Create(
             Grpc.Core.ChannelCredentials.Insecure,
             Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
             {
                 metadata.Add("authorization", "Bearer " + apiKey);
+                foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                {
+                    metadata.Add(name, value);
+                }
+
                 return Task.CompletedTask;
             })),
         UnsafeUseInsecureChannelCallCredentials = true,
@@ -146,5 +154,20 @@ public sealed class HubProcess : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    // The last lines the process wrote, for the message when it fails to start.
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _lastLines.Enqueue(line);
+        while (_lastLines.Count > 40)
+        {
+            _lastLines.TryDequeue(out _);
+        }
     }
 }

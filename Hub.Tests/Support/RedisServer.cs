@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Hub.Server.Infrastructure.Embedded;
-using StackExchange.Redis;
 
 [assembly: AssemblyFixture(typeof(Hub.Tests.Support.RedisServer))]
 
@@ -13,8 +11,7 @@ namespace Hub.Tests.Support;
 public sealed class RedisServer : IDisposable
 {
     private readonly Lazy<string> _configuration;
-    private Process? _process;
-    private string? _directory;
+    private RedisProcess? _process;
 
     public RedisServer() => _configuration = new Lazy<string>(Start);
 
@@ -24,20 +21,7 @@ public sealed class RedisServer : IDisposable
     /// <summary>A key prefix unique to one test, so tests sharing the server never see each other's keys.</summary>
     public static string PrefixFor(string testName) => $"t:{testName[..Math.Min(testName.Length, 24)]}:{Guid.NewGuid():N}:";
 
-    public void Dispose()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            _process.WaitForExit(5000);
-        }
-
-        _process?.Dispose();
-        if (_directory is not null)
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _process?.Dispose();
 
     private string Start()
     {
@@ -47,34 +31,7 @@ public sealed class RedisServer : IDisposable
             return external;
         }
 
-        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("redis-server is not installed (apt-get install redis-server); Redis tests cannot run.");
-        var port = LoopbackPorts.Choose(0);
-        _directory = Directory.CreateTempSubdirectory("hub-tests-redis-").FullName;
-        var info = new ProcessStartInfo(binary)
-        {
-            ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--dir", _directory },
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        var configuration = $"127.0.0.1:{port}";
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            try
-            {
-                using var connection = ConnectionMultiplexer.Connect(configuration + ",connectTimeout=200");
-                connection.GetDatabase().Ping();
-                return configuration;
-            }
-            catch (RedisConnectionException)
-            {
-                Thread.Sleep(100);
-            }
-        }
-
-        throw new InvalidOperationException($"redis-server did not answer on port {port}.");
+        _process = new RedisProcess(LoopbackPorts.Choose(0));
+        return _process.Configuration;
     }
 }

@@ -128,6 +128,9 @@ public static class HubHostingExtensions
     private static void AddRedisOrFallbacks(IServiceCollection services, ConfigurationManager configuration)
     {
         services.AddSingleton<InProcessRateLimiter>();
+        // One-time nonces live in PostgreSQL with or without Redis: a Redis that restarts empty, or is unreachable,
+        // must never let a presented token be redeemed twice, nor stop redemptions that PostgreSQL can decide.
+        services.AddSingleton<IOneTimeNonceStore, PostgresNonceStore>();
         var redis = configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>();
         // Singletons, so each check's one-second memory lasts: AddCheck<T> resolves a registered T instead of building one.
         services.AddSingleton<PostgresHealthCheck>();
@@ -154,7 +157,6 @@ public static class HubHostingExtensions
         {
             services.AddSingleton<RedisConnection>();
             services.AddSingleton<IHubCache, RedisHubCache>();
-            services.AddSingleton<IOneTimeNonceStore, RedisNonceStore>();
             services.AddSingleton<IRateLimiter, RedisRateLimiter>();
             services.AddSingleton<IChangeNotifier, RedisChangeNotifier>();
             services.AddSingleton<RedisHealthCheck>();
@@ -164,7 +166,6 @@ public static class HubHostingExtensions
         else
         {
             services.AddSingleton<IHubCache, MemoryHubCache>();
-            services.AddSingleton<IOneTimeNonceStore, PostgresNonceStore>();
             services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<InProcessRateLimiter>());
             services.AddSingleton<IChangeNotifier, InProcessChangeNotifier>();
         }

@@ -8,6 +8,8 @@ public sealed class InProcessChangeNotifier : IChangeNotifier
 {
     private readonly ConcurrentDictionary<string, ConcurrentBag<Action<string>>> _handlers = new();
 
+    public bool Delivering => true;
+
     public Task PublishAsync(string topic, string key, CancellationToken cancellationToken)
     {
         if (_handlers.TryGetValue(topic, out var handlers))

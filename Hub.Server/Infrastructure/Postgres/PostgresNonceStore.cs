@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace Hub.Server.Infrastructure.Postgres;
 
-/// <summary>One-time nonces in PostgreSQL, used when no Redis is configured: the primary key makes consumption atomic.</summary>
+/// <summary>
+/// One-time nonces in PostgreSQL, the only nonce store: the primary key makes consumption atomic across every
+/// replica, and it survives what Redis may not (a restart without persistence, a failover, an outage).
+/// </summary>
 public sealed class PostgresNonceStore(NpgsqlDataSource dataSource) : IOneTimeNonceStore
 {
     public async Task<bool> TryConsumeAsync(string scope, string nonce, DateTimeOffset expiresAt, CancellationToken cancellationToken)

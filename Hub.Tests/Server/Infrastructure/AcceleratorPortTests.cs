@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Hub.Tests.Server.Infrastructure;
 
 /// <summary>
-/// The cache, one-time nonce and rate-limit ports behave the same with Redis and without it. Each implementation
+/// The cache and rate-limit ports behave the same with Redis and without it (one-time nonces are always in PostgreSQL). Each implementation
 /// runs the same contract; the Redis one against a real redis-server.
 /// </summary>
 public abstract class AcceleratorPortContract : IAsyncLifetime
@@ -18,8 +18,6 @@ public abstract class AcceleratorPortContract : IAsyncLifetime
     protected static readonly IOptions<RateLimitOptions> TightLimit = Options.Create(new RateLimitOptions { PermitsPerSecond = 5, Burst = 5 });
 
     protected IHubCache Cache { get; set; } = null!;
-
-    protected IOneTimeNonceStore Nonces { get; set; } = null!;
 
     protected IRateLimiter Limiter { get; set; } = null!;
 
@@ -38,17 +36,6 @@ public abstract class AcceleratorPortContract : IAsyncLifetime
 
         await Cache.RemoveAsync("k", ct);
         Assert.Null(await Cache.GetAsync("k", ct));
-    }
-
-    [Fact]
-    public async Task Nonce_ConsumedOnce_EvenUnderConcurrency()
-    {
-        var expires = DateTimeOffset.UtcNow.AddMinutes(2);
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Nonces.TryConsumeAsync("presentation", "n-1", expires, TestContext.Current.CancellationToken)));
-
-        Assert.Single(results, r => r);
-        Assert.True(await Nonces.TryConsumeAsync("other-scope", "n-1", expires, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -75,8 +62,18 @@ public sealed class InProcessAcceleratorTests(PostgresCluster postgres) : Accele
     {
         _dataSource = await MigratedDatabase.CreateAsync(postgres);
         Cache = new MemoryHubCache();
-        Nonces = new PostgresNonceStore(_dataSource);
         Limiter = new InProcessRateLimiter(TightLimit);
+    }
+
+    [Fact]
+    public async Task Nonce_ConsumedOnce_EvenUnderConcurrency()
+    {
+        var expires = DateTimeOffset.UtcNow.AddMinutes(2);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => new PostgresNonceStore(_dataSource!).TryConsumeAsync("presentation", "n-1", expires, TestContext.Current.CancellationToken)));
+
+        Assert.Single(results, r => r);
+        Assert.True(await new PostgresNonceStore(_dataSource!).TryConsumeAsync("other-scope", "n-1", expires, TestContext.Current.CancellationToken));
     }
 
     public override async ValueTask DisposeAsync()
@@ -99,7 +96,6 @@ public sealed class RedisAcceleratorTests(RedisServer redis) : AcceleratorPortCo
             KeyPrefix = RedisServer.PrefixFor(nameof(RedisAcceleratorTests)),
         }), TimeProvider.System, NullLogger<RedisConnection>.Instance);
         Cache = new RedisHubCache(_connection, NullLogger<RedisHubCache>.Instance);
-        Nonces = new RedisNonceStore(_connection, TimeProvider.System, NullLogger<RedisNonceStore>.Instance);
         Limiter = new RedisRateLimiter(_connection, new InProcessRateLimiter(TightLimit), TightLimit, TimeProvider.System, NullLogger<RedisRateLimiter>.Instance);
         return ValueTask.CompletedTask;
     }
