@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a machine of this kind: installs what the tests need and is missing
-# (redis-server, xmlsec1, Node.js from Debian; the PostgreSQL server binaries are expected preinstalled, else installed
+# (redis-server, xmlsec1, Node.js, and for the fault suite Patroni with etcd and HAProxy, all from Debian; the PostgreSQL server binaries are expected preinstalled, else installed
 # too; the Node.js gRPC client's packages from npm),
 # builds, runs every test against real PostgreSQL and Redis processes the tests start themselves, and prints
 # one plain line: "N passed, N failed".
@@ -10,6 +10,12 @@ cd "$(dirname "$0")/.."
 need=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
+# The fault suite's PostgreSQL cluster (Patroni over etcd; python3-etcd is the DCS client it is configured for) and
+# the HTTP/2 load balancer in front of several hub replicas.
+[ -x /usr/bin/patroni ] || need+=(patroni)
+python3 -c 'import etcd' >/dev/null 2>&1 || need+=(python3-etcd)
+[ -x /usr/bin/etcd ] || need+=(etcd-server)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)

@@ -238,16 +238,9 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
     private static async Task<Keys> RegisterAsync(HubProcess hub)
     {
         var (issuerKey, _) = await KillHubUnderWriteLoadTests.SetUpAsync(hub);
+        var verifierKey = await RegisterVerifierAsync(hub);
         using var adminChannel = hub.Channel(HubFactory.AdminApiKey);
         var admin = new AdminService.AdminServiceClient(adminChannel);
-        var verifier = await admin.RegisterCallerAsync(new RegisterCallerRequest
-        {
-            OrgCode = "91350100M000100Y43",
-            OrgName = "测试窗口",
-            SystemName = "verifier",
-            Roles = { Role.Verifier },
-            Clearance = DataLevel.L1Public,
-        });
         var assertion = Sm2KeyPair.Generate();
         var portal = await admin.RegisterCallerAsync(new RegisterCallerRequest
         {
@@ -258,7 +251,21 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
             Clearance = DataLevel.L1Public,
             AssertionPublicKeyPem = assertion.PublicKey.Pem,
         });
-        return new Keys(issuerKey, verifier.ApiKey, portal.ApiKey, Guid.Parse(portal.CallerId), assertion);
+        return new Keys(issuerKey, verifierKey, portal.ApiKey, Guid.Parse(portal.CallerId), assertion);
+    }
+
+    /// <summary>Registers, through the process's API, a window system that verifies at L1.</summary>
+    internal static async Task<string> RegisterVerifierAsync(HubProcess hub)
+    {
+        using var adminChannel = hub.Channel(HubFactory.AdminApiKey);
+        return (await new AdminService.AdminServiceClient(adminChannel).RegisterCallerAsync(new RegisterCallerRequest
+        {
+            OrgCode = "91350100M000100Y43",
+            OrgName = "测试窗口",
+            SystemName = "verifier",
+            Roles = { Role.Verifier },
+            Clearance = DataLevel.L1Public,
+        })).ApiKey;
     }
 
     private sealed record Keys(string Issuer, string Verifier, string Portal, Guid PortalId, Sm2KeyPair PortalAssertion);

@@ -50,6 +50,9 @@ public sealed class HubProcess : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>The last lines the process wrote (its warnings and errors), for a failing test's message.</summary>
+    public string RecentOutput => string.Join('\n', _lastLines);
+
     /// <summary>The repository's root, found from this test assembly's folder.</summary>
     public static string RepositoryRoot
     {
