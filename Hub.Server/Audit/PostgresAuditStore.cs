@@ -3,13 +3,18 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Hub.Audit.V1;
 using Hub.Core.Validation;
+using Hub.Server.Infrastructure.Postgres;
 using Hub.Signing.Merkle;
 using Npgsql;
 
 namespace Hub.Server.Audit;
 
-/// <summary><see cref="IAuditStore"/> in PostgreSQL: <c>access_log</c>, <c>checkpoints</c> and <c>merkle_nodes</c>.</summary>
-public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStore
+/// <summary>
+/// <see cref="IAuditStore"/> in PostgreSQL: <c>access_log</c>, <c>checkpoints</c> and <c>merkle_nodes</c>. The pages
+/// people read (the log's listings, a holder's history) come from <see cref="StandbyReads"/>; checkpoints, proofs and
+/// entries for verification from the primary, so a proof never names a tree the reader's node has not seen.
+/// </summary>
+public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, StandbyReads standbyReads) : IAuditStore
 {
     private const string EntryColumns = """
         SELECT a.log_index AS LogIndex, a.entry_json AS EntryJson, a.occurred_at AS OccurredAt, a.caller_id AS CallerId,
@@ -116,7 +121,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
 
     private async Task<(IReadOnlyList<Hub.Audit.V1.AccessLogEntry> Entries, string Next)> PageAsync(string sql, object parameters, int pageSize, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await standbyReads.DataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<EntryRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
         var page = rows.Take(pageSize).Select(r => r.ToMessage()).ToList();
         return (page, rows.Count > pageSize ? PageRequest.EncodeToken(page[^1].LogIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Empty);

@@ -11,8 +11,11 @@ namespace Hub.Server.Audit;
 /// </summary>
 public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : ICheckpointStore
 {
-    // Arbitrary constant shared by every replica: "hub-ckpt".
-    private const long LeaderLockKey = 0x6875622D636B7074;
+    /// <summary>
+    /// The advisory lock whose holder is the one replica that writes checkpoints (visible in <c>pg_locks</c>): an
+    /// arbitrary constant shared by every replica, "hub-ckpt".
+    /// </summary>
+    public const long LeaderLockKey = 0x6875622D636B7074;
 
     public async Task<ICheckpointLease?> TryLeadAsync(CancellationToken cancellationToken) =>
         await SessionAdvisoryLock.TryTakeAsync(dataSource, LeaderLockKey, cancellationToken) is { } connection ? new Lease(connection) : null;

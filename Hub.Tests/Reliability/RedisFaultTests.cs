@@ -174,7 +174,7 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
 
     private static TimeSpan Percentile(List<TimeSpan> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static async Task<TimeSpan> RevokeAndWaitForTheOtherReplicaAsync(
+    internal static async Task<TimeSpan> RevokeAndWaitForTheOtherReplicaAsync(
         LicenseService.LicenseServiceClient issuerOnFirst,
         VerificationService.VerificationServiceClient verifierOnSecond,
         string identifier,
@@ -201,7 +201,7 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
         return watch.Elapsed;
     }
 
-    private static async Task<string> PresentAsync(HubProcess hub, Keys keys, string identifier, CancellationToken ct)
+    internal static async Task<string> PresentAsync(HubProcess hub, Keys keys, string identifier, CancellationToken ct)
     {
         using var channel = hub.Channel(keys.Portal, new Dictionary<string, string>
         {
@@ -217,7 +217,7 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
         return created.Token;
     }
 
-    private static async Task<VerifyPresentationResponse> RedeemAsync(HubProcess hub, Keys keys, string token, CancellationToken ct)
+    internal static async Task<VerifyPresentationResponse> RedeemAsync(HubProcess hub, Keys keys, string token, CancellationToken ct)
     {
         using var channel = hub.Channel(keys.Verifier);
         return await new VerificationService.VerificationServiceClient(channel).VerifyPresentationAsync(new VerifyPresentationRequest { Token = token, Purpose = "现场亮证" }, cancellationToken: ct);
@@ -235,7 +235,7 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
         }
     }
 
-    private static async Task<Keys> RegisterAsync(HubProcess hub)
+    internal static async Task<Keys> RegisterAsync(HubProcess hub)
     {
         var (issuerKey, _) = await KillHubUnderWriteLoadTests.SetUpAsync(hub);
         var verifierKey = await RegisterVerifierAsync(hub);
@@ -268,5 +268,5 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
         })).ApiKey;
     }
 
-    private sealed record Keys(string Issuer, string Verifier, string Portal, Guid PortalId, Sm2KeyPair PortalAssertion);
+    internal sealed record Keys(string Issuer, string Verifier, string Portal, Guid PortalId, Sm2KeyPair PortalAssertion);
 }

@@ -131,7 +131,10 @@ public sealed class HubProcess : IAsyncDisposable
     }
 
     /// <summary>A channel whose calls carry the key and, when given, further headers (a portal's holder assertion).</summary>
-    public GrpcChannel Channel(string apiKey, IReadOnlyDictionary<string, string>? headers = null) => GrpcChannel.ForAddress(Url, new GrpcChannelOptions
+    public GrpcChannel Channel(string apiKey, IReadOnlyDictionary<string, string>? headers = null) => ChannelTo(Url, apiKey, headers);
+
+    /// <summary>The same channel to another address (a load balancer in front of several hub processes).</summary>
+    public static GrpcChannel ChannelTo(string url, string apiKey, IReadOnlyDictionary<string, string>? headers = null) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
     {
         Credentials = Grpc.Core.ChannelCredentials.Create(
             Grpc.Core.ChannelCredentials.Insecure,

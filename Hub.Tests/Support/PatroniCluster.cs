@@ -70,6 +70,17 @@ public sealed class PatroniCluster : IDisposable
         Timeout = 2,
     }.ConnectionString;
 
+    /// <summary>One node only, whatever its role: to look at a standby from inside.</summary>
+    public string NodeConnectionString(string name, string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = _nodes.Single(n => n.Name == name).PostgresPort,
+        Username = "postgres",
+        Password = Password,
+        Database = database,
+        Timeout = 2,
+    }.ConnectionString;
+
     public IReadOnlyList<string> NodeNames => [.. _nodes.Select(n => n.Name)];
 
     /// <summary>Creates a database on the primary (replicated to the standbys like everything else).</summary>

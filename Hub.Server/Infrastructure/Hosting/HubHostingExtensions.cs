@@ -106,6 +106,7 @@ public static class HubHostingExtensions
             sp.GetRequiredService<IOptions<HubOptions>>().Value,
             sp.GetRequiredService<IOptions<EmbeddedOptions>>().Value));
         services.AddSingleton<NpgsqlDataSource>(sp => sp.GetRequiredService<HubDatabase>().DataSource);
+        services.AddSingleton(sp => sp.GetRequiredService<HubDatabase>().StandbyReads);
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<PostgresAccessLog>();
         services.AddSingleton<GroupCommitAccessLog>();

@@ -6,18 +6,22 @@ namespace Hub.Server.Infrastructure.Postgres;
 
 /// <summary>
 /// The hub's one PostgreSQL database: the configured <c>ConnectionStrings:Hub</c>, or else the embedded cluster
-/// provisioned under the state folder. Owns the single <see cref="NpgsqlDataSource"/>; disposing it stops the
-/// embedded cluster.
+/// provisioned under the state folder. Owns the <see cref="NpgsqlDataSource"/> (and, on a multi-host connection
+/// string, the one for <see cref="StandbyReads"/>); disposing it stops the embedded cluster.
 /// </summary>
 public sealed class HubDatabase : IAsyncDisposable
 {
-    private HubDatabase(NpgsqlDataSource dataSource, EmbeddedPostgres? embedded)
+    private HubDatabase(NpgsqlDataSource dataSource, StandbyReads standbyReads, EmbeddedPostgres? embedded)
     {
         DataSource = dataSource;
+        StandbyReads = standbyReads;
         Embedded = embedded;
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Where reads that may be a moment stale go (a standby of a Patroni cluster, else the primary).</summary>
+    public StandbyReads StandbyReads { get; }
 
     /// <summary>The embedded cluster, when the hub runs on its embedded default.</summary>
     public EmbeddedPostgres? Embedded { get; }
@@ -39,13 +43,19 @@ public sealed class HubDatabase : IAsyncDisposable
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 64);
         builder.ConnectionStringBuilder.ApplicationName ??= "hub";
-        return new HubDatabase(builder.Build(), cluster);
+        var primary = builder.Build();
+        return new HubDatabase(primary, StandbyReads.For(primary, connectionString), cluster);
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
+            if (StandbyReads.OnStandby)
+            {
+                await StandbyReads.DataSource.DisposeAsync();
+            }
+
             await DataSource.DisposeAsync();
         }
         finally
