@@ -5,7 +5,7 @@ namespace Hub.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>-- load --scenario NAME|all [--duration S] [--concurrency N] [--licenses N] [--json]</c> runs the
-/// end-to-end load harness; <c>-- audit-append [--seconds N] [--concurrency N]</c> the access-log measurement;
+/// end-to-end load harness; <c>-- soak [--minutes N]</c> the mixed soak at half of peak; <c>-- audit-append [--seconds N] [--concurrency N]</c> the access-log measurement;
 /// anything else goes to BenchmarkDotNet (<c>-- --filter '*'</c>).
 /// </summary>
 internal static class EntryPoint
@@ -25,6 +25,11 @@ internal static class EntryPoint
         if (args.Length > 0 && args[0] == "sample-import")
         {
             return Import.SampleImportFile.Run(args[1..], Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "soak")
+        {
+            return await SoakLoad.RunAsync(args[1..], Console.Out);
         }
 
         if (args.Length > 0 && args[0] == "load")

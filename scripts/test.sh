@@ -4,8 +4,17 @@
 # too; the Node.js gRPC client's packages from npm),
 # builds, runs every test against real PostgreSQL and Redis processes the tests start themselves, and prints
 # one plain line: "N passed, N failed".
+#   --reliability   then also runs the 10-minute soak (Hub.Benchmarks soak: mixed load at half of peak; memory
+#                   flat, p99 steady, no error), which the default run leaves out for time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+soak=false
+for arg in "$@"; do
+  case "$arg" in
+    --reliability) soak=true ;;
+    *) echo "usage: scripts/test.sh [--reliability]" >&2; exit 2 ;;
+  esac
+done
 
 need=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
@@ -54,4 +63,9 @@ failed=$(grep -o '<Counters [^>]*' "$trx" | grep -o 'failed="[0-9]*"' | grep -o 
 echo "${passed} passed, ${failed} failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
+fi
+
+if [ "$soak" = true ]; then
+  echo "soak: 10 minutes of mixed load at half of peak ..."
+  dotnet Hub.Benchmarks/bin/Release/net10.0/Hub.Benchmarks.dll soak --minutes 10
 fi

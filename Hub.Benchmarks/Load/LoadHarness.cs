@@ -110,7 +110,7 @@ internal static class LoadHarness
         }
     }
 
-    private static Func<int, Task> Call(HubUnderLoad hub, string scenario)
+    internal static Func<int, Task> Call(HubUnderLoad hub, string scenario)
     {
         var verifier = HubUnderLoad.Key(hub.VerifierKey);
         var issuer = HubUnderLoad.Key(hub.IssuerKey);

@@ -21,10 +21,11 @@ public sealed class HubProcess : IAsyncDisposable
 
     /// <param name="connectionString">The database the hub uses.</param>
     /// <param name="settings">Extra settings as environment variables (<c>Hub__Telemetry__MetricsPort</c>), over the defaults.</param>
-    public HubProcess(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="port">The gRPC port (the address clients know, e.g. for a hub brought back on a restored database); a free one if not given.</param>
+    public HubProcess(string connectionString, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
         ConnectionString = connectionString;
-        Port = LoopbackPorts.Choose(0);
+        Port = port ?? LoopbackPorts.Choose(0);
         _environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Hub"] = connectionString,

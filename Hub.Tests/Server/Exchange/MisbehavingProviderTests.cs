@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Grpc.Core;
 using Hub.Common.V1;
 using Hub.Tests.Support;
@@ -18,20 +15,13 @@ public sealed class MisbehavingProviderTests(ExchangeScenarioFixture fixture) : 
 {
     private readonly ExchangeScenario _s = fixture.Scenario;
 
-    public enum Misbehaviour
-    {
-        Silent,
-        Reset,
-        Garbage,
-    }
-
     [Theory]
     [InlineData(Misbehaviour.Silent, "PROVIDER_TIMEOUT")]
     [InlineData(Misbehaviour.Reset, "PROVIDER_UNAVAILABLE")]
     [InlineData(Misbehaviour.Garbage, null)]
     public async Task A_provider_that_misbehaves_costs_a_bounded_wait_and_a_precise_error_and_leaks_nothing(Misbehaviour misbehaviour, string? reason)
     {
-        using var provider = new RawProvider(misbehaviour);
+        using var provider = new MisbehavingProvider(misbehaviour);
         var resource = await _s.NewResourceAsync(SharingType.Unconditional, provider.Endpoint);
         var (consumer, _) = await _s.NewConsumerAsync(DataLevel.L2Internal);
         await _s.RequestGrantAsync(consumer, resource, "gender");
@@ -69,81 +59,5 @@ public sealed class MisbehavingProviderTests(ExchangeScenarioFixture fixture) : 
         }
 
         Assert.True(provider.Connections > 0, "the hub never reached the provider");
-    }
-
-    /// <summary>A TCP listener on loopback that accepts and then misbehaves as told.</summary>
-    private sealed class RawProvider : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly List<Socket> _held = [];
-        private int _connections;
-
-        public RawProvider(Misbehaviour misbehaviour)
-        {
-            _listener.Start();
-            _ = Task.Run(() => AcceptAsync(misbehaviour));
-        }
-
-        public string Endpoint => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-
-        public int Connections => Volatile.Read(ref _connections);
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            lock (_held)
-            {
-                foreach (var socket in _held)
-                {
-                    socket.Dispose();
-                }
-            }
-
-            _stop.Dispose();
-        }
-
-        private async Task AcceptAsync(Misbehaviour misbehaviour)
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                Socket socket;
-                try
-                {
-                    socket = await _listener.AcceptSocketAsync(_stop.Token);
-                }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                Interlocked.Increment(ref _connections);
-                switch (misbehaviour)
-                {
-                    case Misbehaviour.Silent:
-                        lock (_held)
-                        {
-                            _held.Add(socket); // accepted, never read from or written to
-                        }
-
-                        break;
-                    case Misbehaviour.Reset:
-                        socket.LingerState = new LingerOption(true, 0);
-                        socket.Close(); // RST
-                        break;
-                    case Misbehaviour.Garbage:
-                        _ = Task.Run(async () =>
-                        {
-                            using (socket)
-                            {
-                                await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>维护中</html>\n"));
-                                await Task.Delay(200);
-                            }
-                        });
-                        break;
-                }
-            }
-        }
     }
 }
