@@ -28,8 +28,8 @@ internal static class SoakLoad
         var peak = await ClosedLoopAsync(Mixed, TimeSpan.FromSeconds(15));
         var rate = peak / 2;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"peak mixed load {peak:0} calls/s (32 in flight); soaking at {rate:0}/s for {minutes} min"));
-        await output.WriteLineAsync("| minute | calls | errors | p50 ms | p99 ms | max ms | managed heap MiB | working set MiB |");
-        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|");
+        await output.WriteLineAsync("| minute | calls | errors | p50 ms | p99 ms | max ms | p99 ms by call | managed heap MiB | working set MiB |");
+        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|");
 
         var minutesSeen = new List<Minute>();
         var clock = Stopwatch.StartNew();
@@ -38,7 +38,7 @@ internal static class SoakLoad
         var shed = 0L;
         for (var minute = 1; minute <= minutes; minute++)
         {
-            var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+            var latencies = new System.Collections.Concurrent.ConcurrentBag<(int Kind, double Milliseconds)>();
             var errors = 0L;
             var end = TimeSpan.FromMinutes(minute);
             while (clock.Elapsed < end)
@@ -60,7 +60,7 @@ internal static class SoakLoad
                         try
                         {
                             await Mixed(i);
-                            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                            latencies.Add((i % Mix.Length, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
                         }
                         catch (Grpc.Core.RpcException)
                         {
@@ -76,14 +76,16 @@ internal static class SoakLoad
                 await Task.Delay(5);
             }
 
-            var sorted = latencies.Order().ToArray();
+            var sorted = latencies.Select(l => l.Milliseconds).Order().ToArray();
+            var byCall = string.Join(", ", latencies.GroupBy(l => Mix[l.Kind]).OrderBy(g => Array.IndexOf(Mix, g.Key))
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {At([.. g.Select(l => l.Milliseconds).Order()], 0.99):0.0}")));
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             using var process = Process.GetCurrentProcess();
             var row = new Minute(minute, sorted.Length, Interlocked.Read(ref errors), At(sorted, 0.5), At(sorted, 0.99), sorted.Length == 0 ? double.NaN : sorted[^1],
-                GC.GetTotalMemory(false) / 1048576.0, process.WorkingSet64 / 1048576.0);
+                byCall, GC.GetTotalMemory(false) / 1048576.0, process.WorkingSet64 / 1048576.0);
             minutesSeen.Add(row);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"| {row.Number} | {row.Calls} | {row.Errors} | {row.P50:0.00} | {row.P99:0.00} | {row.Max:0.0} | {row.HeapMiB:0.0} | {row.WorkingSetMiB:0} |"));
+                $"| {row.Number} | {row.Calls} | {row.Errors} | {row.P50:0.00} | {row.P99:0.00} | {row.Max:0.0} | {row.ByCall} | {row.HeapMiB:0.0} | {row.WorkingSetMiB:0} |"));
         }
 
         while (inFlight.CurrentCount < 256)
@@ -129,5 +131,5 @@ internal static class SoakLoad
         return done / clock.Elapsed.TotalSeconds;
     }
 
-    private sealed record Minute(int Number, int Calls, long Errors, double P50, double P99, double Max, double HeapMiB, double WorkingSetMiB);
+    private sealed record Minute(int Number, int Calls, long Errors, double P50, double P99, double Max, string ByCall, double HeapMiB, double WorkingSetMiB);
 }

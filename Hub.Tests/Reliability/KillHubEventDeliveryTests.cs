@@ -45,7 +45,7 @@ public sealed class KillHubEventDeliveryTests(PostgresCluster postgres)
         {
             // The subscriber takes a few milliseconds per event, as a real one storing each would: it is behind the
             // writes when the hub dies, so events committed before the kill still wait for it.
-            var reading = ReadUntilBrokenAsync(new EventService.EventServiceClient(subscriberChannel), 0, processed, ct, processing: TimeSpan.FromMilliseconds(5));
+            var reading = ReadUntilBrokenAsync(new EventService.EventServiceClient(subscriberChannel), 0, processed, ct, processing: TimeSpan.FromMilliseconds(20));
             var licenses = new LicenseService.LicenseServiceClient(issuerChannel);
             var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {
@@ -61,8 +61,12 @@ public sealed class KillHubEventDeliveryTests(PostgresCluster postgres)
                     }
                 }
             })).ToList();
-            while (acknowledged.Count < 200)
+            // Kill once the subscriber is well behind the writes, whatever the machine's speed.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (acknowledged.Count < 200 || acknowledged.Count - processed.Count < 50) // Count only: a plain read while the reader adds
             {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"{acknowledged.Count} writes acknowledged, {processed.Count} events processed in 60 s");
+                Assert.False(writers.All(w => w.IsCompleted), "every writer stopped before the kill");
                 await Task.Delay(20, ct);
             }
 
@@ -80,7 +84,8 @@ public sealed class KillHubEventDeliveryTests(PostgresCluster postgres)
             using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             while (processed.Count + resumed.Count < licensesNow && !enough.IsCancellationRequested)
             {
-                await ReadUntilBrokenAsync(new EventService.EventServiceClient(channel), processed[^1].EventId, resumed, enough.Token, licensesNow - processed.Count);
+                var after = (resumed.Count > 0 ? resumed[^1] : processed[^1]).EventId;
+                await ReadUntilBrokenAsync(new EventService.EventServiceClient(channel), after, resumed, enough.Token, licensesNow - processed.Count - resumed.Count);
             }
 
             Assert.NotEmpty(resumed); // events the dead hub never delivered (or never numbered) came after the restart

@@ -63,7 +63,8 @@ public sealed class MisbehavingProvidersUnderLoadTests(PostgresCluster postgres)
             }, cancellationToken: ct);
         }
 
-        // The healthy provider alone first: the latency its consumers are used to.
+        // The healthy provider alone first (after a warm-up): the latency its consumers are used to.
+        await LoadAsync(exchange, [("healthy", resources["healthy"], 4)], TimeSpan.FromSeconds(1), ct);
         var alone = await LoadAsync(exchange, [("healthy", resources["healthy"], 4)], TimeSpan.FromSeconds(3), ct);
 
         // Then four workers on the healthy provider and four on each broken one, together.
@@ -85,13 +86,14 @@ public sealed class MisbehavingProvidersUnderLoadTests(PostgresCluster postgres)
         var served = together["healthy"];
         Assert.Equal(served.Calls, served.Outcomes.GetValueOrDefault("OK"));
         Assert.True(served.Calls > 100, $"only {served.Calls} queries to the healthy provider in {LoadFor.TotalSeconds} s");
-        Assert.True(served.Percentile(0.99) < Math.Max(250, 5 * alone["healthy"].Percentile(0.99)),
+        // (Starved by the broken ones — a shared pool or slot held — its queries would wait out the 1.5 s deadline.)
+        Assert.True(served.Percentile(0.99) < Math.Max(750, 5 * alone["healthy"].Percentile(0.99)),
             $"p99 of the healthy provider grew from {alone["healthy"].Percentile(0.99):0.0} ms to {served.Percentile(0.99):0.0} ms");
 
-        // The broken ones: many more failures than the concurrency limit (16), each bounded and precise.
-        AssertFailures(together["silent"], ["UNAVAILABLE PROVIDER_TIMEOUT"], minimumCalls: 20);
-        AssertFailures(together["reset"], ["UNAVAILABLE PROVIDER_UNAVAILABLE"], minimumCalls: 100);
-        AssertFailures(together["garbage"], ["UNAVAILABLE PROVIDER_FAILED", "UNAVAILABLE PROVIDER_UNAVAILABLE"], minimumCalls: 100);
+        // The broken ones: more failures than the per-provider concurrency limit (16), each bounded and precise.
+        AssertFailures(together["silent"], ["UNAVAILABLE PROVIDER_TIMEOUT"], minimumCalls: 17);
+        AssertFailures(together["reset"], ["UNAVAILABLE PROVIDER_UNAVAILABLE"], minimumCalls: 40);
+        AssertFailures(together["garbage"], ["UNAVAILABLE PROVIDER_FAILED", "UNAVAILABLE PROVIDER_UNAVAILABLE"], minimumCalls: 40);
         Assert.True(silent.Connections > 0 && reset.Connections > 0 && garbage.Connections > 0, "the hub never reached a broken provider");
 
         // Afterwards nothing is left held: a query to the healthy provider is answered at once, a query to the hung

@@ -116,6 +116,7 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
         redis.Start();
         await WaitForRedisHealthAsync(first, ct);
         await WaitForRedisHealthAsync(second, ct);
+        await WaitForSubscribersAsync(redis, 2, ct); // both replicas listen for change notices again
         Assert.Equal("ALREADY_USED", (await RedeemAsync(second, keys, token, ct)).Reason);
         Assert.Equal("ALREADY_USED", (await RedeemAsync(first, keys, token, ct)).Reason);
         var seenAfterRestart = await RevokeAndWaitForTheOtherReplicaAsync(issuer, verifier, licenses[2], revoked, ct);
@@ -191,14 +192,20 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
             Reason = "依法撤销",
             RequestId = Guid.NewGuid().ToString(),
         }, cancellationToken: ct);
+
+        // The bound is when the call that saw the change was sent (its own round trip under load is not propagation).
         var watch = Stopwatch.StartNew();
-        while ((await verifierOnSecond.VerifyLicenseAsync(new VerifyLicenseRequest { Identifier = identifier, Purpose = "窗口受理核验" }, cancellationToken: ct)).Valid)
+        while (true)
         {
+            var sent = watch.Elapsed;
+            if (!(await verifierOnSecond.VerifyLicenseAsync(new VerifyLicenseRequest { Identifier = identifier, Purpose = "窗口受理核验" }, cancellationToken: ct)).Valid)
+            {
+                return sent;
+            }
+
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(40), "the other replica never saw the revocation");
             await Task.Delay(20, ct);
         }
-
-        return watch.Elapsed;
     }
 
     internal static async Task<string> PresentAsync(HubProcess hub, Keys keys, string identifier, CancellationToken ct)
@@ -221,6 +228,16 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
     {
         using var channel = hub.Channel(keys.Verifier);
         return await new VerificationService.VerificationServiceClient(channel).VerifyPresentationAsync(new VerifyPresentationRequest { Token = token, Purpose = "现场亮证" }, cancellationToken: ct);
+    }
+
+    private static async Task WaitForSubscribersAsync(RedisProcess redis, int replicas, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while (redis.SubscribersEndingWith("changes:license") < replicas)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "the replicas did not subscribe to change notices again within 30 s");
+            await Task.Delay(100, ct);
+        }
     }
 
     private static async Task WaitForRedisHealthAsync(HubProcess hub, CancellationToken ct)

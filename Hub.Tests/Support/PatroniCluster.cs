@@ -154,7 +154,19 @@ public sealed class PatroniCluster : IDisposable
         node.Patroni?.Kill(entireProcessTree: true);
         node.Patroni?.WaitForExit(10_000);
         node.Patroni = null;
-        _ = ProcessRunner.Run("kill", ["-9", postmaster.Trim()], false, TimeSpan.FromSeconds(10));
+
+        // As a machine dies: the postmaster and every backend at once. Killing only the postmaster would leave its
+        // backends running for a while, holding the shared memory the node's restart needs.
+        var pid = postmaster.Trim();
+        _ = ProcessRunner.Run("kill", ["-STOP", pid], false, TimeSpan.FromSeconds(10));
+        var (_, children) = ProcessRunner.Run("pgrep", ["-P", pid], false, TimeSpan.FromSeconds(10));
+        var backends = children.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        _ = ProcessRunner.Run("kill", ["-9", pid, .. backends], false, TimeSpan.FromSeconds(10));
+        var gone = Stopwatch.StartNew();
+        while (backends.Prepend(pid).Any(Alive) && gone.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(50);
+        }
     }
 
     /// <summary>Starts (or starts again) a node's Patroni, which starts its PostgreSQL.</summary>
@@ -188,6 +200,23 @@ public sealed class PatroniCluster : IDisposable
         catch (IOException)
         {
             // A postmaster's last files may still be going away; the temporary folder is cleaned with the machine.
+        }
+    }
+
+    /// <summary>Whether a process still runs (a zombie waiting to be reaped holds nothing).</summary>
+    private static bool Alive(string pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -75,6 +75,21 @@ public sealed class RedisProcess : IDisposable
         connection.GetDatabase().Execute("CLIENT", "PAUSE", ((long)duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), "ALL");
     }
 
+    /// <summary>How many subscriptions Redis holds on channels whose name ends with <paramref name="suffix"/> (PUBSUB NUMSUB).</summary>
+    public long SubscribersEndingWith(string suffix)
+    {
+        using var connection = ConnectionMultiplexer.Connect(Configuration);
+        var database = connection.GetDatabase();
+        var channels = (RedisResult[])database.Execute("PUBSUB", "CHANNELS", "*" + suffix)!;
+        if (channels.Length == 0)
+        {
+            return 0;
+        }
+
+        var counts = (RedisResult[])database.Execute("PUBSUB", ["NUMSUB", .. channels.Select(c => (object)(string)c!)])!;
+        return Enumerable.Range(0, counts.Length / 2).Sum(i => (long)counts[(2 * i) + 1]);
+    }
+
     public void Dispose()
     {
         Kill();
