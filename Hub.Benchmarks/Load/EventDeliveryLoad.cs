@@ -53,7 +53,7 @@ internal static class EventDeliveryLoad
         await stop.CancelAsync();
         await subscriber;
         var sorted = latencies.Order().ToArray();
-        double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+        double Percentile(double p) => Percentiles.Of(sorted, p);
         return
         [
             written with { Scenario = name + " (writes)" },

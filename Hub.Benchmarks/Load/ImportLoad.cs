@@ -76,7 +76,7 @@ internal static class ImportLoad
         await reading;
         var elapsed = clock.Elapsed.TotalSeconds;
         var sorted = latencies.Order().ToArray();
-        double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+        double Percentile(double p) => Percentiles.Of(sorted, p);
         return (new ScenarioResult("import", 1, count / elapsed, Percentile(0.5), Percentile(0.9), Percentile(0.99), sorted.Length == 0 ? double.NaN : sorted[^1], count, errors), identifiers);
     }
 

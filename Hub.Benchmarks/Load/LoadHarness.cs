@@ -170,7 +170,7 @@ internal static class LoadHarness
         errors = await RunForAsync(call, TimeSpan.FromSeconds(options.DurationSeconds), options.Concurrency, latencies);
         var elapsed = clock.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
+        double Percentile(double p) => Percentiles.Of(all, p);
         return new ScenarioResult(name, options.Concurrency, all.Length / elapsed, Percentile(0.5), Percentile(0.9), Percentile(0.99), all.Length == 0 ? double.NaN : all[^1], all.Length, errors);
     }
 

@@ -78,10 +78,10 @@ internal static class SoakLoad
 
             var sorted = latencies.Select(l => l.Milliseconds).Order().ToArray();
             var byCall = string.Join(", ", latencies.GroupBy(l => Mix[l.Kind]).OrderBy(g => Array.IndexOf(Mix, g.Key))
-                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {At([.. g.Select(l => l.Milliseconds).Order()], 0.99):0.0}")));
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {Percentiles.Of([.. g.Select(l => l.Milliseconds).Order()], 0.99):0.0}")));
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             using var process = Process.GetCurrentProcess();
-            var row = new Minute(minute, sorted.Length, Interlocked.Read(ref errors), At(sorted, 0.5), At(sorted, 0.99), sorted.Length == 0 ? double.NaN : sorted[^1],
+            var row = new Minute(minute, sorted.Length, Interlocked.Read(ref errors), Percentiles.Of(sorted, 0.5), Percentiles.Of(sorted, 0.99), sorted.Length == 0 ? double.NaN : sorted[^1],
                 byCall, GC.GetTotalMemory(false) / 1048576.0, process.WorkingSet64 / 1048576.0);
             minutesSeen.Add(row);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -105,8 +105,6 @@ internal static class SoakLoad
             $"{minutesSeen.Sum(m => m.Calls)} calls, {errorsInAll} errors, {shed} not started (256 already in flight); p99 bound {p99Bound:0.0} ms; heap first half ≤ {firstHalf:0.0} MiB, second half ≤ {secondHalf:0.0} MiB: {(steady ? "STEADY" : "NOT STEADY")}"));
         return steady ? 0 : 1;
     }
-
-    private static double At(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
     private static async Task<double> ClosedLoopAsync(Func<int, Task> call, TimeSpan duration)
     {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Dapper;
 using Grpc.Core;
-using Hub.Admin.V1;
 using Hub.Common.V1;
 using Hub.Core.Events;
 using Hub.Events.V1;
@@ -25,18 +24,7 @@ public sealed class KillHubEventDeliveryTests(PostgresCluster postgres)
         await using var hub = new HubProcess(postgres.CreateDatabase());
         await hub.StartAsync();
         var (issuerKey, _) = await KillHubUnderWriteLoadTests.SetUpAsync(hub);
-        string subscriberKey;
-        using (var adminChannel = hub.Channel(HubFactory.AdminApiKey))
-        {
-            subscriberKey = (await new AdminService.AdminServiceClient(adminChannel).RegisterCallerAsync(new RegisterCallerRequest
-            {
-                OrgCode = "11610000MB0000001G",
-                OrgName = "西安市互联网+监管平台",
-                SystemName = "supervision",
-                Roles = { Role.Subscriber },
-                Clearance = DataLevel.L1Public,
-            }, cancellationToken: ct)).ApiKey;
-        }
+        var subscriberKey = await hub.RegisterCallerAsync("11610000MB0000001G", "西安市互联网+监管平台", "supervision", DataLevel.L1Public, Role.Subscriber);
 
         var processed = new List<Event>();
         var acknowledged = new ConcurrentBag<string>();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using Dapper;
 using Grpc.Core;
-using Hub.Admin.V1;
 using Hub.Audit.V1;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
@@ -117,16 +116,7 @@ public sealed class KillHubUnderWriteLoadTests(PostgresCluster postgres)
     /// <summary>Registers, through the process's API, a catalogue team, an issuer, an auditor and the scenario's license type.</summary>
     internal static async Task<(string IssuerKey, string AuditorKey)> SetUpAsync(HubProcess hub)
     {
-        using var adminChannel = hub.Channel(HubFactory.AdminApiKey);
-        var admin = new AdminService.AdminServiceClient(adminChannel);
-        async Task<string> RegisterAsync(string org, string system, Role role) => (await admin.RegisterCallerAsync(new RegisterCallerRequest
-        {
-            OrgCode = org,
-            OrgName = "测试单位",
-            SystemName = system,
-            Roles = { role },
-            Clearance = DataLevel.L1Public,
-        })).ApiKey;
+        Task<string> RegisterAsync(string org, string system, Role role) => hub.RegisterCallerAsync(org, "测试单位", system, DataLevel.L1Public, role);
 
         var catalogueKey = await RegisterAsync("11610100MB0000000J", "catalogue", Role.Catalogue);
         var issuerKey = await RegisterAsync(LicenseScenario.IssuerOrg, "issuer", Role.Issuer);

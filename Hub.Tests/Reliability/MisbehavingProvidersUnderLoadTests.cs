@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
-using Hub.Admin.V1;
 using Hub.Benchmarks.Load;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
@@ -152,16 +151,7 @@ public sealed class MisbehavingProvidersUnderLoadTests(PostgresCluster postgres)
     /// <summary>The platform team, the providing bureau and a consumer at L2; returns the platform team's and the consumer's keys.</summary>
     private static async Task<(string CatalogueKey, string ConsumerKey)> SetUpAsync(HubProcess hub)
     {
-        using var adminChannel = hub.Channel(HubFactory.AdminApiKey);
-        var admin = new AdminService.AdminServiceClient(adminChannel);
-        async Task<string> RegisterAsync(string org, string system, DataLevel clearance, Role role) => (await admin.RegisterCallerAsync(new RegisterCallerRequest
-        {
-            OrgCode = org,
-            OrgName = "测试单位",
-            SystemName = system,
-            Roles = { role },
-            Clearance = clearance,
-        })).ApiKey;
+        Task<string> RegisterAsync(string org, string system, DataLevel clearance, Role role) => hub.RegisterCallerAsync(org, "测试单位", system, clearance, role);
 
         var catalogueKey = await RegisterAsync(ExchangeScenario.PlatformOrg, "catalogue", DataLevel.L1Public, Role.Catalogue);
         await RegisterAsync(ExchangeScenario.ProviderOrg, "provider", DataLevel.L1Public, Role.Provider);
@@ -191,10 +181,6 @@ public sealed class MisbehavingProvidersUnderLoadTests(PostgresCluster postgres)
             _milliseconds.Add(milliseconds);
         }
 
-        public double Percentile(double p)
-        {
-            var sorted = _milliseconds.Order().ToArray();
-            return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        }
+        public double Percentile(double p) => Percentiles.Of([.. _milliseconds.Order()], p);
     }
 }

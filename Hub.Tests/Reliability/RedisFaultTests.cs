@@ -272,18 +272,8 @@ public sealed class RedisFaultTests(PostgresCluster postgres)
     }
 
     /// <summary>Registers, through the process's API, a window system that verifies at L1.</summary>
-    internal static async Task<string> RegisterVerifierAsync(HubProcess hub)
-    {
-        using var adminChannel = hub.Channel(HubFactory.AdminApiKey);
-        return (await new AdminService.AdminServiceClient(adminChannel).RegisterCallerAsync(new RegisterCallerRequest
-        {
-            OrgCode = "91350100M000100Y43",
-            OrgName = "测试窗口",
-            SystemName = "verifier",
-            Roles = { Role.Verifier },
-            Clearance = DataLevel.L1Public,
-        })).ApiKey;
-    }
+    internal static Task<string> RegisterVerifierAsync(HubProcess hub) =>
+        hub.RegisterCallerAsync("91350100M000100Y43", "测试窗口", "verifier", DataLevel.L1Public, Role.Verifier);
 
     internal sealed record Keys(string Issuer, string Verifier, string Portal, Guid PortalId, Sm2KeyPair PortalAssertion);
 }

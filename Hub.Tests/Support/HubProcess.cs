@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Hub.Admin.V1;
+using Hub.Common.V1;
 using Hub.Server.Infrastructure.Embedded;
 
 namespace Hub.Tests.Support;
@@ -129,6 +131,20 @@ public sealed class HubProcess : IAsyncDisposable
         _process?.WaitForExit();
         _process?.Dispose();
         _process = null;
+    }
+
+    /// <summary>Registers a calling system through the process's AdminService with the bootstrap ADMIN key; returns its API key.</summary>
+    public async Task<string> RegisterCallerAsync(string org, string orgName, string system, DataLevel clearance, Role role)
+    {
+        using var adminChannel = Channel(HubFactory.AdminApiKey);
+        return (await new AdminService.AdminServiceClient(adminChannel).RegisterCallerAsync(new RegisterCallerRequest
+        {
+            OrgCode = org,
+            OrgName = orgName,
+            SystemName = system,
+            Roles = { role },
+            Clearance = clearance,
+        })).ApiKey;
     }
 
     /// <summary>A channel whose calls carry the key and, when given, further headers (a portal's holder assertion).</summary>
