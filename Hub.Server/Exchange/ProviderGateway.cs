@@ -14,7 +14,7 @@ namespace Hub.Server.Exchange;
 /// <summary>
 /// Calls providers' <c>hub.provider.v1.DataProvider/Fetch</c>: one channel per endpoint, at most
 /// <see cref="ExchangeOptions.ProviderConcurrency"/> calls in flight to each, one deadline for the whole call, and
-/// bounded retries with back-off when the provider answers UNAVAILABLE. Every failure becomes <c>Unavailable</c>
+/// bounded retries with back-off when the provider cannot be reached (<see cref="IsUnreachable"/>). Every failure becomes <c>Unavailable</c>
 /// naming the provider; the lookup key never reaches the log.
 /// </summary>
 public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvider time, HubMetrics metrics, ILogger<ProviderGateway> logger) : IDisposable
@@ -84,9 +84,10 @@ public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvi
                     logger.ProviderFailed(resource.ProviderOrgCode, resource.ResourceCode, e.StatusCode, attempt);
                     var backOff = TimeSpan.FromMilliseconds(50 * (1 << attempt));
                     var left = budget - time.GetElapsedTime(started);
-                    if (e.StatusCode != StatusCode.Unavailable || attempt > settings.ProviderRetries || left <= backOff)
+                    var unreachable = IsUnreachable(e);
+                    if (!unreachable || attempt > settings.ProviderRetries || left <= backOff)
                     {
-                        return e.StatusCode == StatusCode.Unavailable
+                        return unreachable
                             ? Unavailable(resource, ReasonCodes.ProviderUnavailable, $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} is unavailable (tried {attempt} times).")
                             : Unavailable(resource, ReasonCodes.ProviderFailed, $"provider {resource.ProviderOrgCode} of {resource.ResourceCode} failed to answer ({e.StatusCode}).");
                     }
@@ -110,6 +111,36 @@ public sealed class ProviderGateway(IOptions<ExchangeOptions> options, TimeProvi
         }
 
         _clientCertificate?.Dispose();
+    }
+
+    /// <summary>
+    /// Whether the provider could not be reached, as opposed to answering with an error: UNAVAILABLE from the provider
+    /// or the gRPC client, or a call the client gave up on before any HTTP response arrived. The client reports a
+    /// connection the provider accepted and dropped before the HTTP/2 handshake as INTERNAL with an
+    /// <see cref="HttpRequestException"/> beneath it; that is the same outage as a refused connection, so it is
+    /// retried and named the same way.
+    /// </summary>
+    internal static bool IsUnreachable(RpcException e)
+    {
+        if (e.StatusCode == StatusCode.Unavailable)
+        {
+            return true;
+        }
+
+        if (e.StatusCode != StatusCode.Internal)
+        {
+            return false;
+        }
+
+        for (var cause = e.Status.DebugException; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is HttpRequestException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static HubError Unavailable(DataResourceDefinition resource, string reason, string message) =>
