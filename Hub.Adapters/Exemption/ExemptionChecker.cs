@@ -16,15 +16,18 @@ namespace Hub.Adapters.Exemption;
 /// <summary>
 /// 免证办: decides, material by material, whether an applicant's e-license replaces it, and answers predicate
 /// questions about a license — disclosing only what the material needs and the policy allows, logging the access
-/// before the answer leaves, and answering a retried request_id with the first answer.
+/// before the answer leaves, and answering a retried request_id with the first answer. A material no license waives
+/// may still be accepted on commitment or as deficient (<see cref="MaterialAcceptanceRule"/>).
 /// </summary>
 public sealed class ExemptionChecker(
     IMatterCatalogue matters,
     IHolderLicenseSource licenses,
     ILicenseTypeRules types,
+    IApplicantStanding standings,
     IAccessLog accessLog,
     IAccessWatch watch,
     IIdempotentRunner idempotency,
+    WorkingCalendar calendar,
     TimeProvider time)
 {
     public async Task<Outcome<CheckMatterResponse>> CheckMatterAsync(Caller caller, CheckMatterCommand command, CancellationToken cancellationToken)
@@ -57,6 +60,10 @@ public sealed class ExemptionChecker(
             }
 
             var held = await licenses.FindAsync(holderIndex, [.. matter.Materials.SelectMany(m => m.AcceptedTypeCodes).Distinct()], ct);
+            var standing = matter.Materials.Any(m => MaterialAcceptanceRule.AllowedModes(m).Count > 0)
+                ? await standings.FindAsync(holderIndex, caller.OrgCode, caseNumber, matter.MatterCode, ct)
+                : ApplicantStanding.Clean;
+            var today = ChinaCalendar.Today(time);
             var response = new CheckMatterResponse { MatterName = matter.Name };
             var disclosedFields = new List<string>();
             foreach (var material in matter.Materials)
@@ -65,9 +72,22 @@ public sealed class ExemptionChecker(
                 var result = new MaterialResult { MaterialCode = material.MaterialCode, MaterialName = material.Name };
                 if (chosen is null)
                 {
-                    result.Outcome = MaterialOutcome.Required;
                     result.ReasonCode = reason;
                     result.Reason = LicenseSelection.Describe(reason, "license of an accepted type (" + string.Join(", ", material.AcceptedTypeCodes) + ")");
+                    if (MaterialAcceptanceRule.Decide(material, standing, today, calendar) is { } acceptance)
+                    {
+                        result.Outcome = acceptance.Mode == AcceptanceMode.Commitment ? MaterialOutcome.AcceptedOnCommitment : MaterialOutcome.AcceptedDeficient;
+                        result.Acceptance = acceptance;
+                    }
+                    else
+                    {
+                        result.Outcome = MaterialOutcome.Required;
+                        result.ExcludedByBreach = MaterialAcceptanceRule.Excludes(material, standing);
+                        if (result.ExcludedByBreach)
+                        {
+                            result.Reason += "; the applicant has a recorded breach of an obligation, so commitment and deficiency are not offered";
+                        }
+                    }
                 }
                 else
                 {
@@ -83,10 +103,13 @@ public sealed class ExemptionChecker(
             }
 
             var waived = response.Materials.Count(m => m.Outcome == MaterialOutcome.Waived);
+            var accepted = response.Materials.Count(m => m.Outcome is MaterialOutcome.AcceptedOnCommitment or MaterialOutcome.AcceptedDeficient);
             var entry = await accessLog.AppendAsync(audit with
             {
                 Fields = disclosedFields,
-                Outcome = string.Create(CultureInfo.InvariantCulture, $"WAIVED:{waived}/{response.Materials.Count}"),
+                Outcome = accepted == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"WAIVED:{waived}/{response.Materials.Count}")
+                    : string.Create(CultureInfo.InvariantCulture, $"WAIVED:{waived}/{response.Materials.Count} ACCEPTED:{accepted}"),
             }, ct);
             response.Receipt = entry.ToReceipt();
             return response;

@@ -250,5 +250,5 @@ internal static class ExchangeCommand
     private static string Dates(Grant grant) =>
         string.Join(" ", new[] { grant.DueOn is { } due ? $"due {Date(due)}" : null, grant.ExpiresOn is { } expires ? $"expires {Date(expires)}" : null }.OfType<string>());
 
-    private static string Date(Google.Type.Date date) => $"{date.Year:0000}-{date.Month:00}-{date.Day:00}";
+    private static string Date(Google.Type.Date? date) => CliDates.Format(date);
 }

@@ -32,9 +32,12 @@ internal static class ExemptionCommand
                 environment.Out.WriteLine(response.MatterName);
                 foreach (var material in response.Materials)
                 {
-                    environment.Out.WriteLine(material.Outcome == MaterialOutcome.Waived
-                        ? $"  WAIVED    {material.MaterialCode} {material.MaterialName}: {material.LicenseIdentifier}"
-                        : $"  REQUIRED  {material.MaterialCode} {material.MaterialName}: {ReasonName(material.ReasonCode)} — {material.Reason}");
+                    environment.Out.WriteLine(material.Outcome switch
+                    {
+                        MaterialOutcome.Waived => $"  WAIVED    {material.MaterialCode} {material.MaterialName}: {material.LicenseIdentifier}",
+                        MaterialOutcome.AcceptedOnCommitment or MaterialOutcome.AcceptedDeficient => $"  {Accepted(material)}",
+                        _ => $"  REQUIRED  {material.MaterialCode} {material.MaterialName}: {ReasonName(material.ReasonCode)} — {material.Reason}",
+                    });
                     foreach (var (field, value) in material.Facts.OrderBy(f => f.Key, StringComparer.Ordinal))
                     {
                         environment.Out.WriteLine($"            {field}: {value}");
@@ -47,6 +50,15 @@ internal static class ExemptionCommand
         var command = new Command("exemption", "免证办 checks (VERIFIER key)");
         command.Subcommands.Add(checkMatter);
         return command;
+    }
+
+    // 告知承诺 / 容缺后补: the mode, the deadline, the obligation once the department accepted (hubctl obligations accept).
+    private static string Accepted(MaterialResult material)
+    {
+        var acceptance = material.Acceptance;
+        var outcome = material.Outcome == MaterialOutcome.AcceptedOnCommitment ? "ACCEPTED_ON_COMMITMENT" : "ACCEPTED_DEFICIENT";
+        var obligation = acceptance.ObligationId.Length > 0 ? $"obligation {acceptance.ObligationId}" : "not yet accepted";
+        return $"{outcome} {material.MaterialCode} {material.MaterialName}: proof due by {CliDates.Format(acceptance.Deadline)} ({acceptance.DeadlineWorkingDays} working days), {obligation}; on breach: {acceptance.OnBreach}";
     }
 
     private static string ReasonName(RequiredReason reason) => reason switch

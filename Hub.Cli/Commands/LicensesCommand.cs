@@ -291,7 +291,7 @@ internal static class LicensesCommand
 
     private static string Show(string? value) => string.IsNullOrEmpty(value) ? "(withheld)" : value;
 
-    private static string Date(Google.Type.Date? date) => date is null ? string.Empty : $"{date.Year:0000}-{date.Month:00}-{date.Day:00}";
+    private static string Date(Google.Type.Date? date) => CliDates.Format(date);
 
     private static HolderIdType ParseHolderType(string name) =>
         Enum.TryParse<HolderIdType>(name.Replace("_", string.Empty, StringComparison.Ordinal), true, out var type) ? type : HolderIdType.Unspecified;

@@ -2,7 +2,7 @@ namespace Hub.Core.Contracts;
 
 /// <summary>
 /// The <c>action</c> of every access-log entry, one per RPC that writes one (<c>service.Method</c>), and one per change a
-/// date makes (<c>licenses.Expired</c>, <c>exchange.GrantOverdue</c>, <c>exchange.GrantExpired</c>, by the hub itself).
+/// date makes (<c>licenses.Expired</c>, <c>exchange.GrantOverdue</c>, <c>exchange.GrantExpired</c>, <c>obligations.Overdue</c>, by the hub itself).
 /// Entries are append-only and auditors filter by these names: public contract, never renamed.
 /// </summary>
 public static class AuditActions
@@ -29,6 +29,11 @@ public static class AuditActions
     public const string ExchangeRevokeGrant = "exchange.RevokeGrant";
     public const string ExemptionCheckLicense = "exemption.CheckLicense";
     public const string ExemptionCheckMatter = "exemption.CheckMatter";
+    public const string ObligationsAcceptOnCommitment = "obligations.AcceptOnCommitment";
+    public const string ObligationsGetObligation = "obligations.GetObligation";
+    public const string ObligationsListObligations = "obligations.ListObligations";
+    public const string ObligationsOverdue = "obligations.Overdue";
+    public const string ObligationsRecordBreach = "obligations.RecordBreach";
     public const string LicensesAmendLicense = "licenses.AmendLicense";
     public const string LicensesChangeLicenseStatus = "licenses.ChangeLicenseStatus";
     public const string LicensesExpired = "licenses.Expired";
@@ -55,6 +60,7 @@ public static class AuditObjects
     public const string SigningKey = "signing_key";
     public const string AccessLog = "access_log";
     public const string Webhook = "webhook";
+    public const string Obligation = "obligation";
 }
 
 /// <summary>Fixed <c>outcome</c> values of access-log entries (others carry counts, e.g. <c>OK:3</c>); public contract.</summary>

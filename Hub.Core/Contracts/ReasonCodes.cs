@@ -42,6 +42,13 @@ public static class ReasonCodes
     public const string LicenseTypeNotFound = "LICENSE_TYPE_NOT_FOUND";
     public const string MatterExists = "MATTER_EXISTS";
     public const string MatterNotFound = "MATTER_NOT_FOUND";
+    public const string MaterialNotFound = "MATERIAL_NOT_FOUND";
+    public const string AcceptanceNotAllowed = "ACCEPTANCE_NOT_ALLOWED";
+    public const string ApplicantInBreach = "APPLICANT_IN_BREACH";
+    public const string LicenseHeld = "LICENSE_HELD";
+    public const string ObligationNotFound = "OBLIGATION_NOT_FOUND";
+    public const string ObligationClosed = "OBLIGATION_CLOSED";
+    public const string NotObligationDepartment = "NOT_OBLIGATION_DEPARTMENT";
     public const string DataResourceExists = "DATA_RESOURCE_EXISTS";
     public const string DataResourceNotFound = "DATA_RESOURCE_NOT_FOUND";
     public const string ResourceNotShared = "RESOURCE_NOT_SHARED";

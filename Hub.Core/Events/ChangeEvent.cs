@@ -56,6 +56,10 @@ public static class EventTypes
     public const string GrantExpired = "grant.expired";
     public const string GrantRevoked = "grant.revoked";
     public const string DataResourceRegistered = "data_resource.registered";
+    public const string ObligationAccepted = "obligation.accepted";
+    public const string ObligationFulfilled = "obligation.fulfilled";
+    public const string ObligationOverdue = "obligation.overdue";
+    public const string ObligationBreached = "obligation.breached";
     public const string SigningKeyRotated = "signing_key.rotated";
     public const string SigningKeyRevoked = "signing_key.revoked";
 
@@ -63,6 +67,7 @@ public static class EventTypes
     [
         LicenseIssued, LicenseImported, LicenseAmended, LicenseSuspended, LicenseReinstated, LicenseRevoked, LicenseCancelled,
         LicenseExpired, LicenseReliedChanged, LicenseSupervised, GrantRequested, GrantDecided, GrantOverdue, GrantExpired,
-        GrantRevoked, DataResourceRegistered, SigningKeyRotated, SigningKeyRevoked,
+        GrantRevoked, DataResourceRegistered, ObligationAccepted, ObligationFulfilled, ObligationOverdue, ObligationBreached,
+        SigningKeyRotated, SigningKeyRevoked,
     ];
 }

@@ -12,6 +12,8 @@ public static class MatterRegistration
     public const int MaxMaterials = 50;
     public const int MaxAcceptedTypes = 10;
     public const int MaxNeededFields = 50;
+    public const int MaxDeadlineWorkingDays = 180;
+    public const int CommitmentTextLength = 2000;
 
     public static async Task<Outcome<RegisterMatterRequest>> ParseAsync(RegisterMatterRequest request, Func<string, Task<LicenseTypeDefinition?>> findType)
     {
@@ -75,12 +77,22 @@ public static class MatterRegistration
                 }
             }
 
+            var commitment = Terms(violations, $"{path}.commitment", material.Commitment, commitmentTextRequired: true);
+            var deficiency = Terms(violations, $"{path}.deficiency", material.Deficiency, commitmentTextRequired: false);
+            if (material.ExcludeBreachedApplicants && commitment is null && deficiency is null)
+            {
+                violations.Add($"{path}.exclude_breached_applicants", "applies only to a material that allows commitment or deficiency");
+            }
+
             normalized.Materials.Add(new Material
             {
                 MaterialCode = materialCode,
                 Name = materialName,
                 AcceptedTypeCodes = { material.AcceptedTypeCodes.Select(c => c.Trim().ToUpperInvariant()) },
                 NeededFields = { material.NeededFields.Select(f => f.Trim()) },
+                Commitment = commitment,
+                Deficiency = deficiency,
+                ExcludeBreachedApplicants = material.ExcludeBreachedApplicants,
             });
         }
 
@@ -92,5 +104,26 @@ public static class MatterRegistration
         }
 
         return violations.ToError() is { } error ? error : normalized;
+    }
+
+    /// <summary>告知承诺 / 容缺后补 terms in normal form, or null when the material does not allow the mode.</summary>
+    private static AcceptanceTerms? Terms(Violations violations, string path, AcceptanceTerms? terms, bool commitmentTextRequired)
+    {
+        if (terms is null)
+        {
+            return null;
+        }
+
+        if (terms.DeadlineWorkingDays is < 1 or > MaxDeadlineWorkingDays)
+        {
+            violations.Add($"{path}.deadline_working_days", $"give 1 to {MaxDeadlineWorkingDays} working days");
+        }
+
+        return new AcceptanceTerms
+        {
+            DeadlineWorkingDays = terms.DeadlineWorkingDays,
+            CommitmentText = violations.Text($"{path}.commitment_text", terms.CommitmentText, CommitmentTextLength, required: commitmentTextRequired),
+            OnBreach = violations.Text($"{path}.on_breach", terms.OnBreach, InputLimits.ReasonLength),
+        };
     }
 }

@@ -42,7 +42,8 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
                 normalized.MatterCode,
                 normalized.Name,
                 normalized.DepartmentCode,
-                materials = JsonSerializer.Serialize(normalized.Materials.Select(m => new StoredMaterial(m.MaterialCode, m.Name, [.. m.AcceptedTypeCodes], [.. m.NeededFields]))),
+                materials = JsonSerializer.Serialize(normalized.Materials.Select(m => new StoredMaterial(
+                    m.MaterialCode, m.Name, [.. m.AcceptedTypeCodes], [.. m.NeededFields], StoredTerms.Of(m.Commitment), StoredTerms.Of(m.Deficiency), m.ExcludeBreachedApplicants))),
                 contentHash,
                 now = time.GetUtcNow(),
                 callerId,
@@ -72,7 +73,12 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
         return matter is null
             ? null
             : new MatterDefinition(matter.MatterCode, matter.Name, matter.DepartmentCode, [.. matter.Materials.Select(m =>
-                new MaterialDefinition(m.MaterialCode, m.Name, [.. m.AcceptedTypeCodes], [.. m.NeededFields]))]);
+                new MaterialDefinition(m.MaterialCode, m.Name, [.. m.AcceptedTypeCodes], [.. m.NeededFields])
+                {
+                    Commitment = Terms(m.Commitment),
+                    Deficiency = Terms(m.Deficiency),
+                    ExcludeBreachedApplicants = m.ExcludeBreachedApplicants,
+                })]);
     }
 
     public async Task<(IReadOnlyList<Matter> Matters, string? NextCursor)> ListAsync(PageRequest page, string? departmentCode, CancellationToken cancellationToken)
@@ -89,7 +95,21 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
         return (matters, rows.Count > page.Size ? matters[^1].MatterCode : null);
     }
 
-    private sealed record StoredMaterial(string MaterialCode, string Name, string[] AcceptedTypeCodes, string[] NeededFields);
+    private static MaterialTerms? Terms(AcceptanceTerms? terms) =>
+        terms is null ? null : new MaterialTerms(terms.DeadlineWorkingDays, terms.CommitmentText, terms.OnBreach);
+
+    // Commitment, Deficiency and ExcludeBreachedApplicants are absent from matters registered before 承诺办 existed.
+    private sealed record StoredMaterial(
+        string MaterialCode, string Name, string[] AcceptedTypeCodes, string[] NeededFields,
+        StoredTerms? Commitment = null, StoredTerms? Deficiency = null, bool ExcludeBreachedApplicants = false);
+
+    private sealed record StoredTerms(int DeadlineWorkingDays, string CommitmentText, string OnBreach)
+    {
+        public static StoredTerms? Of(AcceptanceTerms? terms) =>
+            terms is null ? null : new StoredTerms(terms.DeadlineWorkingDays, terms.CommitmentText, terms.OnBreach);
+
+        public AcceptanceTerms ToMessage() => new() { DeadlineWorkingDays = DeadlineWorkingDays, CommitmentText = CommitmentText, OnBreach = OnBreach };
+    }
 
     private sealed class MatterRow
     {
@@ -117,6 +137,9 @@ public sealed class PostgresMatterStore(NpgsqlDataSource dataSource, PostgresAcc
                     Name = m.Name,
                     AcceptedTypeCodes = { m.AcceptedTypeCodes },
                     NeededFields = { m.NeededFields },
+                    Commitment = m.Commitment?.ToMessage(),
+                    Deficiency = m.Deficiency?.ToMessage(),
+                    ExcludeBreachedApplicants = m.ExcludeBreachedApplicants,
                 }),
             },
         };

@@ -5,6 +5,7 @@ using Hub.Core.Errors;
 using Hub.Core.Events;
 using Hub.Licenses.V1;
 using Hub.Server.Infrastructure.Postgres;
+using Hub.Server.Obligations;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -32,7 +33,8 @@ public sealed record NewLicenseWrite(
 /// (sequenced after the commit like any write's). A request whose request_id was claimed before is answered from the
 /// stored response; one whose license_number the issuer already used fails alone with <c>LICENSE_NUMBER_EXISTS</c>
 /// and leaves nothing behind; the others of the batch commit. While one batch is in PostgreSQL the next gathers.
-/// Each license's license.issued event is queued with its audit entry (<see cref="NewLicenseWrite.Event"/>).
+/// Each license's license.issued event is queued with its audit entry (<see cref="NewLicenseWrite.Event"/>), and the
+/// same statement fulfils the holders' open obligations it settles (<see cref="ObligationFulfilment"/>).
 /// </summary>
 public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposable
 {
@@ -48,7 +50,7 @@ public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposab
 
     // A license_number already taken (or taken twice in one batch) is skipped by ON CONFLICT and gets neither a
     // version nor an audit entry; its claim is removed below so a corrected retry can run.
-    private const string InsertSql = """
+    private static readonly string InsertSql = """
         WITH rows AS (
             SELECT * FROM unnest(@licenseIds, @types, @issuers, @serials, @numbers, @holders, @issuedAt, @issuedBy,
                                  @identifiers, @validFrom, @validUntil, @contents, @contentHashes, @seals, @keyIds, @eventData)
@@ -77,6 +79,7 @@ public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposab
             SELECT e.queue_id, 0, @eventType, @objectType, r.identifier, r.type_code, r.issuer_org_code, r.event_data::jsonb
             FROM entries e JOIN rows r ON r.identifier = e.object_id
         )
+        """ + ObligationFulfilment.Ctes("SELECT r.identifier, r.holder_index, r.type_code FROM rows r JOIN inserted USING (license_id)") + """
         SELECT license_id FROM inserted
         """;
 
@@ -228,6 +231,7 @@ public sealed class PostgresNewLicenseWriter : INewLicenseWriter, IAsyncDisposab
             command.Parameters.Add(new NpgsqlParameter<T[]>(name, values) { NpgsqlDbType = NpgsqlDbType.Array | element });
 
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("today", DateOnly.FromDateTime(now.ToOffset(Hub.Core.Time.ChinaCalendar.Offset).DateTime)));
         command.Parameters.Add(new NpgsqlParameter<string>("objectType", AuditObjects.License));
         command.Parameters.Add(new NpgsqlParameter<string>("outcome", AuditOutcomes.Ok));
         command.Parameters.Add(new NpgsqlParameter<string>("operation", Operation));

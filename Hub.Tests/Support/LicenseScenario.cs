@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Hub.Admin.V1;
 using Hub.Catalogue.V1;
 using Hub.Common.V1;
@@ -122,6 +123,29 @@ public sealed class LicenseScenario : IAsyncDisposable
             ["health_note"] = "无",
         },
     };
+
+    /// <summary>Streams records to ImportLicenses (归集) in batches of <paramref name="batchSize"/>; returns every batch's answer.</summary>
+    public async Task<List<ImportLicensesResponse>> ImportAsync(string key, IReadOnlyList<ImportRecord> records, int batchSize = 100)
+    {
+        using var call = Licenses(key).ImportLicenses(cancellationToken: TestContext.Current.CancellationToken);
+        var reading = Task.Run(async () =>
+        {
+            var answers = new List<ImportLicensesResponse>();
+            await foreach (var answer in call.ResponseStream.ReadAllAsync(TestContext.Current.CancellationToken))
+            {
+                answers.Add(answer);
+            }
+
+            return answers;
+        });
+        foreach (var chunk in records.Chunk(batchSize))
+        {
+            await call.RequestStream.WriteAsync(new ImportLicensesRequest { BatchId = Guid.NewGuid().ToString(), Records = { chunk } }, TestContext.Current.CancellationToken);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await reading;
+    }
 
     public async Task<License> IssueAsync(string number, string idNumber = CitizenId, Google.Type.Date? validUntil = null) =>
         (await Licenses(IssuerKey).IssueLicenseAsync(IssueRequest(number, idNumber, validUntil))).License;

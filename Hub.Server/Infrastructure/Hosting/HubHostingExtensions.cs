@@ -18,6 +18,7 @@ using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Infrastructure.Telemetry;
 using Hub.Server.Keys;
 using Hub.Server.Licenses;
+using Hub.Server.Obligations;
 using Hub.Server.Verification;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -66,6 +67,7 @@ public static class HubHostingExtensions
         app.MapGrpcService<VerificationGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<ExemptionGrpcService>();
+        app.MapGrpcService<ObligationGrpcService>();
         app.MapGrpcService<ExchangeGrpcService>();
         app.MapGrpcService<EventGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
@@ -209,6 +211,7 @@ public static class HubHostingExtensions
         services.AddVerification();
         services.AddAudit();
         services.AddExchange();
+        services.AddObligations();
         services.AddEvents();
         services.AddDemo();
         services.AddHostedService<EmbeddedWelcome>();

@@ -3,6 +3,7 @@ using Hub.Core.Callers;
 using Hub.Core.Contracts;
 using Hub.Core.Events;
 using Hub.Server.Infrastructure.Postgres;
+using Hub.Server.Obligations;
 using Npgsql;
 using NpgsqlTypes;
 using static Hub.Server.Licenses.Import.LicenseImporter;
@@ -55,10 +56,11 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             await connection.ExecuteAsync(new CommandDefinition(CreateStaging, transaction: transaction, cancellationToken: cancellationToken));
-            await StageAsync(connection, rows, DateOnly.FromDateTime(now.ToOffset(Hub.Core.Time.ChinaCalendar.Offset).DateTime), cancellationToken);
+            var today = DateOnly.FromDateTime(now.ToOffset(Hub.Core.Time.ChinaCalendar.Offset).DateTime);
+            await StageAsync(connection, rows, today, cancellationToken);
             inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
                     InsertFromStaging,
-                    new { org = caller.OrgCode, now, caller = caller.Id, action = LicenseImporter.Action, objectType = AuditObjects.License, outcome = AuditOutcomes.Imported, eventType = EventTypes.LicenseImported },
+                    new { org = caller.OrgCode, now, today, caller = caller.Id, action = LicenseImporter.Action, objectType = AuditObjects.License, outcome = AuditOutcomes.Imported, eventType = EventTypes.LicenseImported },
                     transaction,
                     cancellationToken: cancellationToken)))
                 .ToHashSet();
@@ -77,8 +79,9 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
         """;
 
     // One statement: the licenses that are new (a concurrent import of the same number loses quietly here and is
-    // counted after), their first versions, and one audit entry and license.imported event each, queued for sequencing.
-    private const string InsertFromStaging = """
+    // counted after), their first versions, and one audit entry and license.imported event each, queued for sequencing;
+    // and the obligations they fulfil (ObligationFulfilment).
+    private static readonly string InsertFromStaging = """
         WITH inserted AS (
             INSERT INTO licenses (license_id, type_code, issuer_org_code, serial, license_number, holder_index, current_version,
                                   status, status_changed_at, issued_at, issued_by, issued_on, source_system, import_hash)
@@ -104,6 +107,7 @@ public sealed class PostgresLicenseImportStore(NpgsqlDataSource dataSource, Post
             SELECT e.queue_id, 0, @eventType, @objectType, s.identifier, s.type_code, @org, s.event_data
             FROM entries e JOIN import_staging s ON s.identifier = e.object_id
         )
+        """ + ObligationFulfilment.Ctes("SELECT s.identifier, s.holder_index, s.type_code FROM import_staging s JOIN inserted USING (license_id)") + """
         SELECT license_id FROM inserted
         """;
 

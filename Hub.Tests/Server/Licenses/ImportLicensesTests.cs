@@ -30,7 +30,7 @@ public sealed class ImportLicensesTests(LicenseScenarioFixture fixture) : IClass
     [Fact]
     public async Task Import_GoodRecords_BecomeSealedAuditedLicensesThatKeepTheirOriginalDateAndSource()
     {
-        var answers = await ImportAsync(_s.IssuerKey, [Record(1, "IMP-GOOD-1"), Record(2, "IMP-GOOD-2", LicenseScenario.OtherCitizenId)]);
+        var answers = await _s.ImportAsync(_s.IssuerKey, [Record(1, "IMP-GOOD-1"), Record(2, "IMP-GOOD-2", LicenseScenario.OtherCitizenId)]);
 
         var answer = Assert.Single(answers);
         Assert.Equal((2u, 0u, 0u), (answer.Imported, answer.AlreadyPresent, answer.Rejected));
@@ -88,7 +88,7 @@ public sealed class ImportLicensesTests(LicenseScenarioFixture fixture) : IClass
         var noSource = Record(15, "IMP-BAD-5");
         noSource.SourceSystem = "旧系统 v1";
 
-        var answer = Assert.Single(await ImportAsync(_s.IssuerKey, [Record(10, "IMP-OK-1"), badId, missingFace, future, unknownType, noSource, Record(16, "IMP-OK-2")]));
+        var answer = Assert.Single(await _s.ImportAsync(_s.IssuerKey, [Record(10, "IMP-OK-1"), badId, missingFace, future, unknownType, noSource, Record(16, "IMP-OK-2")]));
 
         Assert.Equal((2u, 0u, 5u), (answer.Imported, answer.AlreadyPresent, answer.Rejected));
         var rejections = answer.Rejections.Select(r => (r.Sequence, r.Field, r.Code)).ToList();
@@ -105,13 +105,13 @@ public sealed class ImportLicensesTests(LicenseScenarioFixture fixture) : IClass
     [Fact]
     public async Task Import_TheSameRecordsAgain_AreAlreadyPresent_AndOtherContentUnderANumberIsAConflict()
     {
-        await ImportAsync(_s.IssuerKey, [Record(1, "IMP-AGAIN-1"), Record(2, "IMP-AGAIN-2")]);
+        await _s.ImportAsync(_s.IssuerKey, [Record(1, "IMP-AGAIN-1"), Record(2, "IMP-AGAIN-2")]);
         var changed = Record(2, "IMP-AGAIN-2");
         changed.Face["category"] = "C类";
         var duplicate = Record(4, "IMP-AGAIN-3");
         duplicate.Face["category"] = "C类";
 
-        var answer = Assert.Single(await ImportAsync(_s.IssuerKey, [Record(1, "IMP-AGAIN-1"), changed, Record(3, "IMP-AGAIN-3"), duplicate]));
+        var answer = Assert.Single(await _s.ImportAsync(_s.IssuerKey, [Record(1, "IMP-AGAIN-1"), changed, Record(3, "IMP-AGAIN-3"), duplicate]));
 
         Assert.Equal((1u, 1u, 2u), (answer.Imported, answer.AlreadyPresent, answer.Rejected));
         Assert.Equal([1ul, 3ul], answer.Licenses.Select(l => l.Sequence).Order()); // the one already present and the one imported now
@@ -138,7 +138,7 @@ public sealed class ImportLicensesTests(LicenseScenarioFixture fixture) : IClass
             stop.Cancel(); // the client dies with batches in flight
         }
 
-        var answers = await ImportAsync(_s.IssuerKey, records);
+        var answers = await _s.ImportAsync(_s.IssuerKey, records);
 
         Assert.Equal(600u, (uint)answers.Sum(a => a.Imported + a.AlreadyPresent));
         Assert.True(answers.Sum(a => a.AlreadyPresent) >= 100);
@@ -151,10 +151,10 @@ public sealed class ImportLicensesTests(LicenseScenarioFixture fixture) : IClass
     [Fact]
     public async Task Import_ByAVerifierOrForAnotherOrgsType_IsRefused()
     {
-        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await ImportAsync(_s.VerifierKeys[DataLevel.L4HighlySensitive], [Record(1, "IMP-ROLE-1")]), "ROLE_REQUIRED");
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, async () => await _s.ImportAsync(_s.VerifierKeys[DataLevel.L4HighlySensitive], [Record(1, "IMP-ROLE-1")]), "ROLE_REQUIRED");
 
         var unrelated = (await _s.Hub.RegisterCallerAsync("91610131MA6U000013", "importer", DataLevel.L1Public, Role.Issuer)).ApiKey;
-        var answer = Assert.Single(await ImportAsync(unrelated, [Record(1, "IMP-ROLE-2")]));
+        var answer = Assert.Single(await _s.ImportAsync(unrelated, [Record(1, "IMP-ROLE-2")]));
         Assert.Equal(1u, answer.Rejected);
         Assert.Equal("ISSUER_NOT_ALLOWED", answer.Rejections.Single().Code);
     }
@@ -164,32 +164,10 @@ public sealed class ImportLicensesTests(LicenseScenarioFixture fixture) : IClass
     {
         var records = Enumerable.Range(0, 2001).Select(i => Record((ulong)i, $"IMP-BIG-{i}"));
 
-        var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await ImportAsync(_s.IssuerKey, [.. records], batchSize: 2001));
+        var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await _s.ImportAsync(_s.IssuerKey, [.. records], batchSize: 2001));
 
         Assert.Equal(["records"], RpcAssert.ViolatedFields(error));
     }
 
     private static ImportLicensesRequest Batch(IEnumerable<ImportRecord> records) => new() { BatchId = Guid.NewGuid().ToString(), Records = { records } };
-
-    private async Task<List<ImportLicensesResponse>> ImportAsync(string key, IReadOnlyList<ImportRecord> records, int batchSize = 100)
-    {
-        using var call = _s.Licenses(key).ImportLicenses(cancellationToken: TestContext.Current.CancellationToken);
-        var reading = Task.Run(async () =>
-        {
-            var answers = new List<ImportLicensesResponse>();
-            await foreach (var answer in call.ResponseStream.ReadAllAsync(TestContext.Current.CancellationToken))
-            {
-                answers.Add(answer);
-            }
-
-            return answers;
-        });
-        foreach (var chunk in records.Chunk(batchSize))
-        {
-            await call.RequestStream.WriteAsync(Batch(chunk), TestContext.Current.CancellationToken);
-        }
-
-        await call.RequestStream.CompleteAsync();
-        return await reading;
-    }
 }

@@ -83,9 +83,15 @@ public sealed class FakeIdempotentRunner : IIdempotentRunner
 }
 
 /// <summary>Matters and applicants' licenses for the 免证办 rules.</summary>
-public sealed class FakeLicenseRepository : IMatterCatalogue, IHolderLicenseSource, ILicenseTypeRules
+public sealed class FakeLicenseRepository : IMatterCatalogue, IHolderLicenseSource, ILicenseTypeRules, IApplicantStanding
 {
     public Dictionary<string, MatterDefinition> Matters { get; } = [];
+
+    /// <summary>Applicants (by holder index, as text) with a recorded breach.</summary>
+    public HashSet<string> Breached { get; } = [];
+
+    public Task<ApplicantStanding> FindAsync(byte[] holderIndex, string departmentOrg, string caseNumber, string matterCode, CancellationToken cancellationToken) =>
+        Task.FromResult(new ApplicantStanding(Breached.Contains(System.Text.Encoding.UTF8.GetString(holderIndex)), []));
 
     /// <summary>Registered types; a type some license in <see cref="Licenses"/> has is registered with that license's fields.</summary>
     public Dictionary<string, (IReadOnlyList<FieldSpec> Fields, SharingType Sharing)> Types { get; } = [];
