@@ -144,13 +144,35 @@ internal static class CatalogueCommand
         output.WriteLine($"name:         {matter.Name}");
         output.WriteLine($"department:   {matter.DepartmentCode}");
         output.WriteLine($"registered:   {connection.Output.Time(parsed, matter.RegisteredAt)}");
-        var table = new TextTable("  MATERIAL", "NAME", "REPLACED BY (证照类型)", "FIELDS NEEDED") { MaxCellWidth = 60 };
+        var table = new TextTable("  MATERIAL", "NAME", "REPLACED BY (证照类型)", "FIELDS NEEDED", "WITHOUT IT (承诺/容缺)") { MaxCellWidth = 60 };
         foreach (var material in matter.Materials)
         {
-            table.Add("  " + material.MaterialCode, material.Name, string.Join(',', material.AcceptedTypeCodes), string.Join(',', material.NeededFields));
+            table.Add("  " + material.MaterialCode, material.Name, string.Join(',', material.AcceptedTypeCodes), string.Join(',', material.NeededFields), WithoutIt(material));
         }
 
         table.WriteTo(output);
+    }
+
+    // 告知承诺 / 容缺后补: how the material may be accepted without it, and by when proof is due.
+    private static string WithoutIt(Material material)
+    {
+        var modes = new List<string>();
+        if (material.Commitment is { } commitment)
+        {
+            modes.Add($"COMMITMENT {commitment.DeadlineWorkingDays}wd");
+        }
+
+        if (material.Deficiency is { } deficiency)
+        {
+            modes.Add($"DEFICIENCY {deficiency.DeadlineWorkingDays}wd");
+        }
+
+        if (material.ExcludeBreachedApplicants)
+        {
+            modes.Add("not after a breach");
+        }
+
+        return modes.Count == 0 ? "-" : string.Join(", ", modes);
     }
 
     private static void More(string nextPageToken, TextWriter output)
