@@ -42,6 +42,18 @@ public sealed class Violations
         return text;
     }
 
+    /// <summary>A required id the hub gave out (a UUID); <see cref="Guid.Empty"/> when absent or malformed (then a violation).</summary>
+    public Guid Uuid(string field, string? value, string what)
+    {
+        var text = Text(field, value, InputLimits.UuidLength);
+        if (text.Length > 0 && !Guid.TryParse(text, out _))
+        {
+            Add(field, $"is not {what}");
+        }
+
+        return Guid.TryParse(text, out var id) ? id : Guid.Empty;
+    }
+
     /// <summary>Checks that an enum value from the wire is defined and not the <c>*_UNSPECIFIED</c> zero.</summary>
     public TEnum Enum<TEnum>(string field, TEnum value)
         where TEnum : struct, System.Enum

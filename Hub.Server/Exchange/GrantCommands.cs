@@ -120,14 +120,6 @@ public static class GrantIdInput
         return violations.ToError() is { } invalid ? invalid : id;
     }
 
-    public static Guid Parse(string text, Violations violations)
-    {
-        var value = violations.Text("grant_id", text, InputLimits.UuidLength);
-        if (value.Length > 0 && !Guid.TryParse(value, out _))
-        {
-            violations.Add("grant_id", "is not a grant id (a UUID returned by RequestGrant)");
-        }
-
-        return Guid.TryParse(value, out var id) ? id : Guid.Empty;
-    }
+    public static Guid Parse(string text, Violations violations) =>
+        violations.Uuid("grant_id", text, "a grant id (a UUID returned by RequestGrant)");
 }

@@ -29,7 +29,7 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource, PostgresAcce
 
     public async Task InsertAsync(IWriteTransaction transaction, StoredGrant grant, Guid? decidedBy, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         const string sql = """
             INSERT INTO grants (grant_id, resource_code, consumer_id, consumer_org_code, provider_org_code, fields, purpose, matter_codes,
                                 requested_days, status, requested_at, due_on, decided_at, decided_by, decision_reason, expires_on)
@@ -60,7 +60,7 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource, PostgresAcce
     /// <summary>The grant, its row locked until the transaction ends (decisions and revocations serialise on it).</summary>
     public async Task<StoredGrant?> LockAsync(IWriteTransaction transaction, Guid grantId, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         var row = await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(
             SelectColumns + " WHERE g.grant_id = @grantId FOR UPDATE OF g", new { grantId }, tx, cancellationToken: cancellationToken));
         return row?.ToGrant();
@@ -69,7 +69,7 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource, PostgresAcce
     public async Task DecideAsync(
         IWriteTransaction transaction, Guid grantId, GrantStatus status, DateTimeOffset at, Guid by, string reason, DateOnly? expiresOn, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         const string sql = """
             UPDATE grants SET status = @status, decided_at = @at, decided_by = @by, decision_reason = @reason, expires_on = @expiresOn
             WHERE grant_id = @grantId
@@ -81,7 +81,7 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource, PostgresAcce
     public async Task RevokeAsync(
         IWriteTransaction transaction, Guid grantId, DateTimeOffset at, Guid by, string reason, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         const string sql = "UPDATE grants SET status = 6, revoked_at = @at, revoked_by = @by, revoke_reason = @reason WHERE grant_id = @grantId";
         await connection.ExecuteAsync(new CommandDefinition(sql, new { grantId, at, by, reason }, tx, cancellationToken: cancellationToken));
     }
@@ -89,7 +89,7 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource, PostgresAcce
     /// <summary>A grant this consumer holds on the resource that is waiting for a decision, if any.</summary>
     public async Task<Guid?> FindWaitingAsync(IWriteTransaction transaction, Guid consumerId, string resourceCode, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
             "SELECT grant_id FROM grants WHERE consumer_id = @consumerId AND resource_code = @resourceCode AND status = 1 ORDER BY grant_id DESC LIMIT 1",
             new { consumerId, resourceCode }, tx, cancellationToken: cancellationToken));
@@ -171,12 +171,6 @@ public sealed class PostgresGrantStore(NpgsqlDataSource dataSource, PostgresAcce
             var rows = await connection.QueryAsync<GrantRow>(new CommandDefinition(sql, new { from, until }, transaction, cancellationToken: cancellationToken));
             return [.. rows.Select(r => describe(r.ToGrant()))];
         }, cancellationToken);
-
-    private static (NpgsqlConnection Connection, NpgsqlTransaction Transaction) Open(IWriteTransaction transaction)
-    {
-        var postgres = PostgresWriteTransaction.Of(transaction);
-        return (postgres.Connection, postgres.Transaction);
-    }
 
     private sealed class GrantRow
     {

@@ -57,16 +57,8 @@ public sealed record ListObligationsCommand(string? DepartmentOrg, ObligationSta
 /// <summary>An obligation_id: a UUID the hub gave out.</summary>
 public static class ObligationIdInput
 {
-    public static Guid Parse(string value, Violations violations)
-    {
-        var text = violations.Text("obligation_id", value, InputLimits.UuidLength);
-        if (text.Length > 0 && !Guid.TryParse(text, out _))
-        {
-            violations.Add("obligation_id", "is not an obligation id (a UUID)");
-        }
-
-        return Guid.TryParse(text, out var id) ? id : Guid.Empty;
-    }
+    public static Guid Parse(string value, Violations violations) =>
+        violations.Uuid("obligation_id", value, "an obligation id (a UUID returned by AcceptOnCommitment)");
 
     public static Outcome<Guid> Parse(string value)
     {

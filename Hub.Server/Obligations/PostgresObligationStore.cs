@@ -28,7 +28,7 @@ public sealed class PostgresObligationStore(NpgsqlDataSource dataSource, Postgre
 
     public async Task<StoredObligation?> InsertOrFindAsync(IWriteTransaction transaction, StoredObligation obligation, Guid acceptedBy, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         const string insert = """
             INSERT INTO obligations (obligation_id, matter_code, material_code, case_number, department_org, holder_index, mode, status,
                                      accepted_type_codes, accepted_on, deadline, commitment_text, on_breach, accepted_at, accepted_by)
@@ -71,14 +71,14 @@ public sealed class PostgresObligationStore(NpgsqlDataSource dataSource, Postgre
 
     public async Task<bool> HasBreachAsync(IWriteTransaction transaction, byte[] holderIndex, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM obligations WHERE holder_index = @holderIndex AND status = 3)", new { holderIndex }, tx, cancellationToken: cancellationToken));
     }
 
     public async Task<StoredObligation?> LockAsync(IWriteTransaction transaction, Guid obligationId, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         var row = await connection.QuerySingleOrDefaultAsync<ObligationRow>(new CommandDefinition(
             SelectColumns + " WHERE obligation_id = @obligationId FOR UPDATE", new { obligationId }, tx, cancellationToken: cancellationToken));
         return row?.ToObligation();
@@ -86,7 +86,7 @@ public sealed class PostgresObligationStore(NpgsqlDataSource dataSource, Postgre
 
     public async Task BreachAsync(IWriteTransaction transaction, Guid obligationId, DateTimeOffset at, Guid by, string note, CancellationToken cancellationToken)
     {
-        var (connection, tx) = Open(transaction);
+        var (connection, tx) = PostgresWriteTransaction.Open(transaction);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE obligations SET status = 3, breached_at = @at, breached_by = @by, breach_note = @note WHERE obligation_id = @obligationId",
             new { obligationId, at, by, note }, tx, cancellationToken: cancellationToken));
@@ -161,12 +161,6 @@ public sealed class PostgresObligationStore(NpgsqlDataSource dataSource, Postgre
             .Select(r => new CaseObligation(r.ObligationId, r.MaterialCode, (AcceptanceMode)r.Mode, DateOnly.FromDateTime(r.Deadline), r.Status == 1))
             .ToList();
         return new ApplicantStanding(breached, inCase);
-    }
-
-    private static (NpgsqlConnection Connection, NpgsqlTransaction Transaction) Open(IWriteTransaction transaction)
-    {
-        var postgres = PostgresWriteTransaction.Of(transaction);
-        return (postgres.Connection, postgres.Transaction);
     }
 
     private sealed class CaseRow

@@ -19,4 +19,11 @@ public sealed class PostgresWriteTransaction(NpgsqlConnection connection, Npgsql
     public static PostgresWriteTransaction Of(IWriteTransaction transaction) =>
         transaction as PostgresWriteTransaction
         ?? throw new InvalidOperationException($"a PostgreSQL store was given a {transaction.GetType().Name}; stores of one database share its transactions.");
+
+    /// <summary>The connection and transaction a store runs its statements on.</summary>
+    public static (NpgsqlConnection Connection, NpgsqlTransaction Transaction) Open(IWriteTransaction transaction)
+    {
+        var postgres = Of(transaction);
+        return (postgres.Connection, postgres.Transaction);
+    }
 }
