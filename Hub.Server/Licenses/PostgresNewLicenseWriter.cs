@@ -5,7 +5,6 @@ using Hub.Core.Errors;
 using Hub.Core.Events;
 using Hub.Licenses.V1;
 using Hub.Server.Infrastructure.Postgres;
-using Hub.Server.Obligations;
 using Npgsql;
 using NpgsqlTypes;
 

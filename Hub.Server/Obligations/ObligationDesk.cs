@@ -17,7 +17,7 @@ namespace Hub.Server.Obligations;
 /// 承诺办 / 容缺办: a department accepts a material on the applicant's commitment or as deficient, creating an
 /// obligation with a working-day deadline; it records a breach; it and the supervision platform list them. Each change
 /// runs once per request_id and commits with its audit entry (naming the applicant's blind index, so it shows in their
-/// access history) and its events. Fulfilment is the license writers' (<see cref="ObligationFulfilment"/>).
+/// access history) and its events. Fulfilment is the license writers' (<see cref="Infrastructure.Postgres.ObligationFulfilment"/>).
 /// </summary>
 public sealed class ObligationDesk(
     IIdempotentRunner requests,

@@ -13,7 +13,7 @@ namespace Hub.Server.Obligations;
 /// <summary>
 /// <see cref="IObligationStore"/> and <see cref="IApplicantStanding"/> in PostgreSQL (table <c>obligations</c>). Stored
 /// status 1 open, 2 fulfilled, 3 breached; fulfilment is written by the license writers themselves
-/// (<see cref="ObligationFulfilment"/>).
+/// (<see cref="Infrastructure.Postgres.ObligationFulfilment"/>).
 /// </summary>
 public sealed class PostgresObligationStore(NpgsqlDataSource dataSource, PostgresAccessLog accessLog) : IObligationStore, IApplicantStanding
 {

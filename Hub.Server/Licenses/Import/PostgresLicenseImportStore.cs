@@ -3,7 +3,6 @@ using Hub.Core.Callers;
 using Hub.Core.Contracts;
 using Hub.Core.Events;
 using Hub.Server.Infrastructure.Postgres;
-using Hub.Server.Obligations;
 using Npgsql;
 using NpgsqlTypes;
 using static Hub.Server.Licenses.Import.LicenseImporter;

@@ -1,14 +1,15 @@
 using Hub.Core.Contracts;
 using Hub.Core.Events;
 
-namespace Hub.Server.Obligations;
+namespace Hub.Server.Infrastructure.Postgres;
 
 /// <summary>
 /// The hub sees proof arrive: the statement that writes new licenses (IssueLicense's group commit, an import batch)
 /// also fulfils, in the same transaction, each open obligation of the same holder that a license of an accepted type
 /// settles by its deadline, and queues obligation.fulfilled (for SUBSCRIBERs and for the accepting department) with
 /// the license's own audit entry. A license issued after the deadline fulfils nothing: the obligation stays OVERDUE
-/// for the department to judge.
+/// for the department to judge. It lives with the shared storage code because it is one statement of two features:
+/// the license writers run it, the obligations feature reads what it wrote.
 /// </summary>
 public static class ObligationFulfilment
 {
