@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hub.Adapters.Delegations;
 using Hub.Adapters.Ports;
 using Hub.Core.Access;
 using Hub.Core.Callers;
@@ -24,6 +25,7 @@ public sealed class ExemptionChecker(
     IHolderLicenseSource licenses,
     ILicenseTypeRules types,
     IApplicantStanding standings,
+    IDelegationChecks delegations,
     IAccessLog accessLog,
     IAccessWatch watch,
     IIdempotentRunner idempotency,
@@ -33,6 +35,7 @@ public sealed class ExemptionChecker(
     public async Task<Outcome<CheckMatterResponse>> CheckMatterAsync(Caller caller, CheckMatterCommand command, CancellationToken cancellationToken)
     {
         var (requestId, matterCode, applicant, caseNumber, purpose, checkDate, request) = command;
+        var acting = command.OnBehalfOf;
         return await idempotency.RunOnceAsync<CheckMatterResponse>(caller.Id, requestId, AuditActions.ExemptionCheckMatter, request, async ct =>
         {
             var matter = await matters.FindAsync(matterCode, ct);
@@ -59,7 +62,29 @@ public sealed class ExemptionChecker(
                 return tooManyHolders;
             }
 
+            DelegatedScope? scope = null;
+            if (acting is { Delegate: { } agent })
+            {
+                // A delegate applies for the principal: the use is checked (and a single use taken) before anything is
+                // read, and logged either way with the delegation id in the principal's history.
+                audit = audit with { DelegationId = acting.DelegationId };
+                var used = await delegations.UseAsync(
+                    new DelegatedUse(acting.DelegationId, holderIndex, licenses.HolderIndex(agent.IdType, agent.IdNumber), matter.MatterCode, purpose, null), ct);
+                if (used.Failed)
+                {
+                    await accessLog.AppendAsync(audit with { Outcome = AuditOutcomes.Refused(used.Error.Reason) }, ct);
+                    return used.Error;
+                }
+
+                scope = used.Value;
+            }
+
             var held = await licenses.FindAsync(holderIndex, [.. matter.Materials.SelectMany(m => m.AcceptedTypeCodes).Distinct()], ct);
+            if (scope is not null)
+            {
+                // Only what the principal let the delegate use waives a material.
+                held = [.. held.Where(scope.Covers)];
+            }
             var standing = matter.Materials.Any(m => MaterialAcceptanceRule.AllowedModes(m).Count > 0)
                 ? await standings.FindAsync(holderIndex, caller.OrgCode, caseNumber, matter.MatterCode, ct)
                 : ApplicantStanding.Clean;
@@ -196,10 +221,12 @@ public sealed class ExemptionChecker(
     }
 }
 
-/// <summary>CheckMatter: which matter, for which applicant, in which case, why, on which day.</summary>
+/// <summary>CheckMatter: which matter, for which applicant, in which case, why, on which day; and the delegate acting, if any.</summary>
 public sealed record CheckMatterCommand(
     string RequestId, string MatterCode, HolderInput Applicant, string CaseNumber, string Purpose, DateOnly CheckDate, CheckMatterRequest Request)
 {
+    public OnBehalfOfInput? OnBehalfOf { get; init; }
+
     public static Outcome<CheckMatterCommand> Parse(CheckMatterRequest request, HolderInputParser holders, DateOnly today)
     {
         var violations = new Violations();
@@ -209,7 +236,10 @@ public sealed record CheckMatterCommand(
         var caseNumber = violations.Text("case_number", request.CaseNumber, InputLimits.CodeLength);
         var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength);
         var checkDate = ChinaCalendar.Parse(request.CheckDate, "check_date", violations, required: false) ?? today;
-        return violations.ToError() is { } invalid ? invalid : new CheckMatterCommand(requestId, matterCode, applicant, caseNumber, purpose, checkDate, request);
+        var onBehalfOf = OnBehalfOfInput.Parse(request.OnBehalfOf, holders, violations, today, delegateNamed: true);
+        return violations.ToError() is { } invalid
+            ? invalid
+            : new CheckMatterCommand(requestId, matterCode, applicant, caseNumber, purpose, checkDate, request) { OnBehalfOf = onBehalfOf };
     }
 }
 

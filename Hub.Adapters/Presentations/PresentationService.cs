@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Hub.Adapters.Delegations;
 using Hub.Adapters.Exemption;
 using Hub.Adapters.Ports;
 using Hub.Common.V1;
@@ -29,6 +30,7 @@ public sealed class PresentationService(
     IHolderLicenseSource licenses,
     IPresentationSigner signer,
     IOneTimeNonceStore nonces,
+    IDelegationChecks delegations,
     IAccessLog accessLog,
     TimeProvider time)
 {
@@ -41,7 +43,16 @@ public sealed class PresentationService(
     public async Task<Outcome<CreatePresentationResponse>> CreateAsync(Caller caller, CreatePresentationCommand command, CancellationToken cancellationToken)
     {
         var (holder, identifier, ttl, fields) = command;
-        if (PortalActingFor.Refusal(caller, holder) is { } notAsserted)
+        var acting = command.OnBehalfOf;
+
+        // The holder presents their own license; a delegate, whom the assertion names, presents the principal's.
+        var asserted = PortalActingFor.Asserted(caller);
+        if (asserted.Failed)
+        {
+            return asserted.Error;
+        }
+
+        if (acting is null && PortalActingFor.Refusal(caller, holder) is { } notAsserted)
         {
             return notAsserted;
         }
@@ -77,21 +88,38 @@ public sealed class PresentationService(
             return invalid;
         }
 
-        var expires = time.GetUtcNow().AddSeconds(ttl);
-        var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-        var token = new PresentationToken(license.Identifier, [.. fields.Distinct()], expires.ToUnixTimeSeconds(), nonce, string.Empty);
-        var (payload, signature) = await signer.SignAsync(keyId => (token with { KeyId = keyId }).Payload(), cancellationToken);
-        var text = PresentationToken.Encode(payload, signature);
-        await accessLog.AppendAsync(new AccessRecord
+        var audit = new AccessRecord
         {
             CallerId = caller.Id,
             Action = AuditActions.VerificationCreatePresentation,
             ObjectType = AuditObjects.License,
             ObjectId = license.Identifier,
             HolderIndex = holderIndex,
-            Fields = token.Fields,
+            Purpose = command.Purpose,
+            MatterCode = command.MatterCode,
+            Fields = [.. fields.Distinct()],
+            DelegationId = acting?.DelegationId,
             Outcome = AuditOutcomes.Ok,
-        }, cancellationToken);
+        };
+        if (acting is not null)
+        {
+            var agent = asserted.Value;
+            var used = await delegations.UseAsync(
+                new DelegatedUse(acting.DelegationId, holderIndex, licenses.HolderIndex(agent.IdType, agent.IdNumber), command.MatterCode, command.Purpose, license),
+                cancellationToken);
+            if (used.Failed)
+            {
+                await accessLog.AppendAsync(audit with { Fields = [], Outcome = AuditOutcomes.Refused(used.Error.Reason) }, cancellationToken);
+                return used.Error;
+            }
+        }
+
+        var expires = time.GetUtcNow().AddSeconds(ttl);
+        var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        var token = new PresentationToken(license.Identifier, audit.Fields, expires.ToUnixTimeSeconds(), nonce, string.Empty) { DelegationId = acting?.DelegationId };
+        var (payload, signature) = await signer.SignAsync(keyId => (token with { KeyId = keyId }).Payload(), cancellationToken);
+        var text = PresentationToken.Encode(payload, signature);
+        await accessLog.AppendAsync(audit, cancellationToken);
         using var qr = new QRCodeGenerator().CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
         return new CreatePresentationResponse
         {
@@ -108,29 +136,36 @@ public sealed class PresentationService(
         if (!PresentationToken.TryDecode(text, out var token, out var payload, out var signature)
             || !await signer.VerifyAsync(token.KeyId, payload, signature, cancellationToken))
         {
-            return await RefuseAsync(caller, null, purpose, RefusalReasons.BadSignature, cancellationToken);
+            return await RefuseAsync(caller, null, purpose, RefusalReasons.BadSignature, null, cancellationToken);
         }
 
         var license = await licenses.FindByIdentifierAsync(token.Identifier, cancellationToken);
+        var delegation = token.DelegationId;
         if (time.GetUtcNow().ToUnixTimeSeconds() > token.ExpiresAt)
         {
-            return await RefuseAsync(caller, license, purpose, RefusalReasons.Expired, cancellationToken);
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.Expired, delegation, cancellationToken);
+        }
+
+        // Revoked at once: a delegate's token made before the principal revoked is refused within its lifetime too.
+        if (delegation is { } delegationId && await delegations.WithdrawnAsync(delegationId, cancellationToken) is not null)
+        {
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.DelegationWithdrawn, delegation, cancellationToken);
         }
 
         if (!await nonces.TryConsumeAsync(NonceScope, token.Nonce, DateTimeOffset.FromUnixTimeSeconds(token.ExpiresAt), cancellationToken))
         {
-            return await RefuseAsync(caller, license, purpose, RefusalReasons.AlreadyUsed, cancellationToken);
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.AlreadyUsed, delegation, cancellationToken);
         }
 
         if (license is null || LicenseSelection.ReasonOn(license, ChinaCalendar.Today(time)) != Hub.Exemption.V1.RequiredReason.Unspecified)
         {
-            return await RefuseAsync(caller, license, purpose, RefusalReasons.LicenseNotValid, cancellationToken);
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.LicenseNotValid, delegation, cancellationToken);
         }
 
         // Like VerifyLicense: a token names one version, and an amendment (驾驶证 C1 → C2) makes its face history.
         if (license.Superseded)
         {
-            return await RefuseAsync(caller, license, purpose, RefusalReasons.Superseded, cancellationToken);
+            return await RefuseAsync(caller, license, purpose, RefusalReasons.Superseded, delegation, cancellationToken);
         }
 
         var shown = new License
@@ -155,18 +190,20 @@ public sealed class PresentationService(
         shown.Face.Add(disclosed.Values.ToDictionary());
         shown.Disclosure.Add(disclosed.Decisions);
 
-        var entry = await accessLog.AppendAsync(Record(caller, license, purpose, token.Fields, AuditOutcomes.Valid), cancellationToken);
+        var entry = await accessLog.AppendAsync(Record(caller, license, purpose, token.Fields, AuditOutcomes.Valid, delegation), cancellationToken);
         return new VerifyPresentationResponse { Valid = true, License = shown, Receipt = entry.ToReceipt() };
     }
 
-    private async Task<Outcome<VerifyPresentationResponse>> RefuseAsync(Caller caller, HolderLicense? license, string purpose, string reason, CancellationToken cancellationToken)
+    private async Task<Outcome<VerifyPresentationResponse>> RefuseAsync(
+        Caller caller, HolderLicense? license, string purpose, string reason, Guid? delegationId, CancellationToken cancellationToken)
     {
-        var entry = await accessLog.AppendAsync(Record(caller, license, purpose, [], reason), cancellationToken);
+        var entry = await accessLog.AppendAsync(Record(caller, license, purpose, [], reason, delegationId), cancellationToken);
         return new VerifyPresentationResponse { Valid = false, Reason = reason, Receipt = entry.ToReceipt() };
     }
 
-    private static AccessRecord Record(Caller caller, HolderLicense? license, string purpose, IReadOnlyList<string> fields, string outcome) => new()
+    private static AccessRecord Record(Caller caller, HolderLicense? license, string purpose, IReadOnlyList<string> fields, string outcome, Guid? delegationId) => new()
     {
+        DelegationId = delegationId,
         CallerId = caller.Id,
         Action = AuditActions.VerificationVerifyPresentation,
         ObjectType = AuditObjects.License,
@@ -178,9 +215,18 @@ public sealed class PresentationService(
     };
 }
 
-/// <summary>CreatePresentation: the holder the portal acts for, which license, for how long, which fields.</summary>
+/// <summary>
+/// CreatePresentation: the holder the portal acts for (or, with <see cref="OnBehalfOf"/>, the principal a delegate
+/// presents for, and what for), which license, for how long, which fields.
+/// </summary>
 public sealed record CreatePresentationCommand(HolderInput Holder, string Identifier, int TtlSeconds, IReadOnlyList<string> Fields)
 {
+    public OnBehalfOfInput? OnBehalfOf { get; init; }
+
+    public string? MatterCode { get; init; }
+
+    public string? Purpose { get; init; }
+
     public static Outcome<CreatePresentationCommand> Parse(CreatePresentationRequest request, HolderInputParser holders, DateOnly today)
     {
         var violations = new Violations();
@@ -197,7 +243,26 @@ public sealed record CreatePresentationCommand(HolderInput Holder, string Identi
             violations.Add("fields", $"present 1 to {PresentationService.MaxFields} fields");
         }
 
-        return violations.ToError() is { } invalid ? invalid : new CreatePresentationCommand(holder, identifier, ttl, [.. request.Fields]);
+        var onBehalfOf = OnBehalfOfInput.Parse(request.OnBehalfOf, holders, violations, today, delegateNamed: false);
+        var matterCode = violations.Text("matter_code", request.MatterCode, InputLimits.CodeLength, required: false);
+        var purpose = violations.Text("purpose", request.Purpose, InputLimits.PurposeLength, required: false);
+        if (onBehalfOf is null && matterCode.Length + purpose.Length > 0)
+        {
+            violations.Add("matter_code", "is for a delegate's presentation (with on_behalf_of); a holder presenting their own license leaves matter_code and purpose empty");
+        }
+        else if (onBehalfOf is not null && matterCode.Length + purpose.Length == 0)
+        {
+            violations.Add("purpose", "a delegate names the matter_code or purpose the presentation is for; the delegation must cover it");
+        }
+
+        return violations.ToError() is { } invalid
+            ? invalid
+            : new CreatePresentationCommand(holder, identifier, ttl, [.. request.Fields])
+            {
+                OnBehalfOf = onBehalfOf,
+                MatterCode = matterCode.Length > 0 ? matterCode : null,
+                Purpose = purpose.Length > 0 ? purpose : null,
+            };
     }
 }
 

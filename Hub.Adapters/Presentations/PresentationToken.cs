@@ -14,6 +14,9 @@ public sealed record PresentationToken(string Identifier, IReadOnlyList<string> 
 {
     public const string Prefix = "hp1.";
 
+    /// <summary>The delegation a delegate presented under (claim <c>d</c>, absent otherwise), so the verification is logged with it.</summary>
+    public Guid? DelegationId { get; init; }
+
     public byte[] Payload()
     {
         var json = new JsonObject
@@ -24,6 +27,11 @@ public sealed record PresentationToken(string Identifier, IReadOnlyList<string> 
             ["n"] = Nonce,
             ["k"] = KeyId,
         };
+        if (DelegationId is { } delegation)
+        {
+            json["d"] = delegation.ToString();
+        }
+
         return CanonicalJson.SerializeToUtf8(json);
     }
 
@@ -57,7 +65,10 @@ public sealed record PresentationToken(string Identifier, IReadOnlyList<string> 
                 [.. json["f"]!.AsArray().Select(f => f!.GetValue<string>())],
                 json["exp"]!.GetValue<long>(),
                 json["n"]!.GetValue<string>(),
-                json["k"]!.GetValue<string>());
+                json["k"]!.GetValue<string>())
+            {
+                DelegationId = json["d"] is { } d ? Guid.Parse(d.GetValue<string>()) : null,
+            };
             return true;
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException or NullReferenceException)

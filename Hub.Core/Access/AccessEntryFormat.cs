@@ -35,6 +35,7 @@ public static class AccessEntryFormat
         Add(entry, "purpose", record.Purpose);
         Add(entry, "matter_code", record.MatterCode);
         Add(entry, "case_number", record.CaseNumber);
+        Add(entry, "delegation_id", record.DelegationId?.ToString());
         if (record.Fields.Count > 0)
         {
             entry["fields"] = new JsonArray([.. record.Fields.Select(f => (JsonNode)f)]);

@@ -29,4 +29,7 @@ public sealed record AccessRecord
     public IReadOnlyList<string> Fields { get; init; } = [];
 
     public required string Outcome { get; init; }
+
+    /// <summary>The delegation (委托授权) under which a delegate acted for the holder; null when nobody acted for anyone.</summary>
+    public Guid? DelegationId { get; init; }
 }

@@ -15,9 +15,14 @@ public static class PortalActingFor
     /// <summary>Null when the portal call may act for this holder; else the refusal.</summary>
     public static HubError? Refusal(Caller caller, HolderInput holder) => caller.ActsFor(holder)
         ? null
-        : HubError.PermissionDenied(
-            ReasonCodes.HolderNotAsserted,
-            caller.AssertedHolder is null
-                ? $"a PORTAL acts only for the holder it authenticated: send its signed assertion in the {AssertionHeader} metadata (docs/integration.md)."
-                : "the holder assertion names another holder than this request.");
+        : caller.AssertedHolder is null
+            ? NotAsserted()
+            : HubError.PermissionDenied(ReasonCodes.HolderNotAsserted, "the holder assertion names another holder than this request.");
+
+    /// <summary>The holder the portal call acts for, or the refusal when it carries no assertion.</summary>
+    public static Outcome<HolderInput> Asserted(Caller caller) => caller.AssertedHolder is { } holder ? holder : NotAsserted();
+
+    private static HubError NotAsserted() => HubError.PermissionDenied(
+        ReasonCodes.HolderNotAsserted,
+        $"a PORTAL acts only for the holder it authenticated: send its signed assertion in the {AssertionHeader} metadata (docs/integration.md).");
 }

@@ -21,6 +21,8 @@ public static class AuditActions
     public const string EventsRegisterWebhook = "events.RegisterWebhook";
     public const string EventsDeleteWebhook = "events.DeleteWebhook";
     public const string EventsReportSupervisionResult = "events.ReportSupervisionResult";
+    public const string DelegationsGrantDelegation = "delegations.GrantDelegation";
+    public const string DelegationsRevokeDelegation = "delegations.RevokeDelegation";
     public const string ExchangeDecideGrant = "exchange.DecideGrant";
     public const string ExchangeGrantExpired = "exchange.GrantExpired";
     public const string ExchangeGrantOverdue = "exchange.GrantOverdue";
@@ -61,6 +63,7 @@ public static class AuditObjects
     public const string AccessLog = "access_log";
     public const string Webhook = "webhook";
     public const string Obligation = "obligation";
+    public const string Delegation = "delegation";
 }
 
 /// <summary>Fixed <c>outcome</c> values of access-log entries (others carry counts, e.g. <c>OK:3</c>); public contract.</summary>

@@ -49,6 +49,15 @@ public static class ReasonCodes
     public const string ObligationNotFound = "OBLIGATION_NOT_FOUND";
     public const string ObligationClosed = "OBLIGATION_CLOSED";
     public const string NotObligationDepartment = "NOT_OBLIGATION_DEPARTMENT";
+    public const string DelegationNotFound = "DELEGATION_NOT_FOUND";
+    public const string NotDelegate = "NOT_DELEGATE";
+    public const string DelegationRevoked = "DELEGATION_REVOKED";
+    public const string DelegationExpired = "DELEGATION_EXPIRED";
+    public const string DelegationUsed = "DELEGATION_USED";
+    public const string DelegationEnded = "DELEGATION_ENDED";
+    public const string DelegationOutOfScope = "DELEGATION_OUT_OF_SCOPE";
+    public const string DelegationClosed = "DELEGATION_CLOSED";
+    public const string LegalRepresentativeUnknown = "LEGAL_REPRESENTATIVE_UNKNOWN";
     public const string DataResourceExists = "DATA_RESOURCE_EXISTS";
     public const string DataResourceNotFound = "DATA_RESOURCE_NOT_FOUND";
     public const string ResourceNotShared = "RESOURCE_NOT_SHARED";
@@ -103,6 +112,9 @@ public static class RefusalReasons
     public const string AlreadyUsed = "ALREADY_USED";
     public const string LicenseNotValid = "LICENSE_NOT_VALID";
     public const string HolderMismatch = "HOLDER_MISMATCH";
+
+    /// <summary>The presentation was made under a delegation that was revoked or ended since.</summary>
+    public const string DelegationWithdrawn = "DELEGATION_WITHDRAWN";
 }
 
 /// <summary>Why one field of a request is refused (<c>BadRequest.FieldViolation.reason</c>); public contract.</summary>

@@ -20,8 +20,10 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, StandbyReads
         SELECT a.log_index AS LogIndex, a.entry_json AS EntryJson, a.occurred_at AS OccurredAt, a.caller_id AS CallerId,
                a.action AS Action, a.purpose AS Purpose, a.matter_code AS MatterCode, a.case_number AS CaseNumber,
                a.object_type AS ObjectType, a.object_id AS ObjectId, a.fields AS Fields, a.outcome AS Outcome,
-               c.org_code AS OrgCode, c.org_name AS OrgName, c.system_name AS SystemName
+               c.org_code AS OrgCode, c.org_name AS OrgName, c.system_name AS SystemName,
+               a.delegation_id AS DelegationId, d.delegate_label AS DelegateLabel
         FROM access_log a LEFT JOIN callers c ON c.caller_id = a.caller_id
+             LEFT JOIN delegations d ON d.delegation_id = a.delegation_id
         """;
 
     public async Task<(IReadOnlyList<Hub.Audit.V1.AccessLogEntry> Entries, string NextPageToken)> QueryAsync(
@@ -174,6 +176,10 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, StandbyReads
 
         public string? SystemName { get; init; }
 
+        public Guid? DelegationId { get; init; }
+
+        public string? DelegateLabel { get; init; }
+
         public Hub.Audit.V1.AccessLogEntry ToMessage() => new()
         {
             LogIndex = (ulong)LogIndex,
@@ -191,6 +197,8 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, StandbyReads
             CallerOrgCode = OrgCode ?? string.Empty,
             CallerOrgName = OrgName ?? string.Empty,
             CallerSystemName = SystemName ?? string.Empty,
+            DelegationId = DelegationId?.ToString() ?? string.Empty,
+            DelegateLabel = DelegateLabel ?? string.Empty,
         };
     }
 }

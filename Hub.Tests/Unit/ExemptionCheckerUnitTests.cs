@@ -28,7 +28,7 @@ public sealed class ExemptionCheckerUnitTests
     public ExemptionCheckerUnitTests()
     {
         _watch = new AccessWatch(Options.Create(new AccessWatchOptions { DistinctHoldersPerHour = 3, FailedGuessesPerHour = 2 }), _clock);
-        _checker = new ExemptionChecker(_repository, _repository, _repository, _repository, _log, _watch, new FakeIdempotentRunner(), new WorkingCalendar([], []), _clock);
+        _checker = new ExemptionChecker(_repository, _repository, _repository, _repository, new NoDelegations(), _log, _watch, new FakeIdempotentRunner(), new WorkingCalendar([], []), _clock);
         _repository.Matters["M1"] = new MatterDefinition("M1", "公租房申请", "11610100MB0000001X", [
             new MaterialDefinition("id-card", "居民身份证", ["T-ID"], ["name"]),
             new MaterialDefinition("marriage", "结婚证", ["T-MARRIAGE"], ["spouse"]),

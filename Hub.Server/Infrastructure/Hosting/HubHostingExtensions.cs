@@ -18,6 +18,7 @@ using Hub.Server.Infrastructure.Secrets;
 using Hub.Server.Infrastructure.Telemetry;
 using Hub.Server.Keys;
 using Hub.Server.Licenses;
+using Hub.Server.Delegations;
 using Hub.Server.Obligations;
 using Hub.Server.Verification;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -68,6 +69,7 @@ public static class HubHostingExtensions
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<ExemptionGrpcService>();
         app.MapGrpcService<ObligationGrpcService>();
+        app.MapGrpcService<DelegationGrpcService>();
         app.MapGrpcService<ExchangeGrpcService>();
         app.MapGrpcService<EventGrpcService>();
         app.MapGrpcHealthChecksService().WithMetadata(new AllowAnonymousCallerAttribute());
@@ -212,6 +214,7 @@ public static class HubHostingExtensions
         services.AddAudit();
         services.AddExchange();
         services.AddObligations();
+        services.AddDelegations();
         services.AddEvents();
         services.AddDemo();
         services.AddHostedService<EmbeddedWelcome>();

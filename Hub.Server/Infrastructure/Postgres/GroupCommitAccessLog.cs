@@ -45,7 +45,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         DELETE FROM access_log_queue WHERE queue_id IN (SELECT queue_id FROM access_log_queue ORDER BY queue_id LIMIT @limit)
         RETURNING queue_id AS QueueId, occurred_at AS OccurredAt, caller_id AS CallerId, action AS Action, object_type AS ObjectType,
                   object_id AS ObjectId, holder_index AS HolderIndex, purpose AS Purpose, matter_code AS MatterCode,
-                  case_number AS CaseNumber, fields AS Fields, outcome AS Outcome;
+                  case_number AS CaseNumber, fields AS Fields, outcome AS Outcome, delegation_id AS DelegationId;
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -208,7 +208,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         var occurredAt = AccessEntryFormat.Truncate(_time.GetUtcNow());
         var firstQueued = next;
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY access_log (log_index, occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome, entry_json, leaf_hash) FROM STDIN (FORMAT BINARY)"))
+            "COPY access_log (log_index, occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome, delegation_id, entry_json, leaf_hash) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var row in queued)
             {
@@ -261,6 +261,15 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         await WriteNullableAsync(copy, record.CaseNumber, NpgsqlDbType.Varchar);
         await copy.WriteAsync(record.Fields.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
         await copy.WriteAsync(record.Outcome, NpgsqlDbType.Varchar);
+        if (record.DelegationId is { } delegation)
+        {
+            await copy.WriteAsync(delegation, NpgsqlDbType.Uuid);
+        }
+        else
+        {
+            await copy.WriteNullAsync();
+        }
+
         await copy.WriteAsync(json, NpgsqlDbType.Text);
         await copy.WriteAsync(leaf, NpgsqlDbType.Bytea);
         return new AccessLogEntry(index, occurredAt, record, json, leaf);
@@ -299,6 +308,8 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
 
         public string Outcome { get; init; } = string.Empty;
 
+        public Guid? DelegationId { get; init; }
+
         public AccessRecord ToRecord() => new()
         {
             CallerId = CallerId,
@@ -311,6 +322,7 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
             CaseNumber = CaseNumber,
             Fields = Fields,
             Outcome = Outcome,
+            DelegationId = DelegationId,
         };
     }
 }

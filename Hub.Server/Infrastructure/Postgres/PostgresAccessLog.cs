@@ -30,8 +30,8 @@ public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider 
     {
         AccessRecordLimits.Check(record);
         const string entry = """
-            INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome)
-            VALUES (@occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex, @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome)
+            INSERT INTO access_log_queue (occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome, delegation_id)
+            VALUES (@occurredAt, @CallerId, @Action, @ObjectType, @ObjectId, @HolderIndex, @Purpose, @MatterCode, @CaseNumber, @Fields, @Outcome, @DelegationId)
             """;
         var sql = events.Count == 0 ? entry : $"""
             WITH entry AS ({entry} RETURNING queue_id)
@@ -50,6 +50,7 @@ public sealed class PostgresAccessLog(GroupCommitAccessLog writer, TimeProvider 
             record.CaseNumber,
             Fields = record.Fields.ToArray(),
             record.Outcome,
+            record.DelegationId,
         });
         PostgresQueuedEvents.AddParameters(parameters, events);
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));

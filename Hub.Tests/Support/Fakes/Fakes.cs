@@ -239,3 +239,13 @@ public sealed class FakeSigningKeyRing : Hub.Server.Keys.ISigningKeyRing
     public Task<Outcome<Hub.Admin.V1.RevokeSigningKeyResponse>> RevokeAsync(Hub.Core.Callers.Caller admin, Hub.Server.Keys.RevokeSigningKeyCommand command, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 }
+
+/// <summary>No delegation exists: every use is DELEGATION_NOT_FOUND (the unit tests of rules that act for no one).</summary>
+public sealed class NoDelegations : IDelegationChecks
+{
+    public Task<Outcome<Hub.Adapters.Delegations.DelegatedScope>> UseAsync(Hub.Adapters.Delegations.DelegatedUse use, CancellationToken cancellationToken) =>
+        Task.FromResult<Outcome<Hub.Adapters.Delegations.DelegatedScope>>(HubError.NotFound(Hub.Core.Contracts.ReasonCodes.DelegationNotFound, "none"));
+
+    public Task<HubError?> WithdrawnAsync(Guid delegationId, CancellationToken cancellationToken) =>
+        Task.FromResult<HubError?>(HubError.NotFound(Hub.Core.Contracts.ReasonCodes.DelegationNotFound, "none"));
+}
