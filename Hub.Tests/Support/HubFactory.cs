@@ -43,6 +43,9 @@ public sealed class HubFactory : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
 
+    /// <summary>The master key the hub's data keys are wrapped with: a second replica on the same database needs it.</summary>
+    public string? MasterKey => _settings.GetValueOrDefault("Hub:Secrets:MasterKey");
+
     /// <summary>
     /// The hub on its embedded default: no connection string, its own PostgreSQL provisioned in
     /// <paramref name="stateDirectory"/> (kept after dispose, so a second factory can start it again).
