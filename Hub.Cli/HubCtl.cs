@@ -24,6 +24,7 @@ internal static class HubCtl
         root.Subcommands.Add(AuditCommand.Receipts(connection, environment));
         root.Subcommands.Add(ExemptionCommand.Create(connection, environment));
         root.Subcommands.Add(ObligationsCommand.Create(connection, environment));
+        root.Subcommands.Add(DelegationsCommand.Create(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Resources(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Grants(connection, environment));
         root.Subcommands.Add(ExchangeCommand.Query(connection, environment));

@@ -15,7 +15,13 @@ internal static class ExemptionCommand
         var caseNumber = new Option<string>("--case-number") { Description = "The department's case number (办件编号)", Required = true };
         var purpose = new Option<string>("--purpose") { Description = "用证事由", Required = true };
         var requestId = new Option<string?>("--request-id") { Description = "Idempotency key (default: a new one)" };
-        var checkMatter = new Command("check-matter", "Which required materials the applicant need not submit") { matter, idType, id, caseNumber, purpose, requestId };
+        var onBehalfOf = new Option<string?>("--on-behalf-of") { Description = "委托授权: the delegation id when a delegate applies for the applicant" };
+        var delegateType = new Option<string>("--delegate-id-type") { Description = "CITIZEN_ID or USCC", DefaultValueFactory = _ => "CITIZEN_ID" };
+        var delegateId = new Option<string?>("--delegate-id") { Description = "With --on-behalf-of: the delegate's identifier (代办人)" };
+        var checkMatter = new Command("check-matter", "Which required materials the applicant need not submit")
+        {
+            matter, idType, id, caseNumber, purpose, requestId, onBehalfOf, delegateType, delegateId,
+        };
         checkMatter.SetAction(async (parsed, cancellationToken) => await CliCall.RunAsync(connection, parsed, environment, async channel =>
         {
             var type = CliEnums.Parse<HolderIdType>(parsed.GetValue(idType));
@@ -26,6 +32,13 @@ internal static class ExemptionCommand
                 Applicant = new Holder { IdType = type, IdNumber = parsed.GetValue(id)! },
                 CaseNumber = parsed.GetValue(caseNumber)!,
                 Purpose = parsed.GetValue(purpose)!,
+                OnBehalfOf = parsed.GetValue(onBehalfOf) is { } delegation
+                    ? new OnBehalfOf
+                    {
+                        DelegationId = delegation,
+                        Delegate = parsed.GetValue(delegateId) is { } agent ? new Holder { IdType = CliEnums.Parse<HolderIdType>(parsed.GetValue(delegateType)), IdNumber = agent } : null,
+                    }
+                    : null,
             }, cancellationToken: cancellationToken);
             connection.Output.Write(parsed, environment, response, () =>
             {
