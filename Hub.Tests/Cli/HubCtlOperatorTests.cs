@@ -179,6 +179,8 @@ public sealed class HubCtlOperatorTests(LicenseScenarioFixture fixture) : IClass
         var state = Path.Combine(_folder, "state");
         await RunAsync("keys", "list", "--save-pem", keys);
 
+        // Run alone, this test may come before the log's first checkpoint: wait for it, as an auditor would.
+        await AuditWaiter.CheckpointCoveringAsync(new Hub.Audit.V1.AuditService.AuditServiceClient(_s.Hub.Channel(_s.AuditorKey)), 0);
         var (exit, output, error) = await RunAsync("audit", "verify", "--trusted-keys", keys, "--state-dir", state, "--api-key", _s.AuditorKey);
 
         Assert.True(exit == 0, output + error);
