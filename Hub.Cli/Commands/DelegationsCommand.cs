@@ -130,7 +130,8 @@ internal static class DelegationsCommand
         environment.Out.WriteLine($"delegation_id: {delegation.DelegationId}");
         environment.Out.WriteLine($"status:        {CliEnums.Name(delegation.Status)}{(delegation.SingleUse ? " (single use)" : string.Empty)}, used {delegation.Uses} times");
         environment.Out.WriteLine($"principal:     {CliEnums.Name(delegation.Principal.IdType)} {delegation.Principal.IdNumber}");
-        environment.Out.WriteLine($"delegate:      {delegation.Delegate.Name} {CliEnums.Name(delegation.Delegate.IdType)} {delegation.Delegate.IdNumber}".Replace("  ", " ", StringComparison.Ordinal));
+        var name = delegation.Delegate.Name.Length > 0 ? delegation.Delegate.Name + " " : string.Empty;
+        environment.Out.WriteLine($"delegate:      {name}{CliEnums.Name(delegation.Delegate.IdType)} {delegation.Delegate.IdNumber}");
         environment.Out.WriteLine($"licenses:      {string.Join(", ", delegation.LicenseIdentifiers.Concat(delegation.TypeCodes.Select(t => "type " + t)))}");
         environment.Out.WriteLine($"for:           {string.Join(", ", delegation.MatterCodes.Select(m => "matter " + m).Concat(delegation.Purposes))}");
         environment.Out.WriteLine($"valid until:   {delegation.ValidUntil.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm 'UTC'", invariant)}");
