@@ -65,8 +65,8 @@ public sealed class ExemptionChecker(
             DelegatedScope? scope = null;
             if (acting is { Delegate: { } agent })
             {
-                // A delegate applies for the principal: the use is checked (and a single use taken) before anything is
-                // read, and logged either way with the delegation id in the principal's history.
+                // A delegate applies for the principal: the use is checked (and a single use taken) before any license
+                // is read, and logged either way with the delegation id in the principal's history.
                 audit = audit with { DelegationId = acting.DelegationId };
                 var used = await delegations.UseAsync(
                     new DelegatedUse(acting.DelegationId, holderIndex, licenses.HolderIndex(agent.IdType, agent.IdNumber), matter.MatterCode, purpose, null), ct);
@@ -85,6 +85,7 @@ public sealed class ExemptionChecker(
                 // Only what the principal let the delegate use waives a material.
                 held = [.. held.Where(scope.Covers)];
             }
+
             var standing = matter.Materials.Any(m => MaterialAcceptanceRule.AllowedModes(m).Count > 0)
                 ? await standings.FindAsync(holderIndex, caller.OrgCode, caseNumber, matter.MatterCode, ct)
                 : ApplicantStanding.Clean;

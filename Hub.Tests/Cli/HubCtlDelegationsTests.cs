@@ -59,6 +59,18 @@ public sealed class HubCtlDelegationsTests(LicenseScenarioFixture fixture) : ICl
         Assert.Equal(delegationId, use.GetProperty("delegationId").GetString());
         Assert.StartsWith("李** ", use.GetProperty("delegateLabel").GetString(), StringComparison.Ordinal);
 
+        // The delegate, over REST/JSON: a presentation (亮证) of the principal's license under the delegation.
+        using var delegatePortal = _s.Hub.CreateClient();
+        delegatePortal.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _s.PortalKey);
+        delegatePortal.DefaultRequestHeaders.Add(PortalActingFor.AssertionHeader, Assertion(agent));
+        using var presented = await delegatePortal.PostAsync("/v1/presentations", Json($$"""
+            {"holder":{"idType":"HOLDER_ID_TYPE_CITIZEN_ID","idNumber":"{{principal}}"},"identifier":"{{license.Identifier}}",
+             "fields":["category"],"onBehalfOf":{"delegationId":"{{delegationId}}"},"matterCode":"{{matter}}"}
+            """));
+        Assert.True(presented.StatusCode == HttpStatusCode.OK, await presented.Content.ReadAsStringAsync());
+        using var presentation = JsonDocument.Parse(await presented.Content.ReadAsStringAsync());
+        Assert.StartsWith("hp1.", presentation.RootElement.GetProperty("token").GetString(), StringComparison.Ordinal);
+
         using var revoked = await portal.PostAsync($"/v1/delegations/{delegationId}:revoke", Json("""{"requestId":"rest-revoke-1"}"""));
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         using var revokedJson = JsonDocument.Parse(await revoked.Content.ReadAsStringAsync());

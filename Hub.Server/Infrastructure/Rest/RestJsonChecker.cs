@@ -106,12 +106,16 @@ internal static class RestJsonChecker
 
                 for (var i = 0; i < items.Count; i++)
                 {
-                    items[i] = CheckValue(items[i], field, $"{fieldPath}[{i}]", violations);
+                    // Put back only a rewritten value (a short enum name made full): a node cannot be re-attached where it is.
+                    if (CheckValue(items[i], field, $"{fieldPath}[{i}]", violations) is var item && !ReferenceEquals(item, items[i]))
+                    {
+                        items[i] = item;
+                    }
                 }
             }
-            else
+            else if (CheckValue(value, field, fieldPath, violations) is var single && !ReferenceEquals(single, value))
             {
-                members[name] = CheckValue(value, field, fieldPath, violations);
+                members[name] = single;
             }
         }
     }
