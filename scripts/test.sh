@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a machine of this kind: installs what the tests need and is missing
-# (redis-server, xmlsec1, Node.js, and for the fault suite Patroni with etcd and HAProxy, all from Debian; the PostgreSQL server binaries are expected preinstalled, else installed
+# (redis-server, xmlsec1, Node.js, Chromium for the console's browser tests, and for the fault suite Patroni with etcd and HAProxy, all from Debian; the PostgreSQL server binaries are expected preinstalled, else installed
 # too; the Node.js gRPC client's packages from npm),
 # builds, runs every test against real PostgreSQL and Redis processes the tests start themselves, and prints
 # one plain line: "N passed, N failed".
@@ -25,6 +25,10 @@ command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 python3 -c 'import etcd' >/dev/null 2>&1 || need+=(python3-etcd)
 [ -x /usr/bin/etcd ] || need+=(etcd-server)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+# The web console's browser tests drive Debian's Chromium headless (Playwright for .NET, the system browser).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# ... with a font for the Chinese text on its pages (a user's own browser has one; a bare server does not).
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)

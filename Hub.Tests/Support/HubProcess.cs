@@ -25,29 +25,62 @@ public sealed class HubProcess : IAsyncDisposable
     /// <param name="settings">Extra settings as environment variables (<c>Hub__Telemetry__MetricsPort</c>), over the defaults.</param>
     /// <param name="port">The gRPC port (the address clients know, e.g. for a hub brought back on a restored database); a free one if not given.</param>
     public HubProcess(string connectionString, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
+        : this(connectionString, settings, port, tlsPort: 0)
     {
-        ConnectionString = connectionString;
+    }
+
+    private HubProcess(string? connectionString, IReadOnlyDictionary<string, string>? settings, int? port, int tlsPort)
+    {
+        ConnectionString = connectionString ?? string.Empty;
         Port = port ?? LoopbackPorts.Choose(0);
+        TlsPort = tlsPort;
         _environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Hub"] = connectionString,
             ["Hub__StateDirectory"] = _stateDirectory,
             ["Hub__Bootstrap__AdminApiKey"] = HubFactory.AdminApiKey,
             ["Hub__Secrets__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Hub__Endpoints__GrpcPort"] = Port.ToString(CultureInfo.InvariantCulture),
-            ["Hub__Endpoints__TlsPort"] = "0",
+            ["Hub__Endpoints__TlsPort"] = tlsPort.ToString(CultureInfo.InvariantCulture),
             ["Hub__Telemetry__MetricsPort"] = "0",
             ["Hub__Audit__CheckpointIntervalMilliseconds"] = "100",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (connectionString is null)
+        {
+            // The embedded default, as `dotnet Hub.Server.dll` in an empty folder runs it: its own cluster and the
+            // demo organisations, on ports no other test uses.
+            _environment["Hub__Embedded__PreferredPort"] = "0";
+            _environment["Hub__Demo__ProviderPort"] = "0";
+        }
+        else
+        {
+            _environment["ConnectionStrings__Hub"] = connectionString;
+        }
+
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             _environment[name] = value;
         }
-
     }
 
+    /// <summary>
+    /// The hub on its embedded default (its own PostgreSQL cluster, the demo organisations and their keys in
+    /// <see cref="StateDirectory"/>/demo-keys), with REST and the console on a TLS port of its own.
+    /// </summary>
+    public static HubProcess Embedded(IReadOnlyDictionary<string, string>? settings = null) =>
+        new(null, settings, null, LoopbackPorts.Choose(0));
+
+    public bool IsEmbedded => ConnectionString.Length == 0;
+
     public string ConnectionString { get; }
+
+    /// <summary>The TLS port (REST, the console); 0 when the process listens without TLS.</summary>
+    public int TlsPort { get; }
+
+    public string TlsUrl => $"https://127.0.0.1:{TlsPort}";
+
+    /// <summary>The hub's state folder (Hub:StateDirectory): on the embedded default, demo-keys/, tls/ and the cluster's record.</summary>
+    public string StateDirectory => _stateDirectory;
 
     public int Port { get; }
 
@@ -168,15 +201,60 @@ public sealed class HubProcess : IAsyncDisposable
         UnsafeUseInsecureChannelCallCredentials = true,
     });
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (IsEmbedded)
+        {
+            await StopEmbeddedAsync();
+        }
+
         Kill();
         if (Directory.Exists(_stateDirectory))
         {
             Directory.Delete(_stateDirectory, recursive: true);
         }
+    }
 
-        return ValueTask.CompletedTask;
+    /// <summary>The embedded default's connection string to its own cluster (as its state folder records it), for a test that plays the insider.</summary>
+    public string EmbeddedConnectionString()
+    {
+        using var record = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_stateDirectory, "postgres.json")));
+        return new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = record.RootElement.GetProperty(nameof(Port)).GetInt32(), // the record names it "Port" too
+            Username = "postgres",
+            Password = File.ReadAllText(Path.Combine(_stateDirectory, "postgres-password")).Trim(),
+            Database = "hub",
+            Pooling = false,
+        }.ConnectionString;
+    }
+
+    // SIGTERM, so the hub stops its cluster as it does for an operator; then the cluster's folder (outside the state
+    // folder when running as root) goes too.
+    private async Task StopEmbeddedAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+
+        var record = Path.Combine(_stateDirectory, "postgres.json");
+        if (File.Exists(record))
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(record));
+            var root = json.RootElement.GetProperty("ClusterRoot").GetString()!;
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
     }
 
     // The last lines the process wrote, for the message when it fails to start.

@@ -21,6 +21,7 @@ using Hub.Server.Licenses;
 using Hub.Server.Delegations;
 using Hub.Server.Obligations;
 using Hub.Server.Verification;
+using Hub.Server.WebConsole;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
@@ -80,6 +81,7 @@ public static class HubHostingExtensions
         }
 
         app.MapGet("/openapi.json", (Rest.OpenApiDocument document) => document.Write());
+        app.MapWebConsole();
         return app;
     }
 
@@ -217,6 +219,7 @@ public static class HubHostingExtensions
         services.AddDelegations();
         services.AddEvents();
         services.AddDemo();
+        services.AddWebConsole();
         services.AddHostedService<EmbeddedWelcome>();
     }
 

@@ -50,5 +50,6 @@ internal static class OpenApiSummaries
         ["GetConsistencyProof"] = ("日志一致性证明", "Consistency proof between two tree sizes"),
         ["GetEntries"] = ("按序读取日志条目", "Entries in index order, with their leaf hashes"),
         ["GetHolderAccessHistory"] = ("谁用了我的数据", "Who used this holder's data, when and why"),
+        ["GetSession"] = ("当前调用方（控制台登录）", "The calling system itself: its organisation and roles (the console's sign-in)"),
     };
 }
