@@ -1,9 +1,15 @@
 namespace Hub.Server.WebConsole;
 
-/// <summary>The web console's composition root: its static site and its route under <c>/console</c>.</summary>
+/// <summary>The web console's composition root: its static site and route under <c>/console</c>, and the figures its dashboard reads.</summary>
 public static class ConsoleServices
 {
-    public static IServiceCollection AddWebConsole(this IServiceCollection services) => services.AddSingleton<ConsoleSite>();
+    public static IServiceCollection AddWebConsole(this IServiceCollection services)
+    {
+        services.AddSingleton<ConsoleSite>();
+        services.AddSingleton<IConsoleFigureStore, PostgresConsoleFigureStore>();
+        services.AddSingleton<ConsoleFigures>();
+        return services;
+    }
 
     public static WebApplication MapWebConsole(this WebApplication app)
     {

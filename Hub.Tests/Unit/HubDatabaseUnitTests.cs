@@ -4,20 +4,20 @@ using Npgsql;
 
 namespace Hub.Tests.Unit;
 
-/// <summary>The pool the hub builds from a connection string: a warm floor unless the operator chose one.</summary>
+/// <summary>The pool the hub builds from a connection string: it keeps every connection it opened unless the operator chose a floor.</summary>
 [Trait("Category", "Unit")]
 public sealed class HubDatabaseUnitTests
 {
     [Fact]
-    public async Task A_connection_string_without_a_floor_gets_the_warm_floor_and_one_with_a_floor_keeps_it()
+    public async Task A_connection_string_without_a_floor_keeps_every_opened_connection_and_one_with_a_floor_keeps_its_own()
     {
         await using var defaulted = HubDatabase.Open("Host=db.invalid;Database=hub;Username=hub", new HubOptions(), new EmbeddedOptions());
         await using var chosen = HubDatabase.Open("Host=db.invalid;Database=hub;Username=hub;MinPoolSize=0", new HubOptions(), new EmbeddedOptions());
         await using var small = HubDatabase.Open("Host=db.invalid;Database=hub;Username=hub;Maximum Pool Size=10", new HubOptions(), new EmbeddedOptions());
 
-        Assert.Equal(HubDatabase.WarmConnections, new NpgsqlConnectionStringBuilder(defaulted.DataSource.ConnectionString).MinPoolSize);
+        Assert.Equal(100, new NpgsqlConnectionStringBuilder(defaulted.DataSource.ConnectionString).MinPoolSize); // Npgsql's default maximum
         Assert.Equal(0, new NpgsqlConnectionStringBuilder(chosen.DataSource.ConnectionString).MinPoolSize);
-        Assert.Equal(10, new NpgsqlConnectionStringBuilder(small.DataSource.ConnectionString).MinPoolSize); // never above the maximum
+        Assert.Equal(10, new NpgsqlConnectionStringBuilder(small.DataSource.ConnectionString).MinPoolSize);
     }
 
     [Theory]

@@ -8,6 +8,7 @@ using Hub.Exchange.V1;
 using Hub.Exemption.V1;
 using Hub.Verification.V1;
 using Microsoft.Playwright;
+using Hub.Tests.Support;
 using Npgsql;
 
 namespace Hub.Tests.WebConsole;
@@ -211,6 +212,123 @@ public sealed class ConsoleBrowserTests(ConsoleHub console) : IClassFixture<Cons
         using var plain = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using var overH2c = await plain.GetAsync(new Uri($"{console.Hub.Url}/console/"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, overH2c.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_the_days_checks_waived_materials_and_their_share_as_the_log_has_them()
+    {
+        var key = console.DemoKey("catalogue");
+        var figures = new Hub.WebConsole.V1.ConsoleService.ConsoleServiceClient(console.Channel(key));
+        var before = await figures.GetServiceFiguresAsync(new Hub.WebConsole.V1.GetServiceFiguresRequest());
+        await CheckMatterAsync();
+        await CheckMatterAsync();
+
+        var page = await console.SignInAsync(key);
+        await page.GotoAsync($"{console.Hub.TlsUrl}/console/#/dashboard");
+        await page.WaitForSelectorAsync("#figure-checks");
+        await ConsoleHub.ScreenshotAsync(page, "dashboard");
+
+        // Two more checks than before, each waiving the matter's one material (the demo enterprise holds its 营业执照).
+        Assert.Equal((before.Checks + 2).ToString(CultureInfo.InvariantCulture), await page.TextContentAsync("#figure-checks .figure"));
+        var matter = page.Locator($"tr[data-key='{Matter}']");
+        var cells = await matter.Locator("td").AllTextContentsAsync();
+        var beforeMatter = before.Matters.FirstOrDefault(m => m.MatterCode == Matter);
+        Assert.Equal((beforeMatter?.Checks ?? 0) + 2, long.Parse(cells[2], CultureInfo.InvariantCulture));
+        Assert.Equal($"{(beforeMatter?.MaterialsWaived ?? 0) + 2} / {(beforeMatter?.MaterialsChecked ?? 0) + 2}", cells[3]);
+        var after = await figures.GetServiceFiguresAsync(new Hub.WebConsole.V1.GetServiceFiguresRequest());
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"{100.0 * after.MaterialsWaived / after.MaterialsChecked:0.0} %"), await page.TextContentAsync("#figure-waived-share .figure"));
+        Assert.Contains("ms", await page.TextContentAsync("#figure-average .figure"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("svg.chart rect.bar.part").CountAsync() > 0);
+    }
+
+    [Fact]
+    public async Task An_auditor_sees_the_callers_touching_many_holders_and_the_refusals_the_log_holds()
+    {
+        // A refusal the log records: the window asks about a field its clearance may not see (结婚证's spouse name, L3).
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await new ExemptionService.ExemptionServiceClient(console.Channel(console.DemoKey("verifier"))).CheckLicenseAsync(new CheckLicenseRequest
+        {
+            RequestId = "console-" + Guid.NewGuid().ToString("N"),
+            Holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = "11010519491231002X" },
+            TypeCode = "11100000MB1M001020001",
+            Assertions = { new Assertion { Field = "spouse_name", Op = AssertionOp.Exists } },
+            CaseNumber = "XA-CONSOLE-MARRIAGE-1",
+            Purpose = "婚姻状况核验",
+        }));
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, refused.StatusCode);
+
+        // What the log itself says, counted here independently of the hub: callers by distinct holders in the last day.
+        Dictionary<string, long> expected;
+        await using (var db = new NpgsqlConnection(console.Hub.EmbeddedConnectionString()))
+        {
+            expected = (await db.QueryAsync<(Guid Caller, long Holders)>(
+                "SELECT caller_id, count(DISTINCT holder_index) FROM access_log WHERE occurred_at > now() - interval '1 day' AND holder_index IS NOT NULL AND caller_id <> '00000000-0000-0000-0000-000000000000' GROUP BY caller_id HAVING count(DISTINCT holder_index) >= 2"))
+                .ToDictionary(r => r.Caller.ToString(), r => r.Holders);
+        }
+
+        Assert.NotEmpty(expected);
+        var page = await console.SignInAsync(console.DemoKey("auditor"));
+        await page.GotoAsync($"{console.Hub.TlsUrl}/console/#/anomalies?days=1&holders=2");
+        await page.WaitForSelectorAsync("#refusals");
+        await ConsoleHub.ScreenshotAsync(page, "auditor-anomalies");
+
+        var shown = await page.Locator("#many-holders tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [r.dataset.key, r.cells[1].textContent])");
+        Assert.Equal(expected.OrderBy(p => p.Key).Select(p => (p.Key, p.Value.ToString(CultureInfo.InvariantCulture))), shown.Select(r => (r[0], r[1])).OrderBy(r => r.Item1));
+        var verifierRefusals = page.Locator("#refusals tbody tr").Filter(new LocatorFilterOptions { HasText = "综合受理窗口系统" });
+        Assert.Contains("FIELD_NOT_DISCLOSABLE", await verifierRefusals.TextContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_browser_holding_a_registered_client_certificate_is_signed_in_without_a_key()
+    {
+        // An auditor's system registered by its certificate only (SHA-256 thumbprint), as docs/operations.md describes.
+        using var ecdsa = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=审计终端", ecdsa, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var folder = Directory.CreateTempSubdirectory("hub-console-cert-").FullName;
+        var certPath = Path.Combine(folder, "cert.pem");
+        var keyPath = Path.Combine(folder, "key.pem");
+        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem(), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(keyPath, ecdsa.ExportPkcs8PrivateKeyPem(), TestContext.Current.CancellationToken);
+        using (var admin = console.Channel(HubFactory.AdminApiKey))
+        {
+            await new Hub.Admin.V1.AdminService.AdminServiceClient(admin).RegisterCallerAsync(new Hub.Admin.V1.RegisterCallerRequest
+            {
+                OrgCode = "11610100MB8K00007T",
+                OrgName = "西安市审计局",
+                SystemName = "审计终端（证书）" + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture),
+                Roles = { Role.Auditor },
+                Clearance = DataLevel.L1Public,
+                ClientCertificateThumbprints = { Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.RawData)) },
+            });
+        }
+
+        var context = await console.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            IgnoreHTTPSErrors = true,
+            ClientCertificates = [new ClientCertificate { Origin = console.Hub.TlsUrl, CertPath = certPath, KeyPath = keyPath }],
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{console.Hub.TlsUrl}/console/#/log");
+        await page.WaitForSelectorAsync("#signed-in-as");
+
+        Assert.Contains("审计终端（证书）", await page.TextContentAsync("#signed-in-as"), StringComparison.Ordinal);
+        await page.Locator("#log-results tbody tr").First.WaitForAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_verifier_can_open_neither_the_dashboard_nor_the_anomalies()
+    {
+        using var rest = console.Rest(console.DemoKey("verifier"));
+        using var figures = await rest.GetAsync(new Uri("/v1/console/figures", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var anomalies = await rest.GetAsync(new Uri("/v1/console/anomalies", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, figures.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, anomalies.StatusCode);
+
+        using var auditor = console.Rest(console.DemoKey("auditor"));
+        using var tooLong = await auditor.GetAsync(new Uri("/v1/console/anomalies?from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("at most 92 days", await tooLong.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     // A 免证办 check by the demo service centre for the demo enterprise: one access-log entry; its index.

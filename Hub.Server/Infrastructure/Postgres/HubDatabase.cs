@@ -26,14 +26,6 @@ public sealed class HubDatabase : IAsyncDisposable
     /// <summary>The embedded cluster, when the hub runs on its embedded default.</summary>
     public EmbeddedPostgres? Embedded { get; }
 
-    /// <summary>
-    /// The pool's floor unless the connection string sets <c>Minimum Pool Size</c>. Npgsql closes connections idle
-    /// for <c>Connection Idle Lifetime</c> (300 s) down to the floor; under steady load the pool then had to open them
-    /// again within one second, and each new connection (TLS or not, authentication, a cold plan cache) stalled the
-    /// calls waiting for it — the 200–300 ms p99 steps at the soak's 300-second marks (docs/reliability.md).
-    /// </summary>
-    public const int WarmConnections = 32;
-
     public static HubDatabase Open(string? connectionString, HubOptions hub, EmbeddedOptions embedded)
     {
         EmbeddedPostgres? cluster = null;
@@ -53,8 +45,14 @@ public sealed class HubDatabase : IAsyncDisposable
         builder.ConnectionStringBuilder.ApplicationName ??= "hub";
         if (!Sets(connectionString, "Minimum Pool Size", "MinPoolSize"))
         {
-            builder.ConnectionStringBuilder.MinPoolSize = Math.Min(WarmConnections, builder.ConnectionStringBuilder.MaxPoolSize);
+            // A connection once opened stays open (the floor is the maximum), unless the operator chose a floor.
+            // Npgsql closes connections idle for Connection Idle Lifetime (300 s) down to the floor; under steady
+            // load the next burst then opened them again, and each new connection (authentication, cold caches)
+            // stalled the calls queued for it: 130–300 ms p99 minutes in the soak (docs/reliability.md). A floor of
+            // 32 was not enough once a burst had opened more.
+            builder.ConnectionStringBuilder.MinPoolSize = builder.ConnectionStringBuilder.MaxPoolSize;
         }
+
         var primary = builder.Build();
         return new HubDatabase(primary, StandbyReads.For(primary, connectionString), cluster);
     }

@@ -50,6 +50,8 @@ internal static class OpenApiSummaries
         ["GetConsistencyProof"] = ("日志一致性证明", "Consistency proof between two tree sizes"),
         ["GetEntries"] = ("按序读取日志条目", "Entries in index order, with their leaf hashes"),
         ["GetHolderAccessHistory"] = ("谁用了我的数据", "Who used this holder's data, when and why"),
+        ["GetServiceFigures"] = ("免证办成效与考核数据（按日）", "A day's 免证办 figures and response times (the console's dashboard)"),
+        ["GetAnomalies"] = ("访问异常：多持证人、非工作时间、拒绝", "Callers touching many holders, calls out of hours, refusals"),
         ["GetSession"] = ("当前调用方（控制台登录）", "The calling system itself: its organisation and roles (the console's sign-in)"),
     };
 }

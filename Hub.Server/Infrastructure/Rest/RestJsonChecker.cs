@@ -32,6 +32,18 @@ internal static class RestJsonChecker
     /// </summary>
     public static string? CheckText(FieldDescriptor field, string text, string path, List<FieldViolation> violations)
     {
+        if (field.FieldType == FieldType.Message && field.MessageType.FullName == "google.protobuf.Timestamp")
+        {
+            // A time is one value in a query too (?from=2026-12-01T00:00:00Z), as the transcoder reads it.
+            if (!IsTimestamp(text))
+            {
+                Add(violations, path, "must be an RFC 3339 time, e.g. 2026-12-01T08:00:00Z", FieldReasons.WrongType);
+                return null;
+            }
+
+            return text;
+        }
+
         if (field.FieldType == FieldType.Message)
         {
             Add(violations, path, "is a message; name its fields (e.g. holder.idNumber) or send the request as JSON", FieldReasons.WrongType);
@@ -42,6 +54,19 @@ internal static class RestJsonChecker
         var count = violations.Count;
         var value = CheckValue(node, field, path, violations);
         return violations.Count > count ? null : value is JsonValue { } v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : text;
+    }
+
+    private static bool IsTimestamp(string text)
+    {
+        try
+        {
+            Google.Protobuf.JsonParser.Default.Parse<Google.Protobuf.WellKnownTypes.Timestamp>(System.Text.Json.JsonSerializer.Serialize(text));
+            return true;
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The enum value a client may write for <paramref name="text"/>: the full name, or null when none fits.</summary>

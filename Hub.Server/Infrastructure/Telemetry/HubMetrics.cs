@@ -25,8 +25,9 @@ public sealed class HubMetrics
     private readonly ConcurrentDictionary<string, MemoryCache> _caches = new(StringComparer.Ordinal);
     private long _checkpointLag = -1;
 
-    public HubMetrics(IMeterFactory meters)
+    public HubMetrics(IMeterFactory meters, LiveTallies tallies)
     {
+        Tallies = tallies;
         var meter = meters.Create(MeterName);
         _rpcDuration = meter.CreateHistogram<double>(
             "hub.rpc.server.duration", unit: "s", description: "RPCs by method and gRPC status (REST calls included, by their RPC)",
@@ -48,8 +49,14 @@ public sealed class HubMetrics
         meter.CreateObservableCounter("hub.cache.requests", ObserveCaches, unit: "{request}", description: "Cache lookups by cache and result (hit, miss); hits / all is the hit ratio");
     }
 
-    public void Rpc(string method, string status, TimeSpan elapsed) =>
+    /// <summary>The same figures kept in memory for the web console's dashboard.</summary>
+    public LiveTallies Tallies { get; }
+
+    public void Rpc(string method, string status, TimeSpan elapsed)
+    {
         _rpcDuration.Record(elapsed.TotalSeconds, new TagList { { "rpc.method", method }, { "rpc.grpc.status_code", status } });
+        Tallies.Rpc(method, status != "OK", elapsed);
+    }
 
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
@@ -82,6 +89,9 @@ public sealed class HubMetrics
         }
     }
 
-    public void ProviderCall(string providerOrgCode, string outcome, TimeSpan elapsed) =>
+    public void ProviderCall(string providerOrgCode, string outcome, TimeSpan elapsed)
+    {
         _providerDuration.Record(elapsed.TotalSeconds, new TagList { { "provider", providerOrgCode }, { "outcome", outcome } });
+        Tallies.Provider(providerOrgCode, outcome, elapsed);
+    }
 }

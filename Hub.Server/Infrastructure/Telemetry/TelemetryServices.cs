@@ -15,6 +15,7 @@ public static class TelemetryServices
 {
     public static void AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<LiveTallies>();
         services.AddSingleton<HubMetrics>();
 
         // Read raw here (services are being registered); a bad value is refused by the options validation at start-up,

@@ -8,9 +8,13 @@ import { renderKeys } from './pages/keys.js';
 import { renderHolder } from './pages/holder.js';
 import { renderCatalogue, renderResources } from './pages/catalogue.js';
 import { renderGrants } from './pages/grants.js';
+import { renderDashboard } from './pages/dashboard.js';
+import { renderAnomalies } from './pages/anomalies.js';
 
 const PAGES = [
+  { path: 'dashboard', title: '概览 Dashboard', roles: ['ROLE_CATALOGUE', 'ROLE_AUDITOR'], render: (view, rest, params) => renderDashboard(view, params) },
   { path: 'log', title: '访问日志 Log', roles: ['ROLE_AUDITOR'], render: (view, rest, params) => (rest ? renderEntry(view, rest) : renderLog(view, params)) },
+  { path: 'anomalies', title: '异常 Anomalies', roles: ['ROLE_AUDITOR'], render: (view, rest, params) => renderAnomalies(view, params) },
   { path: 'holder', title: '持证人记录 Holder', roles: ['ROLE_AUDITOR'], render: view => renderHolder(view) },
   { path: 'keys', title: '密钥 Keys', roles: ['ROLE_AUDITOR'], render: view => renderKeys(view) },
   { path: 'catalogue', title: '目录 Catalogue', roles: null, render: view => renderCatalogue(view) },
