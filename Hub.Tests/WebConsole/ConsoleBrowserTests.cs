@@ -329,6 +329,9 @@ public sealed class ConsoleBrowserTests(ConsoleHub console) : IClassFixture<Cons
         using var tooLong = await auditor.GetAsync(new Uri("/v1/console/anomalies?from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Contains("at most 92 days", await tooLong.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        using var notATime = await auditor.GetAsync(new Uri("/v1/console/anomalies?from=yesterday", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, notATime.StatusCode);
+        Assert.Contains("must be an RFC 3339 time", await notATime.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     // A 免证办 check by the demo service centre for the demo enterprise: one access-log entry; its index.
