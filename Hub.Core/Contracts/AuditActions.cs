@@ -75,6 +75,9 @@ public static class AuditOutcomes
     public const string Satisfied = "SATISFIED";
     public const string NotSatisfied = "NOT_SATISFIED";
 
+    /// <summary>What every refusal's outcome starts with.</summary>
+    public const string RefusedPrefix = "REFUSED:";
+
     /// <summary>A request refused after it reached a holder or a field: <c>REFUSED:&lt;reason&gt;</c>, so the holder sees the attempt.</summary>
-    public static string Refused(string reason) => "REFUSED:" + reason;
+    public static string Refused(string reason) => RefusedPrefix + reason;
 }

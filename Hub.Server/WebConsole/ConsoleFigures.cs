@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Hub.Core.Contracts;
 using Hub.Core.Errors;
 using Hub.Core.Time;
 using Hub.Server.Infrastructure.Telemetry;
@@ -70,7 +71,7 @@ public sealed class ConsoleFigures(IConsoleFigureStore store, LiveTallies tallie
         var refusals = (await store.RefusalsAsync(period, cancellationToken))
             .GroupBy(r => r.CallerId)
             .Select(g => Figure(g.Key, g.First().OrgName, g.First().SystemName, g.Sum(r => r.Count),
-                "commonest " + g.OrderByDescending(r => r.Count).ThenBy(r => r.Detail, StringComparer.Ordinal).First().Detail["REFUSED:".Length..], g.Max(r => r.LastAt)))
+                "commonest " + g.OrderByDescending(r => r.Count).ThenBy(r => r.Detail, StringComparer.Ordinal).First().Detail[AuditOutcomes.RefusedPrefix.Length..], g.Max(r => r.LastAt)))
             .OrderByDescending(f => f.Count).ThenBy(f => f.CallerId, StringComparer.Ordinal).Take(TopCallers);
         response.Refusals.AddRange(refusals);
         return response;

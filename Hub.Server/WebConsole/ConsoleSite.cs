@@ -39,9 +39,6 @@ public sealed class ConsoleSite
             .ToFrozenDictionary(n => n[ResourcePrefix.Length..], n => SiteFile.Read(assembly, n), StringComparer.Ordinal);
     }
 
-    /// <summary>The site's file names (e.g. <c>index.html</c>, <c>js/sm2.js</c>).</summary>
-    public IEnumerable<string> Files => _files.Keys;
-
     public async Task ServeAsync(HttpContext context, string? path)
     {
         if (!context.Request.IsHttps)

@@ -11,6 +11,9 @@ namespace Hub.Server.WebConsole;
 /// </summary>
 public sealed class PostgresConsoleFigureStore(NpgsqlDataSource database) : IConsoleFigureStore
 {
+    // Outcomes of refusals, as a LIKE pattern (the prefix holds no LIKE wildcard).
+    private const string Refused = AuditOutcomes.RefusedPrefix + "%";
+
     public async Task<IReadOnlyList<MatterTally>> MattersAsync(LogPeriod period, CancellationToken cancellationToken)
     {
         // The outcome of a CheckMatter entry is "WAIVED:k/n" (then " ACCEPTED:a" when some were accepted on commitment).
@@ -31,13 +34,13 @@ public sealed class PostgresConsoleFigureStore(NpgsqlDataSource database) : ICon
     {
         const string sql = """
             SELECT extract(hour FROM a.occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS Hour, count(*) AS Entries,
-                   count(*) FILTER (WHERE a.outcome LIKE 'REFUSED:%') AS Refusals
+                   count(*) FILTER (WHERE a.outcome LIKE @refused) AS Refusals
             FROM access_log a
             WHERE a.occurred_at >= @from AND a.occurred_at < @to
             GROUP BY 1 ORDER BY 1
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<HourTally>(new CommandDefinition(sql, new { from = period.Start, to = period.End }, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<HourTally>(new CommandDefinition(sql, new { from = period.Start, to = period.End, refused = Refused }, cancellationToken: cancellationToken))];
     }
 
     public async Task<IReadOnlyList<CallerTally>> ManyHoldersAsync(LogPeriod period, int threshold, int limit, CancellationToken cancellationToken)
@@ -77,10 +80,10 @@ public sealed class PostgresConsoleFigureStore(NpgsqlDataSource database) : ICon
             SELECT a.caller_id AS CallerId, max(c.org_name) AS OrgName, max(c.system_name) AS SystemName, a.outcome AS Detail,
                    count(*) AS Count, count(*) AS Calls, max(a.occurred_at) AS LastAt
             FROM access_log a LEFT JOIN callers c ON c.caller_id = a.caller_id
-            WHERE a.occurred_at >= @from AND a.occurred_at < @to AND a.outcome LIKE 'REFUSED:%'
+            WHERE a.occurred_at >= @from AND a.occurred_at < @to AND a.outcome LIKE @refused
             GROUP BY a.caller_id, a.outcome
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<CallerTally>(new CommandDefinition(sql, new { from = period.Start, to = period.End }, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<CallerTally>(new CommandDefinition(sql, new { from = period.Start, to = period.End, refused = Refused }, cancellationToken: cancellationToken))];
     }
 }

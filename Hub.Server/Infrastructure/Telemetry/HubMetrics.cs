@@ -23,11 +23,13 @@ public sealed class HubMetrics
     private readonly Counter<long> _importRows;
     private readonly Histogram<double> _deliveryLag;
     private readonly ConcurrentDictionary<string, MemoryCache> _caches = new(StringComparer.Ordinal);
+    // The same figures kept in memory for the web console's dashboard.
+    private readonly LiveTallies _tallies;
     private long _checkpointLag = -1;
 
     public HubMetrics(IMeterFactory meters, LiveTallies tallies)
     {
-        Tallies = tallies;
+        _tallies = tallies;
         var meter = meters.Create(MeterName);
         _rpcDuration = meter.CreateHistogram<double>(
             "hub.rpc.server.duration", unit: "s", description: "RPCs by method and gRPC status (REST calls included, by their RPC)",
@@ -49,13 +51,10 @@ public sealed class HubMetrics
         meter.CreateObservableCounter("hub.cache.requests", ObserveCaches, unit: "{request}", description: "Cache lookups by cache and result (hit, miss); hits / all is the hit ratio");
     }
 
-    /// <summary>The same figures kept in memory for the web console's dashboard.</summary>
-    public LiveTallies Tallies { get; }
-
     public void Rpc(string method, string status, TimeSpan elapsed)
     {
         _rpcDuration.Record(elapsed.TotalSeconds, new TagList { { "rpc.method", method }, { "rpc.grpc.status_code", status } });
-        Tallies.Rpc(method, status != "OK", elapsed);
+        _tallies.Rpc(method, status != "OK", elapsed);
     }
 
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
@@ -92,6 +91,6 @@ public sealed class HubMetrics
     public void ProviderCall(string providerOrgCode, string outcome, TimeSpan elapsed)
     {
         _providerDuration.Record(elapsed.TotalSeconds, new TagList { { "provider", providerOrgCode }, { "outcome", outcome } });
-        Tallies.Provider(providerOrgCode, outcome, elapsed);
+        _tallies.Provider(providerOrgCode, outcome, elapsed);
     }
 }

@@ -83,7 +83,8 @@ public sealed class LiveTallies(TimeProvider time)
         public volatile ProviderFailure? LastFailure;
     }
 
-    // One minute's calls; the slot is reused an hour later, cleared under its lock when the minute changes.
+    // One minute's calls; the slot is reused an hour later. Every RPC adds here, so adding takes no lock: only the
+    // first call of a new minute clears the slot under the lock (a call racing with that may land in either minute).
     private sealed class MinuteTally
     {
         private readonly Lock _gate = new();
@@ -93,24 +94,27 @@ public sealed class LiveTallies(TimeProvider time)
 
         public void Add(long minute, long micros)
         {
-            lock (_gate)
+            if (Volatile.Read(ref _minute) != minute)
             {
-                if (_minute != minute)
+                lock (_gate)
                 {
-                    (_minute, _calls, _micros) = (minute, 0, 0);
+                    if (_minute != minute)
+                    {
+                        Interlocked.Exchange(ref _calls, 0);
+                        Interlocked.Exchange(ref _micros, 0);
+                        Volatile.Write(ref _minute, minute);
+                    }
                 }
-
-                _calls++;
-                _micros += micros;
             }
+
+            Interlocked.Increment(ref _calls);
+            Interlocked.Add(ref _micros, micros);
         }
 
         public (long Minute, long Calls, double AverageMs) Read()
         {
-            lock (_gate)
-            {
-                return (_minute, _calls, _calls == 0 ? 0 : _micros / 1000.0 / _calls);
-            }
+            var calls = Interlocked.Read(ref _calls);
+            return (Volatile.Read(ref _minute), calls, calls == 0 ? 0 : Interlocked.Read(ref _micros) / 1000.0 / calls);
         }
     }
 }

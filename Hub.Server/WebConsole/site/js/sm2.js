@@ -1,7 +1,7 @@
 // SM2 signature verification (GB/T 32918.2-2016) with SM3 and the default distinguishing ID, for the console's
 // in-browser proof checks. Verification uses only public values, so plain BigInt arithmetic (not constant-time) is
 // fine here; nothing in the browser signs.
-import { sm3, concat, utf8, hex } from './sm3.js';
+import { sm3, utf8, hex } from './sm3.js';
 
 const P = 0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFFn;
 const A = P - 3n;
@@ -136,4 +136,3 @@ export function verify(key, message, signatureDer, id = DEFAULT_ID) {
 /** The hub's key id of a public key: the first 16 hex digits of SM3 over its SubjectPublicKeyInfo DER. */
 export const keyId = key => hex(sm3(key.spki)).slice(0, 16);
 
-export { concat };

@@ -6,7 +6,7 @@ import { publicKeyFromPem, keyId } from '../sm2.js';
 
 const PINNED = 'hub.console.pinnedKeys';
 const ORIGIN = 'hub.console.origin';
-export const DEFAULT_ORIGIN = 'hub.xa.gov.cn/access-log';
+const DEFAULT_ORIGIN = 'hub.xa.gov.cn/access-log';
 
 export function trust() {
   let pems = [];
