@@ -29,6 +29,8 @@ command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # ... with a font for the Chinese text on its pages (a user's own browser has one; a bare server does not).
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+# The load harness's independent load generator (its smoke test drives h2load; docs/benchmarks.md).
+command -v h2load >/dev/null 2>&1 || need+=(nghttp2-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)

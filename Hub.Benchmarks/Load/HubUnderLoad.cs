@@ -58,6 +58,9 @@ internal sealed class HubUnderLoad : IAsyncDisposable
 
     public string VerifierKey { get; private set; } = string.Empty;
 
+    /// <summary>The verifier's caller id: its access-log entries are how h2load's successes are counted.</summary>
+    public Guid VerifierCallerId { get; private set; }
+
     public string IssuerKey { get; private set; } = string.Empty;
 
     /// <summary>A SUBSCRIBER: reads every change event (the event-delivery scenario).</summary>
@@ -174,18 +177,20 @@ internal sealed class HubUnderLoad : IAsyncDisposable
     {
         AdminKey = adminKey;
         var admin = new AdminService.AdminServiceClient(Channel);
-        async Task<string> Register(Role role, string system) => (await admin.RegisterCallerAsync(new RegisterCallerRequest
+        async Task<RegisterCallerResponse> RegisterCaller(Role role, string system) => await admin.RegisterCallerAsync(new RegisterCallerRequest
         {
             OrgCode = Org,
             OrgName = "压测单位",
             SystemName = $"{system}-{_run}",
             Roles = { role },
             Clearance = DataLevel.L2Internal,
-        }, Key(adminKey))).ApiKey;
+        }, Key(adminKey));
+        async Task<string> Register(Role role, string system) => (await RegisterCaller(role, system)).ApiKey;
 
         var catalogueKey = await Register(Role.Catalogue, "load-catalogue");
         IssuerKey = await Register(Role.Issuer, "load-issuer");
-        VerifierKey = await Register(Role.Verifier, "load-verifier");
+        var verifier = await RegisterCaller(Role.Verifier, "load-verifier");
+        (VerifierKey, VerifierCallerId) = (verifier.ApiKey, Guid.Parse(verifier.CallerId));
         ConsumerKey = await Register(Role.Consumer, "load-consumer");
         SubscriberKey = await Register(Role.Subscriber, "load-subscriber");
         var catalogue = new CatalogueService.CatalogueServiceClient(Channel);

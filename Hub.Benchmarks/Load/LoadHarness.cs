@@ -60,11 +60,27 @@ internal static class LoadHarness
         // The baseline always runs first: every ratio is against the transport measured in this run.
         var names = options.Scenario == "all" ? LoadOptions.Scenarios : [LoadOptions.Baseline, .. options.Scenario.Split(',')];
         var results = new List<ScenarioResult>();
+        var baselines = new Dictionary<string, double>();
         foreach (var name in names.Distinct())
         {
-            foreach (var result in await MeasureScenarioAsync(hub, name, options))
+            foreach (var client in options.Clients)
             {
-                results.Add(name == LoadOptions.Baseline ? result : result with { RatioToBaseline = result.RequestsPerSecond / results[0].RequestsPerSecond });
+                // Each client's ratios are to the baseline it measured itself.
+                var measured = client == LoadOptions.H2LoadClient
+                    ? H2LoadClient.Scenarios.Contains(name) ? [await H2LoadClient.MeasureAsync(hub, name, options)] : []
+                    : await MeasureScenarioAsync(hub, name, options);
+                foreach (var result in measured)
+                {
+                    if (name == LoadOptions.Baseline)
+                    {
+                        baselines[client] = result.RequestsPerSecond;
+                        results.Add(result);
+                    }
+                    else
+                    {
+                        results.Add(result with { RatioToBaseline = result.RequestsPerSecond / baselines[client] });
+                    }
+                }
             }
         }
 

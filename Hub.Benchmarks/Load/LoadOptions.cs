@@ -45,6 +45,16 @@ internal sealed record LoadOptions
     /// <summary>Engines to run, one hub each: <c>--engine Managed|BouncyCastle|both</c>.</summary>
     public IReadOnlyList<string> Engines { get; init; } = ["Managed"];
 
+    /// <summary>
+    /// Who generates the load: <c>csharp</c> (our gRPC client, every scenario), <c>h2load</c> (nghttp2's, the scenarios
+    /// it can drive) or <c>both</c>, each scenario by one then the other, each with its own baseline.
+    /// </summary>
+    public IReadOnlyList<string> Clients { get; init; } = [CSharpClient];
+
+    public const string CSharpClient = "csharp";
+
+    public const string H2LoadClient = "h2load";
+
     public static LoadOptions Parse(string[] args)
     {
         string? Value(string name)
@@ -68,6 +78,15 @@ internal sealed record LoadOptions
                 ? File.ReadAllText(keyFile).Trim()
                 : Environment.GetEnvironmentVariable("HUB_ADMIN_API_KEY"),
             Json = args.Contains("--json"),
+            Clients = (Value("--client") ?? CSharpClient) switch
+            {
+                CSharpClient => [CSharpClient],
+                H2LoadClient when Value("--url") is not null => throw new ArgumentException("--client h2load counts successes in the hub's database: it needs the hub the harness starts, not --url"),
+                H2LoadClient => [H2LoadClient],
+                "both" when Value("--url") is not null => throw new ArgumentException("--client both counts h2load's successes in the hub's database: it needs the hub the harness starts, not --url"),
+                "both" => [CSharpClient, H2LoadClient],
+                var other => throw new ArgumentException($"unknown client '{other}': csharp, h2load or both"),
+            },
             Engines = (Value("--url"), Value("--engine") ?? "Managed") switch
             {
                 // A running hub signs with whatever engine it is configured for.

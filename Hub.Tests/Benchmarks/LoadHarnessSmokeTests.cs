@@ -31,6 +31,38 @@ public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task BothClients_MeasureTheBaselineAndVerify_H2loadSuccessesCountedInTheAccessLog()
+    {
+        var options = new LoadOptions
+        {
+            DurationSeconds = 1, Concurrency = 8, Licenses = 10, ConnectionString = postgres.CreateDatabase(),
+            Scenario = "verify,check-matter", Clients = [LoadOptions.CSharpClient, LoadOptions.H2LoadClient],
+        };
+        await using var hub = await HubUnderLoad.StartAsync(options, TextWriter.Null);
+
+        var results = await LoadHarness.RunScenariosAsync(hub, options);
+
+        // h2load cannot drive check-matter (one body for every request, and CheckMatter needs a fresh request id).
+        Assert.Equal(["keys", "keys (h2load)", "verify", "verify (h2load)", "check-matter"], results.Select(r => r.Scenario));
+        Assert.All(results, r =>
+        {
+            Assert.Equal(0, r.Errors);
+            Assert.True(r.Requests > 0, r.Scenario);
+            Assert.False(double.IsNaN(r.P99Ms), r.Scenario);
+        });
+        var baseline = results.Single(r => r.Scenario == "keys (h2load)").RequestsPerSecond;
+        var verify = results.Single(r => r.Scenario == "verify (h2load)");
+        Assert.Equal(verify.RequestsPerSecond / baseline, verify.RatioToBaseline, 6);
+    }
+
+    [Fact]
+    public void H2loadClient_IsRefusedForAHubItCannotCount()
+    {
+        var error = Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["load", "--url", "http://127.0.0.1:5000", "--client", "h2load"]));
+        Assert.Contains("hub's database", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AgainstARunningHub_SetsItselfUpThroughTheApi_AndRunsAgainWithoutCollisions()
     {
         var options = new LoadOptions { DurationSeconds = 1, Concurrency = 2, Licenses = 10, ConnectionString = postgres.CreateDatabase() };
