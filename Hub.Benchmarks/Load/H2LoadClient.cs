@@ -20,9 +20,6 @@ internal static partial class H2LoadClient
     /// <summary>What h2load can drive: one body for every request, so no scenario that needs a fresh request id.</summary>
     public static readonly string[] Scenarios = [LoadOptions.Baseline, "verify"];
 
-    /// <summary>At most this many HTTP/2 connections, the in-flight streams spread over them (<c>-c</c> and <c>-m</c>).</summary>
-    private const int MaxConnections = 4;
-
     public static async Task<ScenarioResult> MeasureAsync(HubUnderLoad hub, string scenario, LoadOptions options)
     {
         var dataSource = hub.DataSource
@@ -41,7 +38,8 @@ internal static partial class H2LoadClient
         {
             var body = Path.Combine(work.FullName, "request.grpc");
             await File.WriteAllBytesAsync(body, Frame(message));
-            var connections = Math.Clamp(options.Concurrency, 1, MaxConnections);
+            // The C# client's connections, the in-flight streams spread over them (h2load's -c and -m).
+            var connections = Math.Clamp(options.Connections, 1, options.Concurrency);
             var streams = (options.Concurrency + connections - 1) / connections;
             string[] Arguments(int seconds, string? log) =>
             [

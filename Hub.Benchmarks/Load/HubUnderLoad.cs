@@ -35,11 +35,12 @@ internal sealed class HubUnderLoad : IAsyncDisposable
     /// <summary>Tells this run's callers and license numbers apart from earlier runs against the same running hub.</summary>
     private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
-    private HubUnderLoad(WebApplication? app, string? state, GrpcChannel channel, LoopbackProvider provider)
+    private HubUnderLoad(WebApplication? app, string? state, string url, int connections, LoopbackProvider provider)
     {
         _app = app;
         _state = state;
-        Channel = channel;
+        Channel = OpenChannel(url);
+        LoadChannels = [.. Enumerable.Range(0, Math.Max(1, connections)).Select(_ => OpenChannel(url))];
         Provider = provider;
     }
 
@@ -54,7 +55,14 @@ internal sealed class HubUnderLoad : IAsyncDisposable
 
     public string ConsumerKey { get; private set; } = string.Empty;
 
+    /// <summary>The set-up channel (registration, seeding, subscriptions).</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>
+    /// The measured calls' channels, one HTTP/2 connection each (<c>--connections</c>): one connection carrying every
+    /// stream serialises the client's writes and made the client, not the hub, the bottleneck at 128 in flight.
+    /// </summary>
+    public IReadOnlyList<GrpcChannel> LoadChannels { get; }
 
     public string VerifierKey { get; private set; } = string.Empty;
 
@@ -79,7 +87,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         if (options.Url is { } url)
         {
             var remoteAdminKey = options.AdminApiKey ?? throw new ArgumentException("--url needs an ADMIN key: --admin-key-file FILE or HUB_ADMIN_API_KEY");
-            var external = new HubUnderLoad(null, null, OpenChannel(url), await StartProviderAsync());
+            var external = new HubUnderLoad(null, null, url, options.Connections, await StartProviderAsync());
             await external.SeedAsync(remoteAdminKey, options.Licenses, options.Concurrency, progress);
             return external;
         }
@@ -116,7 +124,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         var app = builder.Build();
         app.MapHub();
         await app.StartAsync();
-        var hub = new HubUnderLoad(app, state, OpenChannel($"http://127.0.0.1:{port}"), await StartProviderAsync());
+        var hub = new HubUnderLoad(app, state, $"http://127.0.0.1:{port}", options.Connections, await StartProviderAsync());
         await hub.SeedAsync(adminKey, options.Licenses, options.Concurrency, progress);
         return hub;
     }
@@ -126,6 +134,11 @@ internal sealed class HubUnderLoad : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        foreach (var channel in LoadChannels)
+        {
+            channel.Dispose();
+        }
+
         await Provider.DisposeAsync();
         if (_app is null || _state is null)
         {

@@ -131,18 +131,21 @@ internal static class LoadHarness
         var verifier = HubUnderLoad.Key(hub.VerifierKey);
         var issuer = HubUnderLoad.Key(hub.IssuerKey);
         var seeded = hub.Seeded;
-        var verification = new VerificationService.VerificationServiceClient(hub.Channel);
-        var exemption = new ExemptionService.ExemptionServiceClient(hub.Channel);
-        var licenses = new LicenseService.LicenseServiceClient(hub.Channel);
-        var exchange = new DataExchangeService.DataExchangeServiceClient(hub.Channel);
+        // Calls go round the load connections, as h2load's streams go round its connections.
+        var channels = hub.LoadChannels;
+        var verifications = channels.Select(c => new VerificationService.VerificationServiceClient(c)).ToArray();
+        var exemptions = channels.Select(c => new ExemptionService.ExemptionServiceClient(c)).ToArray();
+        var licenseClients = channels.Select(c => new LicenseService.LicenseServiceClient(c)).ToArray();
+        var exchanges = channels.Select(c => new DataExchangeService.DataExchangeServiceClient(c)).ToArray();
+        T On<T>(T[] clients, int i) => clients[(int)((uint)i % (uint)clients.Length)];
         var consumer = HubUnderLoad.Key(hub.ConsumerKey);
         var issued = 0;
         return scenario switch
         {
-            "keys" => async _ => await verification.GetSigningKeysAsync(new GetSigningKeysRequest()),
-            "verify" => async i => await verification.VerifyLicenseAsync(
+            "keys" => async i => await On(verifications, i).GetSigningKeysAsync(new GetSigningKeysRequest()),
+            "verify" => async i => await On(verifications, i).VerifyLicenseAsync(
                 new VerifyLicenseRequest { Identifier = seeded[i % seeded.Count].Identifier, Purpose = "压测核验" }, verifier),
-            "check-matter" => async i => await exemption.CheckMatterAsync(new CheckMatterRequest
+            "check-matter" => async i => await On(exemptions, i).CheckMatterAsync(new CheckMatterRequest
             {
                 RequestId = Guid.NewGuid().ToString(),
                 MatterCode = HubUnderLoad.MatterCode,
@@ -150,7 +153,7 @@ internal static class LoadHarness
                 CaseNumber = "LOAD-CASE",
                 Purpose = "压测免证办",
             }, verifier),
-            "check-license" => async i => await exemption.CheckLicenseAsync(new CheckLicenseRequest
+            "check-license" => async i => await On(exemptions, i).CheckLicenseAsync(new CheckLicenseRequest
             {
                 RequestId = Guid.NewGuid().ToString(),
                 Holder = new Holder { IdType = HolderIdType.CitizenId, IdNumber = seeded[i % seeded.Count].HolderId },
@@ -159,13 +162,13 @@ internal static class LoadHarness
                 Purpose = "压测核验",
                 Assertions = { new Assertion { Op = AssertionOp.Exists } },
             }, verifier),
-            "issue" => async _ =>
+            "issue" => async i =>
             {
                 var n = Interlocked.Increment(ref issued);
-                await licenses.IssueLicenseAsync(HubUnderLoad.IssueRequest($"LOAD-{Guid.NewGuid():N}"[..30], HubUnderLoad.CitizenId(1_000_000 + n)), issuer);
+                await On(licenseClients, i).IssueLicenseAsync(HubUnderLoad.IssueRequest($"LOAD-{Guid.NewGuid():N}"[..30], HubUnderLoad.CitizenId(1_000_000 + n)), issuer);
             }
             ,
-            "query" => async i => await exchange.QueryAsync(new QueryRequest
+            "query" => async i => await On(exchanges, i).QueryAsync(new QueryRequest
             {
                 RequestId = Guid.NewGuid().ToString(),
                 ResourceCode = hub.QueryResource,

@@ -53,6 +53,9 @@ internal sealed record LoadOptions
 
     public const string CSharpClient = "csharp";
 
+    /// <summary>HTTP/2 connections the load goes over, for either client (<c>--connections</c>; h2load's <c>-c</c>).</summary>
+    public int Connections { get; init; } = 4;
+
     public const string H2LoadClient = "h2load";
 
     public static LoadOptions Parse(string[] args)
@@ -70,6 +73,7 @@ internal sealed record LoadOptions
             Scenario = Value("--scenario") ?? "all",
             DurationSeconds = Number("--duration", 20),
             Concurrency = Number("--concurrency", 32),
+            Connections = Number("--connections", 4),
             Licenses = Number("--licenses", 100_000),
             ImportRows = Number("--import-rows", 100_000),
             ConnectionString = Value("--connection-string"),
