@@ -269,6 +269,26 @@ public sealed class Sm2EngineTests
         return hash;
     }
 
+    [Fact]
+    public void VerifyXCheck_WithoutInversion_AcceptsExactlyTheX_ThatGivesR_IncludingAnXAtOrAboveN()
+    {
+        // The check behind verification, X = x₁·Z² instead of x₁ = X/Z²: every x₁ in [0, p) whose (e + x₁) mod n is r,
+        // including the rare x₁ in [n, p) that reduces by n, and nothing else.
+        var (_, z) = RandomField();
+        Fp.Square(z, out var zz);
+        var e = RandomBelow(N);
+        foreach (var x1 in (BigInteger[])[RandomBelow(N), N, N + 5, P - 1])
+        {
+            Fp.TryFromBytes(Bytes(x1), out var x);
+            Fp.Mul(x, zz, out var scaledX);
+            var point = new JacobianPoint(scaledX, Fp.One, z);
+            var r = (e + x1) % N;
+
+            Assert.True(ManagedSm2.XMatches(point, Fn.FromBytesRaw(Bytes(r)), Fn.FromBytesRaw(Bytes(e))), $"x1 = {x1:X}");
+            Assert.False(ManagedSm2.XMatches(point, Fn.FromBytesRaw(Bytes((r + 1) % N)), Fn.FromBytesRaw(Bytes(e))), $"x1 = {x1:X}");
+        }
+    }
+
     private static (BigInteger Value, Fp Element) RandomField()
     {
         var value = RandomBelow(P);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 namespace Hub.Signing.Sm2.Managed;
@@ -128,16 +129,50 @@ internal static class ManagedSm2
         }
 
         Curve.AddVartime(sg, tq, out var sum);
-        if (!Curve.ToAffine(sum, out var point))
+        return sum.IsInfinity ? false : XMatches(sum, r, e);
+    }
+
+    /// <summary>
+    /// Whether (e + x₁) mod n = r for x₁ the affine x of <paramref name="point"/>, without inverting Z: x₁ ≡ r − e
+    /// (mod n) with x₁ in [0, p) and n &lt; p means x₁ = v or x₁ = v + n (when that is below p), v = (r − e) mod n, and
+    /// x₁ = X/Z² is tested as X = x₁·Z². Public inputs only (verification), so it may branch.
+    /// </summary>
+    internal static bool XMatches(in JacobianPoint point, in Fn r, in Fn e)
+    {
+        Fn.Sub(r, e, out var v);
+        Fp.Square(point.Z, out var zz);
+        Span<byte> bytes = stackalloc byte[32];
+        v.ToBytes(bytes);
+        Fp.TryFromBytes(bytes, out var candidate);
+        Fp.Mul(candidate, zz, out var scaled);
+        if (scaled.EqualMask(point.X) != 0)
+        {
+            return true;
+        }
+
+        // v + n < p only when v < p − n (about 2⁻¹²⁸ of signatures, but correct for all).
+        if (v.L3 != 0 || v.L2 != 0 || v.L1 > PMinusN1 || (v.L1 == PMinusN1 && v.L0 >= PMinusN0))
         {
             return false;
         }
 
-        Span<byte> x1 = stackalloc byte[32];
-        point.X.ToBytes(x1);
-        Fn.Add(e, Fn.FromBytesReduced(x1), out var expected);
-        return expected.Equals(r);
+        var s0 = Limbs.Add(v.L0, Fn.N0, 0, out var c);
+        var s1 = Limbs.Add(v.L1, Fn.N1, c, out c);
+        var s2 = Limbs.Add(0, Fn.N2, c, out c);
+        var s3 = Limbs.Add(0, Fn.N3, c, out _);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, s3);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], s2);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[16..], s1);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[24..], s0);
+        Fp.TryFromBytes(bytes, out candidate);
+        Fp.Mul(candidate, zz, out scaled);
+        return scaled.EqualMask(point.X) != 0;
     }
+
+    /// <summary>p − n, whose two high limbs are zero (p and n share their top 128 bits).</summary>
+    private const ulong PMinusN1 = 0x8DFC2093DE39FAD5;
+
+    private const ulong PMinusN0 = 0xAC440BF6C62ABEDC;
 
     /// <summary>d·G for key generation and import (constant time; a degenerate scalar falls back to the public-input path).</summary>
     public static AffinePoint PublicPoint(ReadOnlySpan<byte> d32)
