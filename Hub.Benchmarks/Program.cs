@@ -32,6 +32,11 @@ internal static class EntryPoint
             return await SoakLoad.RunAsync(args[1..], Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == ClientProcess.Command)
+        {
+            return await ClientProcess.RunAsync(args[1..], Console.Out);
+        }
+
         if (args.Length > 0 && args[0] == "load")
         {
             return await LoadHarness.RunAsync(args[1..], Console.Out);

@@ -50,10 +50,13 @@ internal static partial class H2LoadClient
             ];
 
             // A short warm-up in its own run, so the measured run's access-log growth is the measured requests' alone.
-            await RunAsync(Arguments(Math.Min(2, options.DurationSeconds), null));
+            await RunAsync(Arguments(options.WarmupSeconds, null), options.SplitCpus);
             var before = scenario == LoadOptions.Baseline ? 0 : await CountValidAsync(dataSource, hub.VerifierCallerId);
             var log = Path.Combine(work.FullName, "requests.tsv");
-            var report = await RunAsync(Arguments(options.DurationSeconds, log));
+            // h2load is a process of its own, so what this process allocates meanwhile is the hub's.
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var report = await RunAsync(Arguments(options.DurationSeconds, log), options.SplitCpus);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var latencies = (await File.ReadAllLinesAsync(log))
                 .Select(line => line.Split('\t'))
                 .Where(columns => columns.Length >= 3)
@@ -66,7 +69,10 @@ internal static partial class H2LoadClient
             return new ScenarioResult(
                 scenario + " (h2load)", options.Concurrency, succeeded / report.Seconds,
                 Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.9), Percentiles.Of(latencies, 0.99),
-                latencies.Length == 0 ? double.NaN : latencies[^1], succeeded, Math.Max(0, report.Done - succeeded));
+                latencies.Length == 0 ? double.NaN : latencies[^1], succeeded, Math.Max(0, report.Done - succeeded))
+            {
+                HubBytesPerCall = allocated / (double)Math.Max(1, report.Done),
+            };
         }
         finally
         {
@@ -98,12 +104,17 @@ internal static partial class H2LoadClient
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task<H2LoadReport> RunAsync(string[] arguments)
+    private static async Task<H2LoadReport> RunAsync(string[] arguments, bool onClientCpus)
     {
-        var start = new ProcessStartInfo("h2load") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+        var start = onClientCpus ? CpuSplit.OnCpus(CpuSplit.ClientCpus, ["h2load", .. arguments]) : new ProcessStartInfo("h2load");
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        if (!onClientCpus)
         {
-            start.ArgumentList.Add(argument);
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
         }
 
         Process process;

@@ -20,7 +20,7 @@ namespace Hub.Benchmarks.Load;
 /// key); either way with callers, a license type, a matter and N licenses imported through the real ImportLicenses path,
 /// and a provider system on another loopback port serving a granted data resource.
 /// </summary>
-internal sealed class HubUnderLoad : IAsyncDisposable
+internal sealed class HubUnderLoad : ILoadTarget, IAsyncDisposable
 {
     public const string TypeCode = "11610100MB0000000J101";
     public const string MatterCode = "LOAD-MATTER";
@@ -75,6 +75,8 @@ internal sealed class HubUnderLoad : IAsyncDisposable
     public string SubscriberKey { get; private set; } = string.Empty;
 
     public List<(string Identifier, string HolderId)> Seeded { get; } = [];
+
+    IReadOnlyList<(string Identifier, string HolderId)> ILoadTarget.Seeded => Seeded;
 
     /// <summary>The hub's database, when the harness started the hub itself (for the COPY ceiling).</summary>
     public Npgsql.NpgsqlDataSource? DataSource => _app?.Services.GetService(typeof(Hub.Server.Infrastructure.Postgres.HubDatabase)) is Hub.Server.Infrastructure.Postgres.HubDatabase database ? database.DataSource : null;
@@ -173,7 +175,7 @@ internal sealed class HubUnderLoad : IAsyncDisposable
         Face = { ["category"] = "A类", ["address"] = "陕西省西安市雁塔区科技路1号" },
     };
 
-    private static GrpcChannel OpenChannel(string url) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
+    internal static GrpcChannel OpenChannel(string url) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
     {
         HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
     });

@@ -22,6 +22,12 @@ internal sealed record LoadOptions
 
     public int Concurrency { get; init; } = 32;
 
+    /// <summary>
+    /// Seconds of load before each measured window (<c>--warmup</c>, default the smaller of 2 and the duration): the
+    /// hub's JIT reaches its optimised code only after a few seconds of calls, later on fewer CPUs.
+    /// </summary>
+    public int WarmupSeconds { get; init; } = 2;
+
     /// <summary>Licenses seeded through IssueLicense before measuring (in-process hub only).</summary>
     public int Licenses { get; init; } = 100_000;
 
@@ -58,6 +64,12 @@ internal sealed record LoadOptions
 
     public const string H2LoadClient = "h2load";
 
+    /// <summary>
+    /// <c>--split-cpus</c>: the hub on half the CPUs, each load generator (the C# client in a process of its own, or
+    /// h2load) on the other half — see <see cref="CpuSplit"/>.
+    /// </summary>
+    public bool SplitCpus { get; init; }
+
     public static LoadOptions Parse(string[] args)
     {
         string? Value(string name)
@@ -73,6 +85,7 @@ internal sealed record LoadOptions
             Scenario = Value("--scenario") ?? "all",
             DurationSeconds = Number("--duration", 20),
             Concurrency = Number("--concurrency", 32),
+            WarmupSeconds = Math.Max(1, Number("--warmup", Math.Min(2, Number("--duration", 20)))),
             Connections = Number("--connections", 4),
             Licenses = Number("--licenses", 100_000),
             ImportRows = Number("--import-rows", 100_000),
@@ -82,6 +95,7 @@ internal sealed record LoadOptions
                 ? File.ReadAllText(keyFile).Trim()
                 : Environment.GetEnvironmentVariable("HUB_ADMIN_API_KEY"),
             Json = args.Contains("--json"),
+            SplitCpus = args.Contains("--split-cpus"),
             Clients = (Value("--client") ?? CSharpClient) switch
             {
                 CSharpClient => [CSharpClient],
@@ -101,6 +115,18 @@ internal sealed record LoadOptions
                 (_, var other) => throw new ArgumentException($"unknown engine '{other}': Managed, BouncyCastle or both"),
             },
         };
+        if (options.SplitCpus && options.Url is not null)
+        {
+            throw new ArgumentException("--split-cpus pins the hub the harness starts; it cannot pin a hub at --url");
+        }
+
+        var notInClientProcess = options.Scenario.Split(',').Where(s => !ClientProcess.Scenarios.Contains(s)).ToList();
+        if (options.SplitCpus && notInClientProcess.Count > 0)
+        {
+            throw new ArgumentException(
+                $"--split-cpus runs the calls in a client process, which drives {string.Join(", ", ClientProcess.Scenarios)}; not '{string.Join(",", notInClientProcess)}'");
+        }
+
         var unknown = options.Scenario is "all" or AuditAppend ? [] : options.Scenario.Split(',').Where(s => !Scenarios.Contains(s)).ToList();
         return unknown.Count == 0
             ? options

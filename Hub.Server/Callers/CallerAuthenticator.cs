@@ -1,15 +1,16 @@
+using System.Collections.Concurrent;
 using Hub.Core.Ports;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Hub.Server.Callers;
 
 /// <summary>
 /// Resolves a presented credential to a caller. Every registered credential (API-key hash, certificate thumbprint) is
 /// held in memory, so an unknown one is answered without the database — random keys cannot exhaust its pool. Known
-/// credentials are remembered for up to 30 seconds so most calls need no database round trip either. Any change to a
-/// caller (registering, disabling) clears every replica's memory at once through <see cref="IChangeNotifier"/>; a
-/// credential missing from the set reloads it at most every <see cref="MissReloadInterval"/>, for registrations on a
-/// replica whose notices do not reach this one.
+/// credentials are remembered for up to 30 seconds so most calls need no database round trip either, and such a call
+/// allocates nothing: the key is hashed on the stack and looked up as a 32-byte value. Any change to a caller
+/// (registering, disabling) clears every replica's memory at once through <see cref="IChangeNotifier"/>; a credential
+/// missing from the set reloads it at most every <see cref="MissReloadInterval"/>, for registrations on a replica whose
+/// notices do not reach this one.
 /// </summary>
 public sealed class CallerAuthenticator : IDisposable
 {
@@ -20,6 +21,9 @@ public sealed class CallerAuthenticator : IDisposable
 
     // A well-formed key is "hub_" + 43 base64url characters; anything far off is refused without a database query.
     private const int MaxKeyLength = 128;
+
+    // More remembered credentials than a city has systems: past it the memory starts again (misses refill it).
+    private const int MaxRemembered = 10_000;
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
     // While notices from other replicas cannot arrive, a disabled caller must not stay usable for long on this one.
@@ -29,7 +33,7 @@ public sealed class CallerAuthenticator : IDisposable
     private readonly IChangeNotifier _notifier;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _reload = new(1, 1);
-    private MemoryCache _known = NewCache();
+    private ConcurrentDictionary<CredentialHash, Remembered> _known = new();
     private volatile Credentials? _credentials;
 
     public CallerAuthenticator(ICallerStore store, IChangeNotifier notifier, TimeProvider time)
@@ -40,24 +44,20 @@ public sealed class CallerAuthenticator : IDisposable
         notifier.Subscribe(Topic, _ => Forget());
     }
 
-    public async Task<CallerCredentialCheck> ByApiKeyAsync(string apiKey, CancellationToken cancellationToken)
+    /// <summary>Checks an API key as presented (white space around it ignored), e.g. the rest of an authorization header.</summary>
+    public ValueTask<CallerCredentialCheck> ByApiKeyAsync(ReadOnlyMemory<char> apiKey, CancellationToken cancellationToken)
     {
-        if (apiKey.Length is 0 or > MaxKeyLength)
-        {
-            return CallerCredentialCheck.Unknown;
-        }
-
-        var hash = ApiKeys.Hash(apiKey);
-        var hex = Convert.ToHexStringLower(hash);
-        return await RegisteredAsync(c => c.ApiKeyHashes.Contains(hex), cancellationToken)
-            ? await RememberAsync("key:" + hex, () => _store.FindByApiKeyHashAsync(hash, cancellationToken))
-            : CallerCredentialCheck.Unknown;
+        var key = apiKey.Span.Trim();
+        return key.Length is 0 or > MaxKeyLength
+            ? ValueTask.FromResult(CallerCredentialCheck.Unknown)
+            : CheckAsync(CredentialHash.OfApiKey(key), null, cancellationToken);
     }
 
-    public async Task<CallerCredentialCheck> ByCertificateAsync(string thumbprint, CancellationToken cancellationToken) =>
-        await RegisteredAsync(c => c.Thumbprints.Contains(thumbprint), cancellationToken)
-            ? await RememberAsync("cert:" + thumbprint, () => _store.FindByCertificateAsync(thumbprint, cancellationToken))
-            : CallerCredentialCheck.Unknown;
+    /// <summary>Checks a client certificate by its thumbprint (lower-case hex of the SHA-256 of its DER).</summary>
+    public ValueTask<CallerCredentialCheck> ByCertificateAsync(string thumbprint, CancellationToken cancellationToken) =>
+        CredentialHash.FromHex(CredentialKind.Certificate, thumbprint) is { } hash
+            ? CheckAsync(hash, thumbprint, cancellationToken)
+            : ValueTask.FromResult(CallerCredentialCheck.Unknown);
 
     /// <summary>Call after a caller is registered or changes: every replica forgets what it remembered about callers.</summary>
     public async Task CallerChangedAsync(CancellationToken cancellationToken)
@@ -66,18 +66,53 @@ public sealed class CallerAuthenticator : IDisposable
         await _notifier.PublishAsync(Topic, "*", cancellationToken);
     }
 
-    public void Dispose()
+    public void Dispose() => _reload.Dispose();
+
+    /// <summary>From memory when the credential is registered and remembered; otherwise the set and the store decide.</summary>
+    private ValueTask<CallerCredentialCheck> CheckAsync(CredentialHash hash, string? thumbprint, CancellationToken cancellationToken) =>
+        _credentials is { } credentials && credentials.Hashes.Contains(hash) && Recall(_known, hash) is { } remembered
+            ? ValueTask.FromResult(remembered)
+            : new ValueTask<CallerCredentialCheck>(LookUpAsync(hash, thumbprint, cancellationToken));
+
+    private async Task<CallerCredentialCheck> LookUpAsync(CredentialHash hash, string? thumbprint, CancellationToken cancellationToken)
     {
-        _known.Dispose();
-        _reload.Dispose();
+        if (!await RegisteredAsync(hash, cancellationToken))
+        {
+            return CallerCredentialCheck.Unknown;
+        }
+
+        var known = _known;
+        if (Recall(known, hash) is { } remembered)
+        {
+            return remembered;
+        }
+
+        var check = CallerCredentialCheck.From(thumbprint is null
+            ? await _store.FindByApiKeyHashAsync(hash.ToArray(), cancellationToken)
+            : await _store.FindByCertificateAsync(thumbprint, cancellationToken));
+        if (check.Status != CallerCredentialStatus.Unknown && ReferenceEquals(known, _known))
+        {
+            if (known.Count >= MaxRemembered)
+            {
+                known.Clear();
+            }
+
+            var lifetime = _notifier.Delivering ? Lifetime : UndeliveredLifetime;
+            known[hash] = new Remembered(check, (_time.GetUtcNow() + lifetime).UtcTicks);
+        }
+
+        return check;
     }
 
-    private async Task<bool> RegisteredAsync(Func<Credentials, bool> holds, CancellationToken cancellationToken)
+    private CallerCredentialCheck? Recall(ConcurrentDictionary<CredentialHash, Remembered> known, CredentialHash hash) =>
+        known.TryGetValue(hash, out var remembered) && _time.GetUtcNow().UtcTicks < remembered.ExpiresAtTicks ? remembered.Check : null;
+
+    private async Task<bool> RegisteredAsync(CredentialHash hash, CancellationToken cancellationToken)
     {
         var credentials = _credentials;
-        if (credentials is not null && (holds(credentials) || _time.GetUtcNow() - credentials.LoadedAt < MissReloadInterval))
+        if (credentials is not null && (credentials.Hashes.Contains(hash) || _time.GetUtcNow() - credentials.LoadedAt < MissReloadInterval))
         {
-            return holds(credentials);
+            return credentials.Hashes.Contains(hash);
         }
 
         // One reload at a time; whoever waited uses the set the first one loaded.
@@ -86,13 +121,17 @@ public sealed class CallerAuthenticator : IDisposable
         {
             if (_credentials is { } loaded && !ReferenceEquals(loaded, credentials))
             {
-                return holds(loaded);
+                return loaded.Hashes.Contains(hash);
             }
 
             var (keys, thumbprints) = await _store.CredentialsAsync(cancellationToken);
-            var fresh = new Credentials(keys.ToHashSet(StringComparer.Ordinal), thumbprints.ToHashSet(StringComparer.Ordinal), _time.GetUtcNow());
+            var hashes = keys.Select(k => CredentialHash.FromHex(CredentialKind.ApiKey, k))
+                .Concat(thumbprints.Select(t => CredentialHash.FromHex(CredentialKind.Certificate, t)))
+                .OfType<CredentialHash>()
+                .ToHashSet();
+            var fresh = new Credentials(hashes, _time.GetUtcNow());
             _credentials = fresh;
-            return holds(fresh);
+            return fresh.Hashes.Contains(hash);
         }
         finally
         {
@@ -100,33 +139,15 @@ public sealed class CallerAuthenticator : IDisposable
         }
     }
 
-    private async Task<CallerCredentialCheck> RememberAsync(string key, Func<Task<CallerRecord?>> lookup)
-    {
-        var cache = _known;
-        if (cache.TryGetValue(key, out CallerCredentialCheck? known) && known is not null)
-        {
-            return known;
-        }
-
-        var check = CallerCredentialCheck.From(await lookup());
-        if (check.Status != CallerCredentialStatus.Unknown && ReferenceEquals(cache, _known))
-        {
-            var lifetime = _notifier.Delivering ? Lifetime : UndeliveredLifetime;
-            cache.Set(key, check, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
-        }
-
-        return check;
-    }
-
     private void Forget()
     {
         _credentials = null;
 
-        // Not disposed: a request on another thread may still be reading the old one (it is only garbage now).
-        Interlocked.Exchange(ref _known, NewCache());
+        // A new table rather than Clear(): a lookup in flight that read the old one must not write its answer back.
+        Interlocked.Exchange(ref _known, new ConcurrentDictionary<CredentialHash, Remembered>());
     }
 
-    private static MemoryCache NewCache() => new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    private sealed record Credentials(HashSet<CredentialHash> Hashes, DateTimeOffset LoadedAt);
 
-    private sealed record Credentials(HashSet<string> ApiKeyHashes, HashSet<string> Thumbprints, DateTimeOffset LoadedAt);
+    private sealed record Remembered(CallerCredentialCheck Check, long ExpiresAtTicks);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Hub.Server.Infrastructure.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -13,16 +14,16 @@ namespace Hub.Server.Callers;
 public sealed class FailedAuthenticationThrottle(IOptions<RateLimitOptions> options, TimeProvider time)
 {
     private readonly int _limit = options.Value.FailedAuthenticationsPerMinute;
-    private readonly ConcurrentDictionary<string, Window> _peers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<IPAddress, Window> _peers = new();
     private long _minute;
 
     /// <summary>When a throttled peer may try again; zero when it is not throttled.</summary>
-    public TimeSpan Throttled(string peer) =>
+    public TimeSpan Throttled(IPAddress peer) =>
         _peers.TryGetValue(peer, out var window) && window.Minute == Minute() && Volatile.Read(ref window.Failures) >= _limit
             ? TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(time.GetUtcNow().UtcTicks % TimeSpan.TicksPerMinute)
             : TimeSpan.Zero;
 
-    public void Failed(string peer)
+    public void Failed(IPAddress peer)
     {
         var minute = Minute();
         if (Interlocked.Exchange(ref _minute, minute) != minute)

@@ -12,7 +12,7 @@ public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
     [Fact]
     public async Task EveryScenario_RunsAgainstARealHub_WithoutErrors()
     {
-        var options = new LoadOptions { DurationSeconds = 1, Concurrency = 4, Licenses = 40, ImportRows = 1500, ConnectionString = postgres.CreateDatabase() };
+        var options = new LoadOptions { DurationSeconds = 1, WarmupSeconds = 1, Concurrency = 4, Licenses = 40, ImportRows = 1500, ConnectionString = postgres.CreateDatabase() };
         await using var hub = await HubUnderLoad.StartAsync(options, TextWriter.Null);
 
         var results = await LoadHarness.RunScenariosAsync(hub, options);
@@ -35,7 +35,7 @@ public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
     {
         var options = new LoadOptions
         {
-            DurationSeconds = 1, Concurrency = 8, Licenses = 10, ConnectionString = postgres.CreateDatabase(),
+            DurationSeconds = 1, WarmupSeconds = 1, Concurrency = 8, Licenses = 10, ConnectionString = postgres.CreateDatabase(),
             Scenario = "verify,check-matter", Clients = [LoadOptions.CSharpClient, LoadOptions.H2LoadClient],
         };
         await using var hub = await HubUnderLoad.StartAsync(options, TextWriter.Null);
@@ -56,6 +56,51 @@ public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task SplitCpus_RunsTheCSharpClientInAProcessOfItsOwn_AndMeasuresTheHubsAllocationPerCall()
+    {
+        var options = new LoadOptions
+        {
+            DurationSeconds = 1, WarmupSeconds = 1, Concurrency = 8, Licenses = 10, ConnectionString = postgres.CreateDatabase(),
+            Scenario = "verify,query", Clients = [LoadOptions.CSharpClient, LoadOptions.H2LoadClient], SplitCpus = true,
+        };
+        await using var hub = await HubUnderLoad.StartAsync(options, TextWriter.Null);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+
+        var results = await LoadHarness.RunScenariosAsync(hub, options);
+
+        Assert.Equal(["keys", "keys (h2load)", "verify", "verify (h2load)", "query"], results.Select(r => r.Scenario));
+        Assert.All(results, r =>
+        {
+            Assert.Equal(0, r.Errors);
+            Assert.True(r.Requests > 0, r.Scenario);
+            // Only a hub alone in its process has an allocation per call: the C# client ran elsewhere.
+            Assert.InRange(r.HubBytesPerCall, 1, 1_000_000);
+        });
+        // The calls the client process made were the hub's to serve, in this process: an audited verification
+        // allocates, so the process allocated at least the measured calls' share.
+        var verify = results.Single(r => r.Scenario == "verify");
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore >= verify.HubBytesPerCall * verify.Requests);
+    }
+
+    [Theory]
+    [InlineData("--url", "http://127.0.0.1:5000", "--split-cpus", "cannot pin a hub at --url")]
+    [InlineData("--scenario", "verify,import", "--split-cpus", "not 'import'")]
+    public void SplitCpus_IsRefusedWhereItCannotPin(string option, string value, string flag, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => LoadOptions.Parse([option, value, flag]));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CpuSplit_GivesTheHubTheLowerHalf_AndTheLoadGeneratorsTheRest()
+    {
+        Assert.Equal(("0", "1"), CpuSplit.Halves(2));
+        Assert.Equal(("0-3", "4-7"), CpuSplit.Halves(8));
+        Assert.Equal(("0", "1-2"), CpuSplit.Halves(3));
+        Assert.Throws<InvalidOperationException>(() => CpuSplit.Halves(1));
+    }
+
+    [Fact]
     public void H2loadClient_IsRefusedForAHubItCannotCount()
     {
         var error = Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["load", "--url", "http://127.0.0.1:5000", "--client", "h2load"]));
@@ -65,7 +110,7 @@ public sealed class LoadHarnessSmokeTests(PostgresCluster postgres)
     [Fact]
     public async Task AgainstARunningHub_SetsItselfUpThroughTheApi_AndRunsAgainWithoutCollisions()
     {
-        var options = new LoadOptions { DurationSeconds = 1, Concurrency = 2, Licenses = 10, ConnectionString = postgres.CreateDatabase() };
+        var options = new LoadOptions { DurationSeconds = 1, WarmupSeconds = 1, Concurrency = 2, Licenses = 10, ConnectionString = postgres.CreateDatabase() };
         await using var running = await HubUnderLoad.StartAsync(options, TextWriter.Null);
         var remote = options with { ConnectionString = null, Url = running.Url, AdminApiKey = running.AdminKey };
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Hub.Core.Callers;
@@ -10,6 +11,9 @@ namespace Hub.Server.Infrastructure.Grpc;
 /// <summary>Applies each authenticated caller's request budget (<see cref="IRateLimiter"/>) before any work.</summary>
 public sealed class RateLimitInterceptor(IRateLimiter rateLimiter, ILogger<RateLimitInterceptor> logger) : Interceptor
 {
+    // Each caller's budget key, made once: Guid.ToString() on every call would allocate. Bounded, as callers are.
+    private readonly ConcurrentDictionary<Guid, string> _keys = new();
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -38,6 +42,22 @@ public sealed class RateLimitInterceptor(IRateLimiter rateLimiter, ILogger<RateL
         await continuation(requestStream, responseStream, context);
     }
 
+    private string BudgetKey(Guid callerId)
+    {
+        if (_keys.TryGetValue(callerId, out var key))
+        {
+            return key;
+        }
+
+        // Count takes every lock of the table: only on a miss.
+        if (_keys.Count >= 10_000)
+        {
+            _keys.Clear();
+        }
+
+        return _keys.GetOrAdd(callerId, callerId.ToString());
+    }
+
     private async Task AdmitAsync(ServerCallContext context)
     {
         // Anonymous calls (health, reflection, published keys) carry no caller and no budget.
@@ -46,7 +66,7 @@ public sealed class RateLimitInterceptor(IRateLimiter rateLimiter, ILogger<RateL
             return;
         }
 
-        var decision = await rateLimiter.TryAcquireAsync(caller.Id.ToString(), context.CancellationToken);
+        var decision = await rateLimiter.TryAcquireAsync(BudgetKey(caller.Id), context.CancellationToken);
         if (!decision.Allowed)
         {
             logger.RateLimited(caller.Id, context.Method);

@@ -15,15 +15,18 @@ public sealed class InProcessRateLimiter : IRateLimiter, IDisposable
         var settings = options.Value;
         // Refill ten times a second when the rate allows whole tokens per tenth, else once a second.
         var fine = settings.PermitsPerSecond >= 10;
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ =>
-            new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = settings.Burst,
-                TokensPerPeriod = fine ? settings.PermitsPerSecond / 10 : settings.PermitsPerSecond,
-                ReplenishmentPeriod = fine ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+        var bucket = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = settings.Burst,
+            TokensPerPeriod = fine ? settings.PermitsPerSecond / 10 : settings.PermitsPerSecond,
+            ReplenishmentPeriod = fine ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+
+        // One factory for every partition, made here: a lambda built inside the partitioner would be a new delegate per call.
+        Func<string, TokenBucketRateLimiterOptions> bucketFor = _ => bucket;
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, bucketFor));
     }
 
     public ValueTask<RateLimitDecision> TryAcquireAsync(string key, CancellationToken cancellationToken)
