@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
@@ -43,6 +44,17 @@ public sealed class LicenseVerifier(
 
     private static readonly TimeSpan SealVerdictLifetime = TimeSpan.FromHours(12);
 
+    // A stored version's seal, once verified, is remembered on the content object this replica read from the store:
+    // the verdict lives exactly as long as the cached content (a re-read from PostgreSQL is verified afresh, so a row
+    // altered under the hub is still caught), and a repeated verification of a hot license costs no hashing, no
+    // encoding and no trip to the shared cache (Redis, where configured).
+    private readonly ConditionalWeakTable<SealedContent, VerifiedSeal> _verifiedStoredSeals = new();
+
+    /// <summary>Verifications whose seal verdict came from the content this replica already holds (for tests and metrics).</summary>
+    public long RememberedSealVerdicts => Interlocked.Read(ref _rememberedSealVerdicts);
+
+    private long _rememberedSealVerdicts;
+
     public async Task<Outcome<VerifyLicenseResponse>> VerifyAsync(Caller caller, VerifyLicenseCommand command, CancellationToken cancellationToken)
     {
         var purpose = command.Purpose;
@@ -81,7 +93,7 @@ public sealed class LicenseVerifier(
         var seal = document?.Seal ?? stored.Seal;
         var keyId = document?.SealKeyId ?? stored.SealKeyId;
         var key = await keys.FindAsync(keyId, cancellationToken);
-        checks.Add(await SealCheckAsync(canonical, seal, key, document, cancellationToken));
+        checks.Add(document is null ? await StoredSealCheckAsync(stored, key, cancellationToken) : await SealCheckAsync(canonical, seal, key, document, cancellationToken));
         checks.Add(key switch
         {
             null => new Check { Name = VerificationChecks.Key, Passed = false, Detail = $"key {keyId} is unknown to this hub" },
@@ -153,6 +165,25 @@ public sealed class LicenseVerifier(
         };
     }
 
+    private async Task<Check> StoredSealCheckAsync(StoredLicense stored, SigningKeyInfo? key, CancellationToken cancellationToken)
+    {
+        if (key is not null && _verifiedStoredSeals.TryGetValue(stored.Content, out var verified) && verified.Covers(stored, key))
+        {
+            Interlocked.Increment(ref _rememberedSealVerdicts);
+            return SealPassed(key);
+        }
+
+        var check = await SealCheckAsync(stored.CanonicalJson, stored.Seal, key, null, cancellationToken);
+        if (check.Passed && key is not null)
+        {
+            _verifiedStoredSeals.AddOrUpdate(stored.Content, new VerifiedSeal(stored.Seal, key.KeyId, stored.CanonicalJson));
+        }
+
+        return check;
+    }
+
+    private static Check SealPassed(SigningKeyInfo key) => new() { Name = VerificationChecks.Seal, Passed = true, Detail = $"SM2-SM3 seal by key {key.KeyId}" };
+
     private async Task<Check> SealCheckAsync(string canonicalJson, byte[] seal, SigningKeyInfo? key, LicenseDocument? document, CancellationToken cancellationToken)
     {
         if (key is null)
@@ -169,7 +200,7 @@ public sealed class LicenseVerifier(
         var cacheKey = "seal:" + Convert.ToHexStringLower(Sm3.Hash(bytes, seal, Encoding.ASCII.GetBytes(key.KeyId)));
         if (await cache.GetAsync(cacheKey, cancellationToken) is not null)
         {
-            return new Check { Name = VerificationChecks.Seal, Passed = true, Detail = $"SM2-SM3 seal by key {key.KeyId}" };
+            return SealPassed(key);
         }
 
         var valid = key.PublicKey.Verify(bytes, seal);
@@ -223,6 +254,13 @@ public sealed class LicenseVerifier(
 
         return string.Empty;
     }
+}
+
+/// <summary>What a remembered seal verdict covers: these very seal and canonical bytes, under this key.</summary>
+internal sealed record VerifiedSeal(byte[] Seal, string KeyId, string CanonicalJson)
+{
+    public bool Covers(StoredLicense stored, SigningKeyInfo key) =>
+        ReferenceEquals(Seal, stored.Seal) && ReferenceEquals(CanonicalJson, stored.CanonicalJson) && KeyId == stored.SealKeyId && KeyId == key.KeyId;
 }
 
 /// <summary>VerifyLicense: by identifier or by an exported document, why (用证事由), and for which case or holder.</summary>

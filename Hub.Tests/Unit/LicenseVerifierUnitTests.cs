@@ -89,6 +89,40 @@ public sealed class LicenseVerifierUnitTests : IDisposable
     }
 
     [Fact]
+    public async Task AVersionVerifiedBefore_IsNotHashedOrVerifiedAgain_ButStillCheckedAndLogged()
+    {
+        var identifier = Store(1, current: 1, LicenseStatus.Valid);
+
+        var first = await VerifyAsync(identifier);
+        var second = await VerifyAsync(identifier);
+
+        Assert.True(first.Valid && second.Valid);
+        Assert.Equal(1, _verifier.RememberedSealVerdicts);
+        Assert.Equal(first.Checks.Select(c => (c.Name, c.Passed, c.Detail)), second.Checks.Select(c => (c.Name, c.Passed, c.Detail)));
+        Assert.Equal(2, _log.Records.Count);
+    }
+
+    [Fact]
+    public async Task ARowReadAgainWithOtherContent_IsVerifiedAfresh_NotTrustedOnAnEarlierVerdict()
+    {
+        var identifier = Store(1, current: 1, LicenseStatus.Valid);
+        Assert.True((await VerifyAsync(identifier)).Valid);
+
+        // What a re-read of a row altered under the hub gives: new content objects with the old seal.
+        var stored = _licenses.Licenses[identifier];
+        var altered = stored.CanonicalJson.Replace("张三", "李四", StringComparison.Ordinal);
+        _licenses.Licenses[identifier] = stored with { CanonicalJson = altered, Content = SealedContent.Parse(altered) };
+        var reread = await VerifyAsync(identifier);
+
+        // The same content object with another seal is not covered by the verdict either.
+        _licenses.Licenses[identifier] = stored with { Seal = [.. stored.Seal.Reverse()] };
+        var reseal = await VerifyAsync(identifier);
+
+        Assert.Equal((RefusalReasons.SealInvalid, RefusalReasons.SealInvalid), (reread.Reason, reseal.Reason));
+        Assert.Equal(0, _verifier.RememberedSealVerdicts);
+    }
+
+    [Fact]
     public async Task ASealByARevokedKey_IsRefusedAsKeyRevoked()
     {
         var identifier = Store(1, current: 1, LicenseStatus.Valid);
