@@ -42,7 +42,7 @@ public static class CanonicalJson
                     }
 
                     first = false;
-                    WriteString(builder, name);
+                    AppendString(builder, name);
                     builder.Append(':');
                     Write(builder, value);
                 }
@@ -74,7 +74,7 @@ public static class CanonicalJson
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                WriteString(builder, value.GetValue<string>());
+                AppendString(builder, value.GetValue<string>());
                 break;
             case JsonValueKind.True:
                 builder.Append("true");
@@ -158,7 +158,8 @@ public static class CanonicalJson
         return (digits, firstExponent);
     }
 
-    private static void WriteString(StringBuilder builder, string text)
+    /// <summary>Appends a JSON string with RFC 8785's minimal escapes (for writers that emit canonical members themselves).</summary>
+    public static StringBuilder AppendString(StringBuilder builder, string text)
     {
         builder.Append('"');
         foreach (var c in text)
@@ -195,6 +196,6 @@ public static class CanonicalJson
             }
         }
 
-        builder.Append('"');
+        return builder.Append('"');
     }
 }
