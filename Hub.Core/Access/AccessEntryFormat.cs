@@ -22,10 +22,10 @@ public static class AccessEntryFormat
         // Written member by member in RFC 8785 order (names sorted by UTF-16 code units), absent members omitted: the
         // same bytes as canonicalizing the entry as a JSON object, without building one for every access.
         var json = new StringBuilder(384).Append('{');
-        Member(json, "action", record.Action, first: true);
-        Member(json, "caller_id", record.CallerId.ToString());
-        Member(json, "case_number", record.CaseNumber);
-        Member(json, "delegation_id", record.DelegationId?.ToString());
+        Required(json, "action", record.Action);
+        Required(json, "caller_id", record.CallerId.ToString());
+        Optional(json, "case_number", record.CaseNumber);
+        Optional(json, "delegation_id", record.DelegationId?.ToString());
         if (record.Fields.Count > 0)
         {
             json.Append(",\"fields\":[");
@@ -37,17 +37,17 @@ public static class AccessEntryFormat
             json.Append(']');
         }
 
-        Member(json, "format", Format);
-        Member(json, "holder_index", record.HolderIndex is null ? null : Convert.ToHexStringLower(record.HolderIndex));
+        Required(json, "format", Format);
+        Optional(json, "holder_index", record.HolderIndex is null ? null : Convert.ToHexStringLower(record.HolderIndex));
 
         // A log index is far below 2^53, so its ECMAScript number form is its decimal digits.
         json.Append(",\"log_index\":").Append(logIndex.ToString(CultureInfo.InvariantCulture));
-        Member(json, "matter_code", record.MatterCode);
-        Member(json, "object_id", record.ObjectId);
-        Member(json, "object_type", record.ObjectType);
-        Member(json, "occurred_at", occurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
-        Member(json, "outcome", record.Outcome, required: true);
-        Member(json, "purpose", record.Purpose);
+        Optional(json, "matter_code", record.MatterCode);
+        Optional(json, "object_id", record.ObjectId);
+        Optional(json, "object_type", record.ObjectType);
+        Required(json, "occurred_at", occurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+        Required(json, "outcome", record.Outcome);
+        Optional(json, "purpose", record.Purpose);
         return json.Append('}').ToString();
     }
 
@@ -69,15 +69,19 @@ public static class AccessEntryFormat
         return leaf;
     }
 
-    private static void Member(StringBuilder json, string name, string? value, bool first = false, bool required = false)
+    /// <summary>An optional member: omitted when absent or empty.</summary>
+    private static void Optional(StringBuilder json, string name, string? value)
     {
-        // Optional members are omitted when empty; action and outcome are always present (the first written opens the object).
-        if (string.IsNullOrEmpty(value) && !(first || required))
+        if (!string.IsNullOrEmpty(value))
         {
-            return;
+            Required(json, name, value);
         }
+    }
 
-        CanonicalJson.AppendString(first ? json : json.Append(','), name).Append(':');
-        CanonicalJson.AppendString(json, value ?? string.Empty);
+    private static void Required(StringBuilder json, string name, string value)
+    {
+        // Every member but the first (always "action") follows a comma.
+        CanonicalJson.AppendString(json.Length > 1 ? json.Append(',') : json, name).Append(':');
+        CanonicalJson.AppendString(json, value);
     }
 }

@@ -50,7 +50,7 @@ public sealed class LicenseVerifier(
     // encoding and no trip to the shared cache (Redis, where configured).
     private readonly ConditionalWeakTable<SealedContent, VerifiedSeal> _verifiedStoredSeals = new();
 
-    /// <summary>Verifications whose seal verdict came from the content this replica already holds (for tests and metrics).</summary>
+    /// <summary>How many verifications took their seal verdict from the content this replica already held.</summary>
     public long RememberedSealVerdicts => Interlocked.Read(ref _rememberedSealVerdicts);
 
     private long _rememberedSealVerdicts;
@@ -167,7 +167,7 @@ public sealed class LicenseVerifier(
 
     private async Task<Check> StoredSealCheckAsync(StoredLicense stored, SigningKeyInfo? key, CancellationToken cancellationToken)
     {
-        if (key is not null && _verifiedStoredSeals.TryGetValue(stored.Content, out var verified) && verified.Covers(stored, key))
+        if (key is not null && _verifiedStoredSeals.TryGetValue(stored.Content, out var verified) && verified.Covers(stored))
         {
             Interlocked.Increment(ref _rememberedSealVerdicts);
             return SealPassed(key);
@@ -176,7 +176,7 @@ public sealed class LicenseVerifier(
         var check = await SealCheckAsync(stored.CanonicalJson, stored.Seal, key, null, cancellationToken);
         if (check.Passed && key is not null)
         {
-            _verifiedStoredSeals.AddOrUpdate(stored.Content, new VerifiedSeal(stored.Seal, key.KeyId, stored.CanonicalJson));
+            _verifiedStoredSeals.AddOrUpdate(stored.Content, new VerifiedSeal(stored.Seal, stored.SealKeyId, stored.CanonicalJson));
         }
 
         return check;
@@ -259,8 +259,8 @@ public sealed class LicenseVerifier(
 /// <summary>What a remembered seal verdict covers: these very seal and canonical bytes, under this key.</summary>
 internal sealed record VerifiedSeal(byte[] Seal, string KeyId, string CanonicalJson)
 {
-    public bool Covers(StoredLicense stored, SigningKeyInfo key) =>
-        ReferenceEquals(Seal, stored.Seal) && ReferenceEquals(CanonicalJson, stored.CanonicalJson) && KeyId == stored.SealKeyId && KeyId == key.KeyId;
+    public bool Covers(StoredLicense stored) =>
+        ReferenceEquals(Seal, stored.Seal) && ReferenceEquals(CanonicalJson, stored.CanonicalJson) && KeyId == stored.SealKeyId;
 }
 
 /// <summary>VerifyLicense: by identifier or by an exported document, why (用证事由), and for which case or holder.</summary>
