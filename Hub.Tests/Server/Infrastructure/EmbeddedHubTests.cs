@@ -85,16 +85,29 @@ public sealed class EmbeddedHubTests : IDisposable
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM schema_migrations WHERE version = 1"));
     }
 
+    // A PostgreSQL that was told to stop may still be writing its last WAL segment for a moment: retry, never skip.
+    private static void DeleteWhenReleased(string directory)
+    {
+        for (var attempt = 1; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
     public void Dispose()
     {
         var record = Path.Combine(_state, "postgres.json");
         if (File.Exists(record))
         {
             var root = JsonDocument.Parse(File.ReadAllText(record)).RootElement.GetProperty("ClusterRoot").GetString()!;
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root, recursive: true);
-            }
+            DeleteWhenReleased(root);
         }
 
         Directory.Delete(_state, recursive: true);
