@@ -17,7 +17,7 @@ public sealed class SigningOptions
     [RegularExpression($"^({Sm2Engine.ManagedName}|{Sm2Engine.BouncyCastleName})$")]
     public string Engine { get; set; } = Sm2Engine.ManagedName;
 
-    /// <summary>Build a fixed-base table (176 KB) for each of the hub's own keys, so seals verify without doublings.</summary>
+    /// <summary>Build a fixed-base table (832 KB, about 20 ms) for each of the hub's own keys, so seals verify without doublings.</summary>
     public bool PrecomputeOwnKeys { get; set; } = true;
 
     public Sm2Engine SelectedEngine => Sm2Engine.FromName(Engine);

@@ -42,7 +42,7 @@ internal sealed class ManagedPublicKey
 
     public FixedBaseTable? Table => Volatile.Read(ref _table);
 
-    public void Precompute() => Volatile.Write(ref _table, _table ?? new FixedBaseTable(Q));
+    public void Precompute() => Volatile.Write(ref _table, _table ?? new FixedBaseTable(Q, FixedBaseTable.VerificationWidth));
 }
 
 /// <summary>
@@ -52,9 +52,14 @@ internal sealed class ManagedPublicKey
 /// </summary>
 internal static class ManagedSm2
 {
-    private static readonly Lazy<FixedBaseTable> GeneratorTable = new(() => new FixedBaseTable(Curve.G));
+    private static readonly Lazy<FixedBaseTable> GeneratorTable = new(() => new FixedBaseTable(Curve.G, FixedBaseTable.SigningWidth));
+    private static readonly Lazy<FixedBaseTable> VerificationGeneratorTable = new(() => new FixedBaseTable(Curve.G, FixedBaseTable.VerificationWidth));
 
+    /// <summary>G's table for signing (constant-time lookups, 7-bit windows).</summary>
     internal static FixedBaseTable G => GeneratorTable.Value;
+
+    /// <summary>G's table for verification (public scalars, one entry a window, 10-bit windows).</summary>
+    internal static FixedBaseTable VerificationG => VerificationGeneratorTable.Value;
 
     /// <summary>Signs SM3(Z_A ‖ message) into <paramref name="signature"/> (DER, at most 72 bytes); returns its length.</summary>
     public static int Sign(ManagedPrivateKey key, ReadOnlySpan<byte> za, ReadOnlySpan<byte> message, Span<byte> signature)
@@ -117,7 +122,7 @@ internal static class ManagedSm2
             return false;
         }
 
-        G.MultiplyVartime(s, out var sg);
+        VerificationG.MultiplyVartime(s, out var sg);
         JacobianPoint tq;
         if (key.Table is { } table)
         {
