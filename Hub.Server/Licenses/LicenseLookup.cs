@@ -33,8 +33,8 @@ public sealed class LicenseLookup : ILicenseDirectory, IDisposable
 
     public LicenseLookup(ILicenseStore store, IChangeNotifier notifier, IOptions<LicenseOptions> options, HubMetrics? metrics = null)
     {
-        _content = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries, TrackStatistics = true });
-        _state = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheEntries * 4L, TrackStatistics = true });
+        _content = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ContentCacheMegabytes * 1024L * 1024L, TrackStatistics = true });
+        _state = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.StateCacheEntries, TrackStatistics = true });
         metrics?.ObserveCache("license_content", _content);
         metrics?.ObserveCache("license_state", _state);
         _store = store;
@@ -64,7 +64,7 @@ public sealed class LicenseLookup : ILicenseDirectory, IDisposable
         var stored = await _store.FindAsync(identifier, cancellationToken);
         if (stored is not null)
         {
-            _content.Set(identifier, stored, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = ContentLifetime });
+            _content.Set(identifier, stored, new MemoryCacheEntryOptions { Size = CachedLicenseSize.Estimate(stored), SlidingExpiration = ContentLifetime });
             CacheState(stored.LicenseId, new LicenseState(stored.CurrentVersion, stored.StoredStatus, stored.StatusReason), epoch);
         }
 

@@ -16,11 +16,16 @@ public sealed class LicenseOptions
     public string[] LegacyUsccAllowList { get; set; } = [];
 
     /// <summary>
-    /// License versions (decrypted, so never in Redis) each replica keeps in memory for verification, about 2 KB
-    /// each; their states are cached four times as many. Beyond it, reads go to PostgreSQL by index.
+    /// Memory each replica gives to license versions kept for verification (decrypted, so never in Redis), measured
+    /// by <see cref="CachedLicenseSize"/>: a typical version takes 5–8 KB, so the default holds about 20,000. Beyond
+    /// it the least recently used go, and reads go to PostgreSQL by index.
     /// </summary>
-    [Range(100, 10_000_000)]
-    public int ContentCacheEntries { get; set; } = 50_000;
+    [Range(1, 65_536)]
+    public int ContentCacheMegabytes { get; set; } = 128;
+
+    /// <summary>Licenses whose state (status, current version; about 200 bytes each) each replica caches briefly.</summary>
+    [Range(100, 50_000_000)]
+    public int StateCacheEntries { get; set; } = 200_000;
 
     /// <summary>
     /// How far back a verification or 免证办 check counts as relying on a license: when it is suspended, revoked,
