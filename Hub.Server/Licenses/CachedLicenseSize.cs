@@ -18,7 +18,8 @@ public static class CachedLicenseSize
     private const int DictionaryObject = 16 + 64;
     private const int DictionarySlot = 4 + 24;
 
-    // The cache's own entry for it (MemoryCache's CacheEntry, its options and the key) and the remembered seal verdict.
+    // An allowance, not measured: the cache's own entry (MemoryCache's CacheEntry, its options and the key) and the
+    // remembered seal verdict. The unit test measures everything else.
     public const int CacheOverhead = 320;
 
     public static long Estimate(StoredLicense license)
