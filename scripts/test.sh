@@ -66,6 +66,17 @@ if [ -z "$trx" ]; then
 fi
 passed=$(grep -o '<Counters [^>]*' "$trx" | grep -o 'passed="[0-9]*"' | grep -o '[0-9]*')
 failed=$(grep -o '<Counters [^>]*' "$trx" | grep -o 'failed="[0-9]*"' | grep -o '[0-9]*')
+if [ "$failed" -ne 0 ]; then
+  # Named again here, with the first line of each message, so that the end of a long log says what failed.
+  python3 - "$trx" <<'PY' || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") == "Failed":
+        message = r.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
+        print("FAILED " + r.get("testName") + (": " + message[0][:300] if message else ""))
+PY
+fi
 echo "${passed} passed, ${failed} failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
