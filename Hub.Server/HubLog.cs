@@ -63,6 +63,9 @@ internal static partial class HubLog
     [LoggerMessage(HubLogEvents.SigningKeyRevoked, LogLevel.Warning, "Seal key {KeyId} revoked; active key is {ActiveKeyId}")]
     public static partial void SigningKeyRevoked(this ILogger logger, string keyId, string activeKeyId);
 
+    [LoggerMessage(HubLogEvents.SigningKeysNotReloaded, LogLevel.Warning, "Reloading the seal keys in the background failed; the next request past the stale limit reloads them itself")]
+    public static partial void SigningKeysNotReloaded(this ILogger logger, Exception exception);
+
     [LoggerMessage(HubLogEvents.DemoDataSeeded, LogLevel.Information, "Demo data seeded: {Licenses} licenses; demo API keys are in the state folder's demo-keys/")]
     public static partial void DemoDataSeeded(this ILogger logger, int licenses);
 

@@ -42,6 +42,7 @@ internal static class HubLogEvents
     // Seal keys
     public const int SigningKeyRotated = 3101;
     public const int SigningKeyRevoked = 3102;
+    public const int SigningKeysNotReloaded = 3103;
 
     // Audit checkpoints
     public const int AccessLogTampered = 4001;

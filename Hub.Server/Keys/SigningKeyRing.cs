@@ -10,8 +10,16 @@ namespace Hub.Server.Keys;
 
 /// <summary>
 /// <see cref="ISigningKeyRing"/> over <see cref="ISigningKeyStore"/>, private keys sealed by the master key. Public keys
-/// and statuses are cached and re-read at most every few seconds, so a rotation or revocation on one replica reaches
-/// the others within <see cref="RefreshInterval"/>; the replica that made the change sees it at once.
+/// and statuses are cached and re-read every few seconds, so a rotation or revocation on one replica reaches the
+/// others within <see cref="RefreshInterval"/> (and the time one reload takes); the replica that made the change sees
+/// it at once.
+/// <para>
+/// The re-read happens beside the requests, not in them: the first request that finds the snapshot older than
+/// <see cref="RefreshInterval"/> starts one reload in the background and goes on with the snapshot it has, so a
+/// verification never waits on PostgreSQL for the keys. Only a snapshot past <see cref="StaleLimit"/> — a replica
+/// idle that long, or background reloads that keep failing — is reloaded in the request, which then fails with the
+/// store rather than trust statuses that old.
+/// </para>
 /// </summary>
 public sealed class SigningKeyRing(
     ISigningKeyStore store,
@@ -28,9 +36,13 @@ public sealed class SigningKeyRing(
     /// </summary>
     public static readonly TimeSpan MissRefreshInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>The oldest snapshot a request may use while a background reload is due; older, the request reloads it.</summary>
+    public static readonly TimeSpan StaleLimit = 3 * RefreshInterval;
+
     private readonly Sm2Engine _engine = options.Value.SelectedEngine;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private volatile KeySnapshot? _snapshot;
+    private int _backgroundRefresh;
 
     public X509Certificate2 DocumentCertificate => Snapshot.DocumentCertificate;
 
@@ -105,12 +117,54 @@ public sealed class SigningKeyRing(
     private async ValueTask<KeySnapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         var snapshot = Snapshot;
-        if (time.GetUtcNow() - snapshot.LoadedAt > RefreshInterval)
+        var age = time.GetUtcNow() - snapshot.LoadedAt;
+        if (age <= RefreshInterval)
         {
-            await RefreshAsync(cancellationToken, unlessNewerThan: snapshot.LoadedAt);
+            return snapshot;
         }
 
-        return Snapshot;
+        if (age > StaleLimit)
+        {
+            await RefreshAsync(cancellationToken, unlessNewerThan: snapshot.LoadedAt);
+            return Snapshot;
+        }
+
+        StartBackgroundRefresh(snapshot.LoadedAt);
+        return snapshot;
+    }
+
+    /// <summary>
+    /// One reload at a time, outside the request that noticed it is due: it neither inherits the request's
+    /// cancellation nor its trace (the reload is the ring's own work, not the request's), and a failure is logged and
+    /// left to the next request to retry.
+    /// </summary>
+    private void StartBackgroundRefresh(DateTimeOffset seen)
+    {
+        if (Interlocked.CompareExchange(ref _backgroundRefresh, 1, 0) != 0)
+        {
+            return;
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RefreshAsync(CancellationToken.None, unlessNewerThan: seen);
+                }
+#pragma warning disable CA1031 // a failed background reload must not crash the replica: requests reload inline past StaleLimit
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    logger.SigningKeysNotReloaded(e);
+                }
+                finally
+                {
+                    Volatile.Write(ref _backgroundRefresh, 0);
+                }
+            });
+        }
     }
 
     /// <summary>
