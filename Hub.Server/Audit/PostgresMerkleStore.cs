@@ -1,4 +1,5 @@
 using Dapper;
+using Hub.Core.Access;
 using Hub.Signing.Merkle;
 using Npgsql;
 
@@ -41,10 +42,11 @@ internal static class PostgresMerkleStore
             """;
         var entries = (await connection.QueryAsync<EntryRow>(new CommandDefinition(entriesSql, new { fromSize, toSize }, transaction, cancellationToken: cancellationToken))).ToList();
         var nodes = new Dictionary<(int Level, long Index), byte[]>();
+        var leaves = AccessEntryFormat.LeafHashes([.. entries.Select(e => e.EntryJson)]);
         for (var i = 0; i < entries.Count; i++)
         {
             var expectedIndex = fromSize + i;
-            var leaf = MerkleTree.LeafHash(System.Text.Encoding.UTF8.GetBytes(entries[i].EntryJson));
+            var leaf = leaves[i];
             if (entries[i].LogIndex != expectedIndex || !leaf.AsSpan().SequenceEqual(entries[i].LeafHash))
             {
                 return Math.Min(entries[i].LogIndex, expectedIndex);

@@ -24,6 +24,7 @@ public sealed class AccessEntryFormatUnitTests
     public void EveryEntry_IsTheCanonicalJsonOfItsMembers_AndTheLeafIsSm3OfZeroAndItsBytes()
     {
         var random = new Random(20261206);
+        var jsons = new List<string>();
         for (var i = 0; i < 2000; i++)
         {
             var record = new AccessRecord
@@ -47,7 +48,18 @@ public sealed class AccessEntryFormatUnitTests
 
             Assert.Equal(Reference(index, at, record), json);
             Assert.Equal(Sm3.Hash([[0x00], Encoding.UTF8.GetBytes(json)]), AccessEntryFormat.LeafHash(json));
+            jsons.Add(json);
         }
+
+        // The log writer and the checkpoint hash a batch of leaves at once: the same leaves, in the same order.
+        var leaves = AccessEntryFormat.LeafHashes(jsons);
+        Assert.Equal(jsons.Count, leaves.Length);
+        for (var i = 0; i < jsons.Count; i++)
+        {
+            Assert.Equal(AccessEntryFormat.LeafHash(jsons[i]), leaves[i]);
+        }
+
+        Assert.Empty(AccessEntryFormat.LeafHashes([]));
     }
 
     // The entry as a JSON object, canonicalized by the general serializer: the definition the fast writer must match.

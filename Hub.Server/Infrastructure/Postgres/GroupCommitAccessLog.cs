@@ -205,23 +205,37 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
             return (entries, true);
         }
 
+        // The cycle's entries in log order — queued changes first, then the reads — their JSON, and their leaves
+        // hashed together (eight at a time) before the one COPY.
         var occurredAt = AccessEntryFormat.Truncate(_time.GetUtcNow());
         var firstQueued = next;
+        var records = new List<(DateTimeOffset OccurredAt, AccessRecord Record)>(queued.Count + reads.Count);
+        records.AddRange(queued.Select(row => (new DateTimeOffset(DateTime.SpecifyKind(row.OccurredAt, DateTimeKind.Utc)), row.ToRecord())));
+        records.AddRange(reads.Select(read => (occurredAt, read.Record!)));
+        var jsons = new string[records.Count];
+        for (var i = 0; i < jsons.Length; i++)
+        {
+            jsons[i] = AccessEntryFormat.EntryJson(firstQueued + i, records[i].OccurredAt, records[i].Record);
+        }
+
+        var leaves = AccessEntryFormat.LeafHashes(jsons);
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY access_log (log_index, occurred_at, caller_id, action, object_type, object_id, holder_index, purpose, matter_code, case_number, fields, outcome, delegation_id, entry_json, leaf_hash) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var row in queued)
+            for (var i = 0; i < jsons.Length; i++)
             {
-                await WriteRowAsync(copy, next++, new DateTimeOffset(DateTime.SpecifyKind(row.OccurredAt, DateTimeKind.Utc)), row.ToRecord());
-            }
-
-            foreach (var read in reads)
-            {
-                entries.Add(await WriteRowAsync(copy, next++, occurredAt, read.Record!));
+                var entry = new AccessLogEntry(firstQueued + i, records[i].OccurredAt, records[i].Record, jsons[i], leaves[i]);
+                await WriteRowAsync(copy, entry);
+                if (i >= queued.Count)
+                {
+                    entries.Add(entry);
+                }
             }
 
             await copy.CompleteAsync();
         }
+
+        next = firstQueued + jsons.Length;
 
         // Queued entries are changes, which may have queued events: they are numbered with the head's move.
         var events = queued.Count == 0
@@ -244,13 +258,12 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
         return (entries, queued.Count < MaxQueued);
     }
 
-    private static async Task<AccessLogEntry> WriteRowAsync(NpgsqlBinaryImporter copy, long index, DateTimeOffset occurredAt, AccessRecord record)
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, AccessLogEntry entry)
     {
-        var json = AccessEntryFormat.EntryJson(index, occurredAt, record);
-        var leaf = AccessEntryFormat.LeafHash(json);
+        var record = entry.Record;
         await copy.StartRowAsync();
-        await copy.WriteAsync(index, NpgsqlDbType.Bigint);
-        await copy.WriteAsync(occurredAt, NpgsqlDbType.TimestampTz);
+        await copy.WriteAsync(entry.LogIndex, NpgsqlDbType.Bigint);
+        await copy.WriteAsync(entry.OccurredAt, NpgsqlDbType.TimestampTz);
         await copy.WriteAsync(record.CallerId, NpgsqlDbType.Uuid);
         await copy.WriteAsync(record.Action, NpgsqlDbType.Varchar);
         await WriteNullableAsync(copy, record.ObjectType, NpgsqlDbType.Varchar);
@@ -270,9 +283,8 @@ public sealed class GroupCommitAccessLog : IAccessLog, IAsyncDisposable
             await copy.WriteNullAsync();
         }
 
-        await copy.WriteAsync(json, NpgsqlDbType.Text);
-        await copy.WriteAsync(leaf, NpgsqlDbType.Bytea);
-        return new AccessLogEntry(index, occurredAt, record, json, leaf);
+        await copy.WriteAsync(entry.EntryJson, NpgsqlDbType.Text);
+        await copy.WriteAsync(entry.LeafHash, NpgsqlDbType.Bytea);
     }
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
