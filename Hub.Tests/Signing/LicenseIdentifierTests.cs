@@ -46,4 +46,22 @@ public sealed class LicenseIdentifierTests
         Assert.NotEqual(identifier.Check, identifier.WithVersion(2).Check);
         Assert.True(LicenseIdentifier.TryParse(identifier.WithVersion(2).ToString(), out _, out _));
     }
+
+    [Fact]
+    public void The_remembered_text_form_changes_neither_equality_nor_what_another_version_writes()
+    {
+        var made = new LicenseIdentifier("11100000000013338W011", "11430000006122244L", "20230000403", 1);
+        Assert.True(LicenseIdentifier.TryParse(made.ToString(), out var parsed, out _));
+        var fresh = new LicenseIdentifier("11100000000013338W011", "11430000006122244L", "20230000403", 1);
+
+        Assert.Equal(made.ToString(), parsed.ToString());
+        Assert.Equal(fresh, parsed);
+        Assert.Equal(fresh.GetHashCode(), parsed.GetHashCode());
+
+        var next = parsed.WithVersion(2);
+        Assert.NotEqual(parsed, next);
+        Assert.EndsWith("." + next.Check, next.ToString(), StringComparison.Ordinal);
+        Assert.Contains(".002.", next.ToString(), StringComparison.Ordinal);
+        Assert.Equal(next, new LicenseIdentifier("11100000000013338W011", "11430000006122244L", "20230000403", 2));
+    }
 }
