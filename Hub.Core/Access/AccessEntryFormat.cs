@@ -95,23 +95,8 @@ public static class AccessEntryFormat
         }
     }
 
-    public static byte[] LeafHash(string entryJson)
-    {
-        var hasher = Sm3Hasher.Create();
-        hasher.Append([0x00]);
-        var length = Encoding.UTF8.GetByteCount(entryJson);
-        var rented = length <= 1024 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
-        Span<byte> utf8 = rented ?? stackalloc byte[1024];
-        hasher.Append(utf8[..Encoding.UTF8.GetBytes(entryJson, utf8)]);
-        if (rented is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        var leaf = new byte[Sm3.HashSize];
-        hasher.Finish(leaf);
-        return leaf;
-    }
+    /// <summary>The leaf hash of one entry: SM3(0x00 ‖ its UTF-8 JSON).</summary>
+    public static byte[] LeafHash(string entryJson) => LeafHashes([entryJson])[0];
 
     /// <summary>An optional member: omitted when absent or empty.</summary>
     private static void Optional(StringBuilder json, string name, string? value)

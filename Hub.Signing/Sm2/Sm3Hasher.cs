@@ -18,17 +18,13 @@ public struct Sm3Hasher
     private int _buffered;
     private ulong _length;
 
+    /// <summary>The initial value IV of GB/T 32905, as eight words.</summary>
+    internal static ReadOnlySpan<uint> InitialValue => [0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e];
+
     public static Sm3Hasher Create()
     {
         var hasher = default(Sm3Hasher);
-        hasher._v[0] = 0x7380166f;
-        hasher._v[1] = 0x4914b2b9;
-        hasher._v[2] = 0x172442d7;
-        hasher._v[3] = 0xda8a0600;
-        hasher._v[4] = 0xa96f30bc;
-        hasher._v[5] = 0x163138aa;
-        hasher._v[6] = 0xe38dee4d;
-        hasher._v[7] = 0xb0fb0e4e;
+        InitialValue.CopyTo(hasher._v);
         return hasher;
     }
 

@@ -25,8 +25,6 @@ internal static class Sm3Lanes
     // T_j rotated left by j (mod 32), the round constant as each round adds it.
     private static readonly uint[] RoundConstants = BuildRoundConstants();
 
-    private static readonly uint[] InitialState = [0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e];
-
     /// <summary>Whether this machine runs the lanes; otherwise <see cref="HashMany"/> hashes one message at a time.</summary>
     public static bool IsAccelerated => Vector256.IsHardwareAccelerated;
 
@@ -40,8 +38,7 @@ internal static class Sm3Lanes
         ArgumentOutOfRangeException.ThrowIfLessThan(hashes.Length, count * Sm3Hasher.HashSize, nameof(hashes));
         for (var i = 0; i < count; i++)
         {
-            var start = i == 0 ? 0 : ends[i - 1];
-            if (ends[i] < start || ends[i] > data.Length)
+            if (ends[i] < Start(ends, i) || ends[i] > data.Length)
             {
                 throw new ArgumentOutOfRangeException(nameof(ends), "each end must be at or after the one before it and within the data");
             }
@@ -51,7 +48,7 @@ internal static class Sm3Lanes
         {
             for (var i = 0; i < count; i++)
             {
-                Sm3Hasher.Hash(data[(i == 0 ? 0 : ends[i - 1])..ends[i]], hashes.Slice(i * Sm3Hasher.HashSize, Sm3Hasher.HashSize));
+                HashOne(data, ends, i, hashes);
             }
 
             return;
@@ -66,7 +63,7 @@ internal static class Sm3Lanes
             for (var i = 0; i < count; i++)
             {
                 order[i] = i;
-                longestFirst[i] = (i == 0 ? 0 : ends[i - 1]) - ends[i];
+                longestFirst[i] = Start(ends, i) - ends[i];
             }
 
             longestFirst.Sort(order);
@@ -75,8 +72,7 @@ internal static class Sm3Lanes
                 var group = order.Slice(first, Math.Min(Lanes, count - first));
                 if (group.Length == 1)
                 {
-                    var i = group[0];
-                    Sm3Hasher.Hash(data[(i == 0 ? 0 : ends[i - 1])..ends[i]], hashes.Slice(i * Sm3Hasher.HashSize, Sm3Hasher.HashSize));
+                    HashOne(data, ends, group[0], hashes);
                 }
                 else
                 {
@@ -89,6 +85,11 @@ internal static class Sm3Lanes
             ArrayPool<int>.Shared.Return(rented);
         }
     }
+
+    private static int Start(ReadOnlySpan<int> ends, int i) => i == 0 ? 0 : ends[i - 1];
+
+    private static void HashOne(ReadOnlySpan<byte> data, ReadOnlySpan<int> ends, int i, Span<byte> hashes) =>
+        Sm3Hasher.Hash(data[Start(ends, i)..ends[i]], hashes.Slice(i * Sm3Hasher.HashSize, Sm3Hasher.HashSize));
 
     /// <summary>Up to eight messages, one per lane; lanes past the group's size and lanes already finished idle.</summary>
     private static void HashGroup(ReadOnlySpan<byte> data, ReadOnlySpan<int> ends, ReadOnlySpan<int> group, Span<byte> hashes)
@@ -103,7 +104,7 @@ internal static class Sm3Lanes
         for (var lane = 0; lane < group.Length; lane++)
         {
             var i = group[lane];
-            var start = i == 0 ? 0 : ends[i - 1];
+            var start = Start(ends, i);
             var length = ends[i] - start;
             starts[lane] = start;
             fullBlocks[lane] = length / BlockSize;
@@ -120,7 +121,7 @@ internal static class Sm3Lanes
         var v = new State();
         for (var k = 0; k < 8; k++)
         {
-            v[k] = Vector256.Create(InitialState[k]);
+            v[k] = Vector256.Create(Sm3Hasher.InitialValue[k]);
         }
 
         Span<uint> words = stackalloc uint[16 * Lanes];
